@@ -1,0 +1,202 @@
+"""Cross-reference checks: every id is defined once and every reference names something that exists.
+
+The schema checks each file on its own; these checks need the whole registry. Each returns
+problems pointing at the exact field, with the closest existing ids as a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from .problems import Loc, Problem, error, warning
+from .registry import Origin, Registry
+
+MAX_QUOTE_WORDS = 40
+
+
+def check_registry(registry: Registry, strict: bool) -> list[Problem]:
+    """All whole-registry problems; `strict` turns would-be warnings (unused entries) into errors."""
+    problems: list[Problem] = []
+    problems += _check_briefing(registry)
+    problems += _check_unique_ids(registry)
+    problems += _check_references(registry)
+    problems += _check_citations(registry)
+    problems += _check_disagreements(registry)
+    problems += _check_unused(registry, strict)
+    return problems
+
+
+def _check_briefing(registry: Registry) -> list[Problem]:
+    if not registry.briefings:
+        where = Loc(registry.documents[0].path) if registry.documents else Loc("facts")
+        return [error(where, "no 'briefing:' section in any registry file", "add one to facts/briefing.yaml")]
+    first = registry.briefings[0].origin.at()
+    return [
+        error(extra.origin.key_at(), f"a second 'briefing:' section (the first is at {first})")
+        for extra in registry.briefings[1:]
+    ]
+
+
+def _check_unique_ids(registry: Registry) -> list[Problem]:
+    problems = []
+    for kind, entries in _sections(registry):
+        seen: dict[str, Origin] = {}
+        for entry in entries:
+            if entry.id in seen:
+                problems.append(
+                    error(
+                        entry.origin.at("id"),
+                        f"duplicate {kind} id '{entry.id}' (first defined at {seen[entry.id].at('id')})",
+                        "ids are unique: rename one of the two",
+                    )
+                )
+            else:
+                seen[entry.id] = entry.origin
+    return problems
+
+
+def _sections(registry: Registry) -> list[tuple[str, list]]:
+    return [
+        ("topic", registry.topics),
+        ("source", registry.sources),
+        ("entity", registry.entities),
+        ("fact", registry.facts),
+        ("disagreement", registry.disagreements),
+    ]
+
+
+class _Ids:
+    """The ids defined for one kind of entry, to resolve references with a helpful hint."""
+
+    def __init__(self, kind: str, entries: Iterable, invalid: set[str]) -> None:
+        self.kind = kind
+        self.ids = {e.id for e in entries}
+        self.invalid = invalid
+
+    def check(self, ref: str, where: Loc) -> list[Problem]:
+        if ref in self.ids or ref in self.invalid:
+            return []
+        close = difflib.get_close_matches(ref, sorted(self.ids), n=3, cutoff=0.5)
+        if close:
+            hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        else:
+            hint = f"no {self.kind} has a similar id; define it first"
+        return [error(where, f"unknown {self.kind} '{ref}'", hint)]
+
+
+def _check_references(registry: Registry) -> list[Problem]:
+    inv = registry.invalid_ids
+    topics = _Ids("topic", registry.topics, inv.get("topics", set()))
+    entities = _Ids("entity", registry.entities, inv.get("entities", set()))
+    facts = _Ids("fact", registry.facts, inv.get("facts", set()))
+    problems: list[Problem] = []
+    for fact in registry.facts:
+        problems += topics.check(fact.topic, fact.origin.at("topic"))
+        for i, ref in enumerate(fact.entities):
+            problems += entities.check(ref, fact.origin.at("entities", i))
+        for i, ref in enumerate(fact.claimed_by):
+            problems += entities.check(ref, fact.origin.at("claimed_by", i))
+    for entity in registry.entities:
+        if entity.controlled_by:
+            problems += entities.check(entity.controlled_by.entity, entity.origin.at("controlled_by", "entity"))
+            problems += facts.check(entity.controlled_by.fact, entity.origin.at("controlled_by", "fact"))
+    for disagreement in registry.disagreements:
+        for i, ref in enumerate(disagreement.facts):
+            problems += facts.check(ref, disagreement.origin.at("facts", i))
+    briefing = registry.briefing
+    if briefing:
+        problems += entities.check(briefing.subject, briefing.origin.at("subject"))
+        for i, ref in enumerate(briefing.key_points):
+            problems += facts.check(ref, briefing.origin.at("key_points", i))
+        valued = {f.id for f in registry.facts if f.value is not None}
+        for number in briefing.key_numbers:
+            found = facts.check(number.fact, number.origin.at("fact"))
+            problems += found
+            if not found and number.fact in facts.ids and number.fact not in valued:
+                problems.append(
+                    error(number.origin.at("fact"), f"key number '{number.label}': fact '{number.fact}' has no value")
+                )
+    return problems
+
+
+def _all_citations(registry: Registry):
+    for fact in registry.facts:
+        yield from fact.citations
+    for disagreement in registry.disagreements:
+        for variant in disagreement.variants:
+            yield from variant.citations
+
+
+def _check_citations(registry: Registry) -> list[Problem]:
+    sources = _Ids("source", registry.sources, registry.invalid_ids.get("sources", set()))
+    problems: list[Problem] = []
+    for citation in _all_citations(registry):
+        problems += sources.check(citation.source, citation.origin.at("source"))
+        words = len(citation.quote.split())
+        if words > MAX_QUOTE_WORDS:
+            problems.append(
+                error(
+                    citation.origin.at("quote"),
+                    f"quote is {words} words long; the limit is {MAX_QUOTE_WORDS}",
+                    "quote only the words that carry the claim",
+                )
+            )
+    for fact in registry.facts:
+        cited = {c.source for c in fact.citations}
+        for i, converted in enumerate(fact.converted):
+            if converted.source not in cited:
+                problems.append(
+                    error(
+                        fact.origin.at("converted", i, "source"),
+                        f"converted figure comes from '{converted.source}', which fact '{fact.id}' does not cite",
+                        "cite the source's words for the figure in 'citations'",
+                    )
+                )
+        seen = set()
+        for citation in fact.citations:
+            key = (citation.source, " ".join(citation.quote.split()))
+            if key in seen:
+                problems.append(warning(citation.origin.at(), f"fact '{fact.id}' cites the same quote twice"))
+            seen.add(key)
+    return problems
+
+
+def _check_disagreements(registry: Registry) -> list[Problem]:
+    problems = []
+    for disagreement in registry.disagreements:
+        variants = disagreement.variants
+        if len(variants) == 1 and variants[0].rank != "erroneous":
+            problems.append(
+                error(
+                    disagreement.origin.at("variants"),
+                    f"disagreement '{disagreement.id}' has one variant that is not marked erroneous",
+                    "record each version the sources give, or mark a wrong claim 'rank: erroneous' with a reason",
+                )
+            )
+        if disagreement.verdict == "erroneous" and not any(v.rank == "erroneous" for v in variants):
+            problems.append(
+                error(
+                    disagreement.origin.at("verdict"),
+                    f"disagreement '{disagreement.id}' is 'erroneous' but no variant has 'rank: erroneous'",
+                )
+            )
+    return problems
+
+
+def _check_unused(registry: Registry, strict: bool) -> list[Problem]:
+    make = error if strict else warning
+    cited = {c.source for c in _all_citations(registry)}
+    used_entities = {e for f in registry.facts for e in (*f.entities, *f.claimed_by)}
+    used_topics = {f.topic for f in registry.facts}
+    problems = []
+    for source in registry.sources:
+        if source.id not in cited:
+            problems.append(make(source.origin.at("id"), f"source '{source.id}' is not cited by any fact"))
+    for entity in registry.entities:
+        if entity.id not in used_entities:
+            problems.append(make(entity.origin.at("id"), f"entity '{entity.id}' is not named by any fact"))
+    for topic in registry.topics:
+        if topic.id not in used_topics:
+            problems.append(make(topic.origin.at("id"), f"topic '{topic.id}' has no facts"))
+    return problems

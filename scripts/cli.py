@@ -1,0 +1,210 @@
+"""The one entry point, and the only module that writes to disk.
+
+The pipeline reads top to bottom: load → check → render → write. Nothing is written until
+every problem is known; output is staged beside its final place and swapped in only when
+the whole build has succeeded, so a failed build leaves docs/ and site/ as they were.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import check_registry
+from .problems import Problem, format_github, format_problem, sort_problems
+from .quotes import check_quotes
+from .registry import Registry, load_registry
+
+GENERATED = Path("docs") / "generated"
+DEFAULT_SOURCES = Path("..") / "shared" / "sources"
+
+
+@dataclass
+class Options:
+    """Where things are; relative paths are taken from the project root."""
+
+    root: Path
+    sources: Path
+    strict: bool
+    site_dir: Path
+
+    @property
+    def facts_dir(self) -> Path:
+        return self.root / "facts"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.sources if self.sources.is_absolute() else self.root / self.sources
+
+
+def gather(options: Options) -> tuple[Registry, list[Problem]]:
+    """Load and check everything; return the registry and every problem found, sorted."""
+    registry, problems = load_registry(options.facts_dir, options.root)
+    problems += check_registry(registry, options.strict)
+    problems += check_quotes(registry, options.archive_dir, options.strict)
+    return registry, sort_problems(problems)
+
+
+def report(problems: list[Problem], registry: Registry, github: bool) -> None:
+    """Print problems the way the reader needs them: annotated source lines, or GitHub commands."""
+    lines = {doc.path: doc.lines for doc in registry.documents}
+    for problem in problems:
+        if github:
+            print(format_github(problem))
+        else:
+            print(format_problem(problem, lines.get(problem.loc.path)), file=sys.stderr)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if problems and not github:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def cmd_check(options: Options, github: bool) -> int:
+    """Validate only: fast, no rendering, no MkDocs."""
+    registry, problems = gather(options)
+    report(problems, registry, github)
+    if any(p.severity == "error" for p in problems):
+        return 1
+    print(f"ok: {len(registry.facts)} facts, {len(registry.sources)} sources, {len(registry.entities)} entities")
+    return 0
+
+
+def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
+    """Check, render, then write generated pages and the site, each swapped in atomically."""
+    from .pages import render_site  # rendering needs Jinja; checking does not
+
+    registry, problems = gather(options)
+    report(problems, registry, github)
+    if any(p.severity == "error" for p in problems):
+        print("build stopped: nothing was written", file=sys.stderr)
+        return 1
+    pages = render_site(registry, options.root)
+    generated = options.root / GENERATED
+    previous = _stage_generated(generated, pages)
+    if not mkdocs:
+        _discard(previous)
+        print(f"wrote {len(pages)} pages to {GENERATED.as_posix()}/")
+        return 0
+    ok = _build_site(options)
+    if not ok:
+        _restore(generated, previous)
+        print("mkdocs build failed: docs/ and site/ are as they were", file=sys.stderr)
+        return 1
+    _discard(previous)
+    print(f"site built: {(options.site_dir / 'index.html').as_posix()}")
+    return 0
+
+
+def _stage_generated(generated: Path, pages: dict[str, str]) -> Path | None:
+    """Write pages to a fresh folder beside docs/generated and swap it in; return the old one."""
+    generated.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".generated-new-", dir=generated.parent))
+    for rel, text in sorted(pages.items()):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+    previous = None
+    if generated.exists():
+        previous = Path(tempfile.mkdtemp(prefix=".generated-old-", dir=generated.parent))
+        previous.rmdir()
+        generated.rename(previous)
+    staging.rename(generated)
+    return previous
+
+
+def _restore(generated: Path, previous: Path | None) -> None:
+    shutil.rmtree(generated, ignore_errors=True)
+    if previous is not None:
+        previous.rename(generated)
+
+
+def _discard(previous: Path | None) -> None:
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def _build_site(options: Options) -> bool:
+    """Run `mkdocs build --strict` into a temporary folder, then swap it in for site/."""
+    site = options.site_dir if options.site_dir.is_absolute() else options.root / options.site_dir
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=site.parent))
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(options.root))
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)]
+    result = subprocess.run(command, cwd=options.root, env=env)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    old = None
+    if site.exists():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site.parent))
+        old.rmdir()
+        site.rename(old)
+    staging.rename(site)
+    _discard(old)
+    return True
+
+
+def _source_date_epoch(root: Path) -> str:
+    """The last commit's time, so the sitemap's dates depend on the input, not the clock."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip() or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefing", description="Build the research briefing site.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+        p.add_argument(
+            "--sources",
+            type=Path,
+            default=Path(os.environ.get("BRIEFING_SOURCES", DEFAULT_SOURCES)),
+            help="folder of archived source texts (default: $BRIEFING_SOURCES or ../shared/sources)",
+        )
+        p.add_argument("--strict", action="store_true", help="treat warnings and unverified quotes as errors")
+        p.add_argument(
+            "--format",
+            choices=("text", "github"),
+            default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
+            help="how to print problems (default: github inside GitHub Actions)",
+        )
+
+    check = sub.add_parser("check", help="validate the registry only (fast; no MkDocs)")
+    common(check)
+    build = sub.add_parser("build", help="check, render the pages and build the site")
+    common(build)
+    build.add_argument("--site-dir", type=Path, default=Path("site"), help="output folder (default: site)")
+    build.add_argument("--no-mkdocs", action="store_true", help="write docs/generated/ only")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run one subcommand; exit status 1 means the input has problems."""
+    args = _parser().parse_args(argv)
+    options = Options(
+        root=args.root,
+        sources=args.sources,
+        strict=args.strict,
+        site_dir=getattr(args, "site_dir", Path("site")),
+    )
+    github = args.format == "github"
+    if args.command == "check":
+        return cmd_check(options, github)
+    return cmd_build(options, github, mkdocs=not args.no_mkdocs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The quote check: every citation's words must stand in the archived text of its source.
+
+Only differences a copy of the same article can show are forgiven: white space (including
+none at all, as in run-together sentences), Unicode form, and typographic quote marks,
+apostrophes and dashes. A changed word fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Loc, Problem, error, warning
+from .registry import Citation, Registry, Source
+
+_FOLD = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043", "-"),
+}
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Fold text for comparison, and map each folded character back to its index in `text`."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKD", char):
+            if part.isspace():
+                continue
+            out.append(_FOLD.get(part, part))
+            where.append(index)
+    return "".join(out), where
+
+
+@dataclass
+class ArchivedText:
+    """A source's archived text, folded once so that every quote against it is a substring test."""
+
+    text: str
+    folded: str
+    where: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> ArchivedText:
+        folded, where = normalise(text)
+        return cls(text, folded, where)
+
+    def contains(self, quote: str) -> bool:
+        """True if the quote, folded the same way, stands in the text."""
+        folded, _ = normalise(quote)
+        return bool(folded) and folded in self.folded
+
+    def mismatch_hint(self, quote: str) -> str:
+        """Say where the quote parts from the source, in the source's own words."""
+        folded, qwhere = normalise(quote)
+        low, high = 0, len(folded)
+        while low < high:  # the longest prefix of the quote found in the text
+            mid = (low + high + 1) // 2
+            if folded[:mid] in self.folded:
+                low = mid
+            else:
+                high = mid - 1
+        if low < min(12, len(folded)):
+            return "no passage of the source starts like this quote; copy the words from the archived text"
+        start = self.folded.find(folded[:low])
+        matched = quote[: qwhere[low - 1] + 1]
+        quote_rest = quote[qwhere[low] :] if low < len(qwhere) else ""
+        source_at = self.where[start + low] if start + low < len(self.where) else len(self.text)
+        source_rest = self.text[source_at:]
+        return (
+            f"matches the source up to {_clip(matched, tail=True)!r}; "
+            f"then the quote has {_clip(quote_rest)!r} where the source has {_clip(source_rest)!r}"
+        )
+
+
+def _clip(text: str, tail: bool = False, size: int = 40) -> str:
+    text = " ".join(text.split())
+    if len(text) <= size:
+        return text
+    return "..." + text[-size:] if tail else text[:size] + "..."
+
+
+def sha256_of(data: bytes) -> str:
+    """The archive checksum recorded in the registry."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_quotes(registry: Registry, archive_dir: Path, strict: bool) -> list[Problem]:
+    """Check archive files (safe name, present, checksum) and that every quote stands in its source."""
+    citations = _citations_by_source(registry)
+    if not archive_dir.is_dir():
+        count = sum(len(c) for c in citations.values())
+        make = error if strict else warning
+        return [
+            make(
+                Loc(archive_dir.as_posix()),
+                f"archive folder not found: {count} quotes in {len(citations)} sources went unverified",
+                "pass --sources DIR (or set BRIEFING_SOURCES) to the folder of archived source texts",
+            )
+        ]
+    problems: list[Problem] = []
+    for source in registry.sources:
+        archived, source_problems = _read_archive(source, archive_dir)
+        problems += source_problems
+        if archived is None:
+            continue
+        for citation in citations.get(source.id, []):
+            if not archived.contains(citation.quote):
+                problems.append(
+                    error(
+                        citation.origin.at("quote"),
+                        f"quote not found in source '{source.id}' ({source.archive_file})",
+                        archived.mismatch_hint(citation.quote),
+                    )
+                )
+    return problems
+
+
+def _citations_by_source(registry: Registry) -> dict[str, list[Citation]]:
+    out: dict[str, list[Citation]] = {}
+    for fact in registry.facts:
+        for citation in fact.citations:
+            out.setdefault(citation.source, []).append(citation)
+    for disagreement in registry.disagreements:
+        for variant in disagreement.variants:
+            for citation in variant.citations:
+                out.setdefault(citation.source, []).append(citation)
+    return out
+
+
+def _read_archive(source: Source, archive_dir: Path) -> tuple[ArchivedText | None, list[Problem]]:
+    name = source.archive_file
+    where = source.origin.at("archive", "file")
+    if Path(name).name != name or name in (".", "..") or "\\" in name or "\0" in name:
+        return None, [error(where, f"archive file {name!r} must be a plain file name inside the archive folder")]
+    path = archive_dir / name
+    if path.is_symlink():
+        return None, [error(where, f"archive file {name!r} is a symbolic link; archive the text itself")]
+    if not path.is_file():
+        return None, [
+            error(where, f"archive file {name!r} not found in {archive_dir.as_posix()}", "add the text file, or fix the name")
+        ]
+    data = path.read_bytes()
+    actual = sha256_of(data)
+    if actual != source.archive_sha256:
+        return None, [
+            error(
+                source.origin.at("archive", "sha256"),
+                f"archive file {name!r} has changed: its sha256 is {actual}",
+                "if the new text is right, record the new checksum and re-check every quote from it",
+            )
+        ]
+    try:
+        return ArchivedText.of(data.decode("utf-8")), []
+    except UnicodeDecodeError:
+        return None, [error(where, f"archive file {name!r} is not UTF-8 text")]

@@ -1,0 +1,551 @@
+"""The registry model: dataclasses for sources, entities, facts and disagreements, and their loading.
+
+Loading reads every YAML file under facts/, validates it against the JSON Schema (the one
+contract for the format) and builds the model. It never raises for a contributor's mistake:
+everything wrong comes back as a list of located problems.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .problems import Loc, Problem, error
+from .yaml_loader import YamlDocument, load_yaml_file
+
+# The schema ships with the tool: facts/ holds it so that editors find it beside the data.
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "facts" / "registry.schema.json"
+SECTIONS = ("briefing", "topics", "sources", "entities", "facts", "disagreements")
+_SINGULAR = {
+    "topics": "topic",
+    "sources": "source",
+    "entities": "entity",
+    "facts": "fact",
+    "disagreements": "disagreement",
+    "variants": "variant",
+    "citations": "citation",
+    "key_numbers": "key number",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry was written, so later checks can point at any of its fields."""
+
+    doc: YamlDocument
+    path: tuple
+
+    def at(self, *fields: str | int) -> Loc:
+        """The location of a field's value (or of the entry itself)."""
+        return self.doc.loc(self.path + fields)
+
+    def key_at(self, *fields: str | int) -> Loc:
+        """The location of a field's key."""
+        return self.doc.key_loc(self.path + fields)
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to a year, a month or a day; a month is not a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        """year, month or day."""
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def iso(self) -> str:
+        """2025, 2025-03 or 2025-03-04: as precise as it is known."""
+        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
+        return "-".join(parts)
+
+    @property
+    def label(self) -> str:
+        """A reader's form: '4 March 2025', 'March 2025' or '2025'."""
+        if self.day:
+            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+        if self.month:
+            return f"{calendar.month_name[self.month]} {self.year}"
+        return str(self.year)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        """Sort a month before the days in it, and a year before its months."""
+        return (self.year, self.month or 0, self.day or 0)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A structured value: an amount and its unit (ISO currency code or a word)."""
+
+    amount: float | int
+    unit: str
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True)
+class Converted:
+    """The same amount in another currency, as one source converted it."""
+
+    amount: float | int
+    unit: str
+    qualifier: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source's own words backing a claim."""
+
+    source: str
+    quote: str
+    locator: str | None
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    published: PartialDate
+    kind: str
+    archive_file: str
+    archive_sha256: str
+    reliability: str
+    summary: str
+    original_publisher: str | None
+    author: str | None
+    url: str | None
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ControlledBy:
+    entity: str
+    fact: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    kind: str
+    description: str
+    aliases: tuple[str, ...]
+    controlled_by: ControlledBy | None
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    statement: str
+    topic: str
+    date: PartialDate | None
+    entities: tuple[str, ...]
+    claimed_by: tuple[str, ...]
+    value: Value | None
+    converted: tuple[Converted, ...]
+    tags: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    note: str | None
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Variant:
+    claim: str
+    value: Value | None
+    rank: str
+    reason: str | None
+    citations: tuple[Citation, ...]
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    id: str
+    subject: str
+    facts: tuple[str, ...]
+    verdict: str
+    variants: tuple[Variant, ...]
+    note: str
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    fact: str
+    label: str
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    title: str
+    subject: str
+    summary: str
+    as_of: PartialDate
+    key_points: tuple[str, ...]
+    key_numbers: tuple[KeyNumber, ...]
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass
+class Registry:
+    """Everything in facts/, in the order it was written (files sorted by path)."""
+
+    briefings: list[Briefing] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    documents: list[YamlDocument] = field(default_factory=list, repr=False)
+    # Ids of entries that failed validation: known, so references to them are not reported twice.
+    invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def briefing(self) -> Briefing | None:
+        return self.briefings[0] if self.briefings else None
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema that both the build and contributors' editors use."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def registry_files(facts_dir: Path) -> list[Path]:
+    """Every registry file, in a stable order."""
+    found = [p for p in facts_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(facts_dir).as_posix())
+
+
+def load_registry(facts_dir: Path, root: Path) -> tuple[Registry, list[Problem]]:
+    """Load and validate every file; build the model from the entries that passed."""
+    validator = jsonschema.Draft7Validator(load_schema(), format_checker=FORMATS)
+    registry = Registry()
+    problems: list[Problem] = []
+    files = registry_files(facts_dir)
+    if not files:
+        problems.append(error(Loc(_display(facts_dir, root)), "no registry files (*.yaml) found"))
+    for path in files:
+        doc, load_problems = load_yaml_file(path, _display(path, root))
+        problems += load_problems
+        if doc is None:
+            continue
+        registry.documents.append(doc)
+        schema_problems, bad_items = validate_document(doc, validator)
+        problems += schema_problems
+        _add_entries(registry, doc, bad_items)
+    return registry, problems
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# --- schema validation -------------------------------------------------------------------
+
+FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@FORMATS.checks("partial-date")
+def _is_real_date(value: object) -> bool:
+    """A date that matches the pattern but names no real day (2024-02-30) is refused too."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return True
+    text = str(value)
+    if not text[:4].isdigit() or any(not part.isdigit() for part in text.split("-")):
+        return True  # the pattern reports it
+    return parse_date(text) is not None
+
+
+def validate_document(
+    doc: YamlDocument, validator: jsonschema.Draft7Validator
+) -> tuple[list[Problem], set[tuple[str, int]]]:
+    """Schema problems of one file, and which top-level items (section, index) they touch."""
+    problems = []
+    bad_items: set[tuple[str, int]] = set()
+    for err in validator.iter_errors(doc.data):
+        path = tuple(err.absolute_path)
+        problems += _schema_problems(doc, err, path)
+        if len(path) >= 2 and isinstance(path[1], int):
+            bad_items.add((path[0], path[1]))
+        elif path:
+            bad_items.add((path[0], -1))
+        else:
+            bad_items.add(("", -1))
+    return problems, bad_items
+
+
+def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: tuple) -> list[Problem]:
+    what = _describe(doc, path)
+    field_name = next((p for p in reversed(path) if isinstance(p, str)), None)
+    named = f"field '{field_name}'" if field_name and field_name not in _SINGULAR else "value"
+    kind = err.validator
+    instance = err.instance
+    if kind == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(set(instance) - set(allowed))
+        out = []
+        for key in extra:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+            out.append(error(doc.key_loc(path + (key,)), f"{what}: unknown field '{key}'", hint))
+        return out
+    if kind == "required":
+        missing = err.message.split("'")[1]
+        return [error(doc.loc(path), f"{what}: missing required field '{missing}'")]
+    if kind == "type":
+        if path == ():
+            return [
+                error(
+                    doc.loc(path),
+                    "a registry file must be a mapping of sections",
+                    "start with one of: " + ", ".join(f"'{s}:'" for s in SECTIONS),
+                )
+            ]
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        hint = "quote a bare year: \"2025\"" if field_name in ("date", "published", "as_of") else None
+        return [error(doc.loc(path), f"{what}: {named} must be {names}, not {_shown(instance)}", hint)]
+    if kind == "pattern":
+        message = err.schema.get("errorMessage", f"does not match {err.validator_value}")
+        bad = _bad_character(instance)
+        if bad and "control" in message:
+            message = f"contains the invisible character U+{ord(bad):04X}, which is not allowed"
+            return [error(doc.loc(path), f"{what}: {named} {message}", "delete it and retype the text around it")]
+        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} {message}")]
+    if kind == "format":
+        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} is not a real date")]
+    if kind == "enum":
+        choices = [str(c) for c in err.validator_value]
+        close = difflib.get_close_matches(str(instance), choices, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        return [error(doc.loc(path), f"{what}: {named} is {_shown(instance)}; use one of: {', '.join(choices)}", hint)]
+    if kind in ("minItems", "minLength") and not instance:
+        return [error(doc.loc(path), f"{what}: {named} is empty")]
+    if kind == "minItems":
+        return [error(doc.loc(path), f"{what}: {named} needs at least {err.validator_value} items")]
+    if kind == "maxLength":
+        return [
+            error(doc.loc(path), f"{what}: {named} is {len(instance)} characters long; the limit is {err.validator_value}")
+        ]
+    if kind == "uniqueItems":
+        return [error(doc.loc(path), f"{what}: {named} lists the same item twice")]
+    if kind in ("minimum", "maximum"):
+        bound = "at least" if kind == "minimum" else "at most"
+        return [error(doc.loc(path), f"{what}: {named} must be {bound} {err.validator_value}, not {instance}")]
+    if kind == "minProperties":
+        return [error(doc.loc(path), f"{what}: is empty")]
+    return [error(doc.loc(path), f"{what}: {named}: {err.message}")]
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _bad_character(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    for ch in text:
+        code = ord(ch)
+        if (code < 32 and ch not in "\t\n") or 0x7F <= code <= 0x9F or code in (0x200E, 0x200F):
+            return ch
+        if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            return ch
+    return None
+
+
+def _describe(doc: YamlDocument, path: tuple) -> str:
+    """Name the entry a path is in: "fact 'march-round'", "source #2", "briefing" or "file"."""
+    if not path:
+        return "file"
+    section = path[0]
+    if section == "briefing" or len(path) < 2 or not isinstance(path[1], int):
+        return str(section)
+    item = doc.data.get(section, [])[path[1]] if isinstance(doc.data, dict) else None
+    name = _SINGULAR.get(section, section)
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return f"{name} '{item['id']}'"
+    return f"{name} #{path[1] + 1}"
+
+
+# --- building the model ------------------------------------------------------------------
+
+
+def _add_entries(registry: Registry, doc: YamlDocument, bad_items: set[tuple[str, int]]) -> None:
+    if ("", -1) in bad_items or not isinstance(doc.data, dict):
+        return
+    for section, items in doc.data.items():
+        if section not in SECTIONS or (section, -1) in bad_items:
+            continue
+        if section == "briefing":
+            registry.briefings.append(_briefing(items, Origin(doc, ("briefing",))))
+            continue
+        for index, item in enumerate(items):
+            if (section, index) in bad_items:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    registry.invalid_ids.setdefault(section, set()).add(item["id"])
+                continue
+            origin = Origin(doc, (section, index))
+            getattr(registry, section).append(_BUILDERS[section](item, origin))
+
+
+def parse_date(value: str | int) -> PartialDate | None:
+    """A schema-valid date string or year; None if no such day exists (2024-02-30)."""
+    parts = [int(p) for p in str(value).split("-")]
+    year, month, day = (parts + [None, None])[:3]
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return PartialDate(year, month, day)
+
+
+def _date(value: Any) -> PartialDate | None:
+    # Only schema-valid entries are built, so the date is real (see _is_real_date).
+    return parse_date(value) if value is not None else None
+
+
+def _value(data: dict | None) -> Value | None:
+    if data is None:
+        return None
+    return Value(data["amount"], data["unit"], data.get("qualifier"))
+
+
+def _citations(items: list[dict], origin: Origin, key: str = "citations") -> tuple[Citation, ...]:
+    return tuple(
+        Citation(c["source"], c["quote"], c.get("locator"), Origin(origin.doc, origin.path + (key, i)))
+        for i, c in enumerate(items)
+    )
+
+
+def _briefing(d: dict, o: Origin) -> Briefing:
+    numbers = tuple(
+        KeyNumber(n["fact"], n["label"], Origin(o.doc, o.path + ("key_numbers", i)))
+        for i, n in enumerate(d.get("key_numbers", []))
+    )
+    return Briefing(
+        d["title"], d["subject"], d["summary"], _date(d["as_of"]), tuple(d["key_points"]), numbers, o
+    )
+
+
+def _topic(d: dict, o: Origin) -> Topic:
+    return Topic(d["id"], d["title"], d["description"], o)
+
+
+def _source(d: dict, o: Origin) -> Source:
+    return Source(
+        id=d["id"],
+        title=d["title"],
+        publisher=d["publisher"],
+        published=_date(d["published"]),
+        kind=d["kind"],
+        archive_file=d["archive"]["file"],
+        archive_sha256=d["archive"]["sha256"],
+        reliability=d["reliability"],
+        summary=d["summary"],
+        original_publisher=d.get("original_publisher"),
+        author=d.get("author"),
+        url=d.get("url"),
+        origin=o,
+    )
+
+
+def _entity(d: dict, o: Origin) -> Entity:
+    control = d.get("controlled_by")
+    return Entity(
+        d["id"],
+        d["name"],
+        d["kind"],
+        d["description"],
+        tuple(d.get("aliases", [])),
+        ControlledBy(control["entity"], control["fact"]) if control else None,
+        o,
+    )
+
+
+def _fact(d: dict, o: Origin) -> Fact:
+    return Fact(
+        id=d["id"],
+        statement=d["statement"],
+        topic=d["topic"],
+        date=_date(d.get("date")),
+        entities=tuple(d["entities"]),
+        claimed_by=tuple(d.get("claimed_by", [])),
+        value=_value(d.get("value")),
+        converted=tuple(
+            Converted(c["amount"], c["unit"], c.get("qualifier"), c["source"]) for c in d.get("converted", [])
+        ),
+        tags=tuple(d.get("tags", [])),
+        citations=_citations(d["citations"], o),
+        note=d.get("note"),
+        origin=o,
+    )
+
+
+def _disagreement(d: dict, o: Origin) -> Disagreement:
+    variants = tuple(
+        Variant(
+            v["claim"],
+            _value(v.get("value")),
+            v.get("rank", "normal"),
+            v.get("reason"),
+            _citations(v["citations"], Origin(o.doc, o.path + ("variants", i))),
+            Origin(o.doc, o.path + ("variants", i)),
+        )
+        for i, v in enumerate(d["variants"])
+    )
+    return Disagreement(d["id"], d["subject"], tuple(d.get("facts", [])), d["verdict"], variants, d["note"], o)
+
+
+_BUILDERS = {
+    "topics": _topic,
+    "sources": _source,
+    "entities": _entity,
+    "facts": _fact,
+    "disagreements": _disagreement,
+}
