@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import check_registry
+from .linkcheck import check_site
 from .problems import Problem, format_github, format_problem, sort_problems
 from .quotes import check_quotes
 from .registry import Registry, load_registry
@@ -84,7 +85,7 @@ def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
     if any(p.severity == "error" for p in problems):
         print("build stopped: nothing was written", file=sys.stderr)
         return 1
-    pages = render_site(registry, options.root)
+    pages = render_site(registry)
     generated = options.root / GENERATED
     previous = _stage_generated(generated, pages)
     if not mkdocs:
@@ -99,6 +100,37 @@ def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
     _discard(previous)
     print(f"site built: {(options.site_dir / 'index.html').as_posix()}")
     return 0
+
+
+def regenerate(root: Path) -> bool:
+    """For live preview: re-render docs/generated/ in place; on problems keep the last good pages."""
+    from .pages import render_site
+
+    sources = Path(os.environ.get("BRIEFING_SOURCES", DEFAULT_SOURCES))
+    options = Options(root=root, sources=sources, strict=False, site_dir=Path("site"))
+    registry, problems = gather(options)
+    report(problems, registry, github=False)
+    if any(p.severity == "error" for p in problems):
+        print("preview not updated: fix the errors above", file=sys.stderr)
+        return False
+    _write_changed(root / GENERATED, render_site(registry))
+    return True
+
+
+def _write_changed(folder: Path, pages: dict[str, str]) -> None:
+    """Write only pages whose text changed (so the preview's file watcher settles), drop stale ones."""
+    for rel, text in sorted(pages.items()):
+        target = folder / rel
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+        temporary.replace(target)
+    for path in sorted(folder.rglob("*"), reverse=True):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in pages:
+            path.unlink()
 
 
 def _stage_generated(generated: Path, pages: dict[str, str]) -> Path | None:
@@ -134,11 +166,14 @@ def _build_site(options: Options) -> bool:
     site = options.site_dir if options.site_dir.is_absolute() else options.root / options.site_dir
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=site.parent))
-    env = dict(os.environ)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # Material's end-of-life banner
     env.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(options.root))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)]
     result = subprocess.run(command, cwd=options.root, env=env)
-    if result.returncode != 0:
+    broken = check_site(staging)[0] if result.returncode == 0 else []
+    for link in broken:
+        print(f"error: {link}", file=sys.stderr)
+    if result.returncode != 0 or broken:
         shutil.rmtree(staging, ignore_errors=True)
         return False
     old = None
@@ -160,6 +195,29 @@ def _source_date_epoch(root: Path) -> str:
         return out.stdout.strip() or "0"
     except (OSError, subprocess.CalledProcessError):
         return "0"
+
+
+def cmd_serve(options: Options, dev_addr: str) -> int:
+    """Run MkDocs' live-reloading server; the hooks re-render the pages on every change."""
+    env = dict(os.environ, BRIEFING_SOURCES=str(options.archive_dir), NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr]
+    try:
+        return subprocess.run(command, cwd=options.root, env=env).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_linkcheck(site: Path) -> int:
+    """Check the internal links and anchors of an already built site."""
+    if not (site / "index.html").is_file():
+        print(f"error: no site at {site.as_posix()}/: build it first", file=sys.stderr)
+        return 1
+    broken, external = check_site(site)
+    for link in broken:
+        print(f"error: {link}", file=sys.stderr)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    print(f"{pages} pages: {len(broken)} broken internal links; {len(external)} external links not checked")
+    return 1 if broken else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -188,12 +246,19 @@ def _parser() -> argparse.ArgumentParser:
     common(build)
     build.add_argument("--site-dir", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--no-mkdocs", action="store_true", help="write docs/generated/ only")
+    links = sub.add_parser("linkcheck", help="check internal links and anchors of the built site")
+    links.add_argument("--site-dir", type=Path, default=Path("site"), help="built site (default: site)")
+    serve = sub.add_parser("serve", help="live preview: re-renders when facts/ or templates/ change")
+    common(serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run one subcommand; exit status 1 means the input has problems."""
     args = _parser().parse_args(argv)
+    if args.command == "linkcheck":
+        return cmd_linkcheck(args.site_dir)
     options = Options(
         root=args.root,
         sources=args.sources,
@@ -203,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     github = args.format == "github"
     if args.command == "check":
         return cmd_check(options, github)
+    if args.command == "serve":
+        return cmd_serve(options, args.dev_addr)
     return cmd_build(options, github, mkdocs=not args.no_mkdocs)
 
 

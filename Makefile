@@ -1,0 +1,37 @@
+# Two commands on a fresh machine:
+#   make site   build the site into site/ (creates .venv with pinned dependencies)
+#   make test   run the whole test suite
+# Others: make check (validate the registry only), make serve (live preview).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SOURCES ?= ../shared/sources
+export BRIEFING_SOURCES := $(SOURCES)
+
+.PHONY: site test check serve clean
+
+site: $(VENV)/.installed
+	$(BIN)/briefing build --strict
+
+check: $(VENV)/.installed
+	$(BIN)/briefing check --strict
+
+serve: $(VENV)/.installed
+	$(BIN)/briefing serve
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+clean:
+	rm -rf site docs/generated $(VENV)

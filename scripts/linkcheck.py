@@ -1,0 +1,100 @@
+"""Check every internal link and anchor of the built site, in the HTML the reader gets.
+
+MkDocs validates links written in Markdown only, and `mkdocs build -v` skips anchor checks;
+this reads the built HTML instead, so links from raw HTML, footnotes, the theme and the
+navigation are checked too. External links are only collected (no network here).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster"}
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    page: str
+    target: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: broken link {self.target!r}: {self.reason}"
+
+
+@dataclass
+class _Page:
+    ids: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)
+
+
+class _Parser(HTMLParser):
+    def __init__(self, page: _Page) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and tag != "meta":
+                self.page.ids.add(value)
+            elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
+                self.page.links.append(value)
+            elif name == "srcset":
+                self.page.links += [part.split()[0] for part in value.split(",") if part.strip()]
+
+    handle_startendtag = handle_starttag
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    parser = _Parser(page)
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    parser.close()
+    return page
+
+
+def check_site(site: Path) -> tuple[list[BrokenLink], set[str]]:
+    """Broken internal links and anchors of the site, and every external URL it links to."""
+    pages = {p.relative_to(site).as_posix(): _parse(p) for p in sorted(site.rglob("*.html"))}
+    broken: list[BrokenLink] = []
+    external: set[str] = set()
+    for name, page in pages.items():
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https") or link.startswith("//"):
+                external.add(link)
+                continue
+            if parts.scheme:
+                if parts.scheme not in ("mailto", "data"):
+                    broken.append(BrokenLink(name, link, f"'{parts.scheme}:' links are not allowed"))
+                continue
+            problem = _resolve(site, pages, name, parts.path, parts.fragment)
+            if problem:
+                broken.append(BrokenLink(name, link, problem))
+    return broken, external
+
+
+def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment: str) -> str | None:
+    if path.startswith("/"):
+        if name != "404.html":  # the 404 page is served at any address, so MkDocs links it from the root
+            return "absolute path: the site must work from any folder"
+        path, name = path.lstrip("/") or ".", "index.html"
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path))) if path else name
+    if target.startswith(".."):
+        return "leads outside the site"
+    if path and (path.endswith("/") or (site / target).is_dir()):
+        target = posixpath.join(target, "index.html")
+    if target == ".":
+        target = "index.html"
+    if not (site / target).is_file():
+        return "no such file"
+    fragment = unquote(fragment)
+    if fragment and target in pages and fragment not in pages[target].ids:
+        return f"no anchor #{fragment} in {target}"
+    return None

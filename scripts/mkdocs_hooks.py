@@ -1,0 +1,53 @@
+"""MkDocs hooks: serve docs/generated/ at the site root beside the hand-written pages in docs/.
+
+The generator writes its pages into docs/generated/ so that it never touches a hand-written
+page; these hooks make those pages appear at the top of the site (generated/index.md becomes
+the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, and, under
+`mkdocs serve`, re-render the pages whenever facts/ or templates/ change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+GENERATED = "generated"
+NAV_FILE = ".nav.yml"
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    generated = Path(config.docs_dir) / GENERATED
+    if _serving:
+        from scripts.cli import regenerate  # the CLI alone writes files
+
+        regenerate(Path(config.config_file_path).parent)
+    nav_file = generated / NAV_FILE
+    if not nav_file.is_file():
+        raise PluginError("docs/generated/ is missing: build with `make site` (or `briefing build`)")
+    config.nav = yaml.safe_load(nav_file.read_text(encoding="utf-8")) + list(config.nav or [])
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    generated = Path(config.docs_dir) / GENERATED
+    for file in list(files):
+        if file.src_uri.startswith(GENERATED + "/"):
+            files.remove(file)
+    for path in sorted(generated.rglob("*")):
+        rel = path.relative_to(generated).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if files.get_file_from_path(rel) is not None:
+            raise PluginError(f"docs/{rel} is hand-written but the generator also makes it: rename one")
+        files.append(File(rel, str(generated), config.site_dir, config.use_directory_urls))
+    return files

@@ -1,0 +1,78 @@
+"""Shared fixtures: a tiny project written into tmp_path, and the CLI run through its entry point."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from fixture_registry import ARCHIVE, FILES
+
+REPO = Path(__file__).resolve().parent.parent
+BRIEFING = str(Path(sys.executable).parent / "briefing")
+
+
+@dataclass
+class Project:
+    """A project folder with facts/, an archive beside it, and the repo's site configuration."""
+
+    root: Path
+    archive: Path
+
+    @property
+    def facts(self) -> Path:
+        return self.root / "facts"
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.facts / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def edit(self, name: str, old: str, new: str) -> Path:
+        path = self.facts / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return path
+
+    def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """Run `briefing ARGS` in the project, as a contributor would."""
+        full_env = {**os.environ, "BRIEFING_SOURCES": str(self.archive), **(env or {})}
+        full_env.pop("GITHUB_ACTIONS", None)
+        return subprocess.run(
+            [BRIEFING, *args], cwd=self.root, env=full_env, capture_output=True, text=True, timeout=300
+        )
+
+
+def make_project(root: Path, with_site_config: bool = False) -> Project:
+    """Write the fixture registry and archive; optionally the site configuration for MkDocs builds."""
+    archive = root / "archive"
+    archive.mkdir(parents=True)
+    for name, text in ARCHIVE.items():
+        (archive / name).write_text(text, encoding="utf-8")
+    project = Project(root / "project", archive)
+    project.facts.mkdir(parents=True)
+    for name, text in FILES.items():
+        project.write(name, text)
+    if with_site_config:
+        shutil.copy(REPO / "mkdocs.yml", project.root / "mkdocs.yml")
+        shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+        for shared in ("scripts", "templates"):
+            (project.root / shared).symlink_to(REPO / shared)
+    return project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return make_project(tmp_path)
+
+
+@pytest.fixture
+def site_project(tmp_path: Path) -> Project:
+    return make_project(tmp_path, with_site_config=True)
