@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 SOURCES ?= ../shared/sources
 export BRIEFING_SOURCES := $(SOURCES)
 
-.PHONY: site test check serve clean
+.PHONY: site test check serve clean browser
 
 site: $(VENV)/.installed
 	$(BIN)/briefing build --strict
@@ -32,6 +32,14 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
 clean:
 	rm -rf site docs/generated $(VENV)

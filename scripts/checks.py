@@ -23,7 +23,8 @@ def check_registry(registry: Registry, strict: bool) -> list[Problem]:
     problems += _check_references(registry)
     problems += _check_citations(registry)
     problems += _check_disagreements(registry)
-    problems += _check_unused(registry, strict)
+    if registry.complete:  # with entries missing, "unused" would be noise
+        problems += _check_unused(registry, strict)
     return problems
 
 
@@ -78,6 +79,9 @@ class _Ids:
         if ref in self.ids or ref in self.invalid:
             return []
         close = difflib.get_close_matches(ref, sorted(self.ids), n=3, cutoff=0.5)
+        if not close:  # 'acme-robotics' for 'acme': look for ids sharing the first word
+            stem = ref.split("-")[0]
+            close = sorted(i for i in self.ids if i.split("-")[0] == stem)[:3]
         if close:
             hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
         else:
@@ -97,10 +101,22 @@ def _check_references(registry: Registry) -> list[Problem]:
             problems += entities.check(ref, fact.origin.at("entities", i))
         for i, ref in enumerate(fact.claimed_by):
             problems += entities.check(ref, fact.origin.at("claimed_by", i))
+    by_id = {f.id: f for f in registry.facts}
     for entity in registry.entities:
-        if entity.controlled_by:
-            problems += entities.check(entity.controlled_by.entity, entity.origin.at("controlled_by", "entity"))
-            problems += facts.check(entity.controlled_by.fact, entity.origin.at("controlled_by", "fact"))
+        control = entity.controlled_by
+        if control:
+            problems += entities.check(control.entity, entity.origin.at("controlled_by", "entity"))
+            found = facts.check(control.fact, entity.origin.at("controlled_by", "fact"))
+            problems += found
+            fact = by_id.get(control.fact)
+            if not found and fact and not {entity.id, control.entity} <= set(fact.entities):
+                problems.append(
+                    error(
+                        entity.origin.at("controlled_by", "fact"),
+                        f"fact '{control.fact}' does not name both '{entity.id}' and '{control.entity}'",
+                        "point to the fact that says who controls this entity",
+                    )
+                )
     for disagreement in registry.disagreements:
         for i, ref in enumerate(disagreement.facts):
             problems += facts.check(ref, disagreement.origin.at("facts", i))

@@ -160,10 +160,18 @@ class Link:
 
 @dataclass
 class Ref:
-    """A source named in the text with its footnote marker: 'Investors King[^3]'."""
+    """A source named in the text with its footnote markers: 'Investors King[^3][^4]'."""
 
     name: Markup
     marker: Markup
+
+
+def source_refs(citations: tuple[Citation, ...], page: Page) -> list[Ref]:
+    """One reference per source, in citation order, carrying a footnote for each of its quotes."""
+    markers: dict[str, list[Markup]] = {}
+    for citation in citations:
+        markers.setdefault(citation.source, []).append(page.cite(citation))
+    return [Ref(md_text(page.index.sources[s].publisher), Markup("").join(m)) for s, m in markers.items()]
 
 
 @dataclass
@@ -187,8 +195,8 @@ class FactView:
 def fact_view(fact: Fact, page: Page) -> FactView:
     """Everything a template shows about one fact, with links relative to `page`."""
     index = page.index
-    refs = [Ref(md_text(index.sources[c.source].publisher), page.cite(c)) for c in fact.citations]
-    count = len({c.source for c in fact.citations})
+    refs = source_refs(fact.citations, page)
+    count = len(refs)
     return FactView(
         id=fact.id,
         statement=md_text(fact.statement),
@@ -393,7 +401,7 @@ def disagreement_views(index: Index, page: Page) -> list[dict]:
                 {
                     "claim": md_text(variant.claim),
                     "value": md_text(format_value(variant.value)) if variant.value else None,
-                    "refs": [Ref(md_text(index.sources[c.source].publisher), page.cite(c)) for c in variant.citations],
+                    "refs": source_refs(variant.citations, page),
                     "rank": RANKS[variant.rank],
                     "reason": md_text(variant.reason) if variant.reason else None,
                 }

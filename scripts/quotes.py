@@ -1,8 +1,8 @@
 """The quote check: every citation's words must stand in the archived text of its source.
 
 Only differences a copy of the same article can show are forgiven: white space (including
-none at all, as in run-together sentences), Unicode form, and typographic quote marks,
-apostrophes and dashes. A changed word fails.
+none at all after punctuation, as in run-together sentences), Unicode form, and typographic
+quote marks, apostrophes and dashes. A changed word, or two words run into one, fails.
 """
 
 from __future__ import annotations
@@ -23,14 +23,25 @@ _FOLD = {
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
-    """Fold text for comparison, and map each folded character back to its index in `text`."""
+    """Fold text for comparison, and map each folded character back to its index in `text`.
+
+    White space is dropped except a single space between two letters or digits, so
+    "listing.The" matches "listing. The" but "Zhipuhas" does not match "Zhipu has".
+    """
     out: list[str] = []
     where: list[int] = []
+    gap: int | None = None  # where the current run of white space started
     for index, char in enumerate(text):
         for part in unicodedata.normalize("NFKD", char):
             if part.isspace():
+                gap = index if gap is None else gap
                 continue
-            out.append(_FOLD.get(part, part))
+            part = _FOLD.get(part, part)
+            if gap is not None and out and out[-1].isalnum() and part.isalnum():
+                out.append(" ")
+                where.append(gap)
+            gap = None
+            out.append(part)
             where.append(index)
     return "".join(out), where
 

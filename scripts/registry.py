@@ -224,6 +224,8 @@ class Registry:
     documents: list[YamlDocument] = field(default_factory=list, repr=False)
     # Ids of entries that failed validation: known, so references to them are not reported twice.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    # False when some file or entry failed to load: checks that need the whole picture then wait.
+    complete: bool = True
 
     @property
     def briefing(self) -> Briefing | None:
@@ -254,10 +256,12 @@ def load_registry(facts_dir: Path, root: Path) -> tuple[Registry, list[Problem]]
         doc, load_problems = load_yaml_file(path, _display(path, root))
         problems += load_problems
         if doc is None:
+            registry.complete = False
             continue
         registry.documents.append(doc)
         schema_problems, bad_items = validate_document(doc, validator)
         problems += schema_problems
+        registry.complete &= not bad_items
         _add_entries(registry, doc, bad_items)
     return registry, problems
 
@@ -306,7 +310,12 @@ def validate_document(
 def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: tuple) -> list[Problem]:
     what = _describe(doc, path)
     field_name = next((p for p in reversed(path) if isinstance(p, str)), None)
-    named = f"field '{field_name}'" if field_name and field_name not in _SINGULAR else "value"
+    if path and isinstance(path[-1], str):
+        named = f"field '{path[-1]}'"
+    elif len(path) >= 3 and isinstance(path[-2], str):
+        named = f"item {path[-1] + 1} of '{path[-2]}'"
+    else:
+        named = "value"
     kind = err.validator
     instance = err.instance
     if kind == "additionalProperties":
@@ -392,7 +401,7 @@ def _bad_character(text: Any) -> str | None:
         return None
     for ch in text:
         code = ord(ch)
-        if (code < 32 and ch not in "\t\n") or 0x7F <= code <= 0x9F or code in (0x200E, 0x200F):
+        if (code < 32 and ch not in "\t\n") or 0x7F <= code <= 0x9F or code in (0x061C, 0x200E, 0x200F):
             return ch
         if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
             return ch
