@@ -400,7 +400,6 @@ def disagreement_views(index: Index, page: Page) -> list[dict]:
             variants.append(
                 {
                     "claim": md_text(variant.claim),
-                    "value": md_text(format_value(variant.value)) if variant.value else None,
                     "refs": source_refs(variant.citations, page),
                     "rank": RANKS[variant.rank],
                     "reason": md_text(variant.reason) if variant.reason else None,

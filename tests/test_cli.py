@@ -1,0 +1,104 @@
+"""The CLI through its real entry point: messages, exit codes, and nothing written on failure."""
+
+from __future__ import annotations
+
+from helpers import snapshot
+
+
+def test_check_passes_on_a_clean_registry(project):
+    result = project.run("check", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ok: 4 facts, 2 sources, 4 entities\n"
+    assert result.stderr == ""
+
+
+def test_check_reports_every_problem_with_location_line_and_caret(project):
+    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: wires\n        quote: \"May 2024.")
+    project.edit("entities.yaml", "kind: place", "kind: plase")
+    result = project.run("check")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "facts/entities.yaml:15:11: error: entity 'portville': field 'kind' is 'plase'; use one of: organisation, "
+        "person, place, model, product, programme, policy\n"
+        "  15 |     kind: plase\n"
+        "     |           ^\n"
+        "  hint: did you mean 'place'?\n"
+        "facts/facts.yaml:31:17: error: unknown source 'wires'\n"
+        "  31 |       - source: wires\n"
+        "     |                 ^\n"
+        "  hint: did you mean 'wire'?\n"
+        "2 error(s), 0 warning(s)\n"
+    )
+
+
+def test_no_traceback_for_unreadable_yaml(project):
+    project.write("broken.yaml", "facts:\n  - id: [unclosed\n")
+    (project.facts / "binary.yaml").write_bytes(b"\x00\xff\xfe")
+    result = project.run("check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "facts/binary.yaml:1:2: error: file is not UTF-8: byte 0xff cannot be decoded" in result.stderr
+    assert "facts/broken.yaml:3:1: error: YAML syntax error" in result.stderr
+
+
+def test_github_annotations(project):
+    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: wires\n        quote: \"May 2024.")
+    result = project.run("check", "--format", "github")
+    assert result.returncode == 1
+    assert result.stdout == (
+        "::error file=facts/facts.yaml,line=31,col=17::unknown source 'wires' (hint: did you mean 'wire'?)\n"
+    )
+
+
+def test_build_without_mkdocs_writes_generated_pages_only(project):
+    handwritten = project.root / "docs" / "methodology.md"
+    handwritten.parent.mkdir(parents=True)
+    handwritten.write_text("# Mine\n", encoding="utf-8")
+    result = project.run("build", "--no-mkdocs")
+    assert result.returncode == 0, result.stderr
+    generated = project.root / "docs" / "generated"
+    assert (generated / "index.md").is_file()
+    assert (generated / "sources" / "planet.md").is_file()
+    assert handwritten.read_text(encoding="utf-8") == "# Mine\n"
+    assert sorted(p.name for p in (project.root / "docs").iterdir()) == ["generated", "methodology.md"]
+
+
+def test_unknown_source_id_fails_the_build_and_leaves_docs_and_site_as_they_were(site_project):
+    project = site_project
+    first = project.run("build", "--strict")
+    assert first.returncode == 0, first.stderr
+    docs, site = snapshot(project.root / "docs"), snapshot(project.root / "site")
+    assert "index.html" in site and "generated/index.md" in docs
+
+    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: no-such-source\n        quote: \"May 2024.")
+    result = project.run("build", "--strict")
+    assert result.returncode == 1
+    assert "facts/facts.yaml:31:17: error: unknown source 'no-such-source'" in result.stderr
+    assert "build stopped: nothing was written" in result.stderr
+    assert snapshot(project.root / "docs") == docs
+    assert snapshot(project.root / "site") == site
+
+
+def test_mkdocs_failure_restores_the_previous_generated_pages(site_project):
+    project = site_project
+    assert project.run("build", "--strict").returncode == 0
+    docs, site = snapshot(project.root / "docs"), snapshot(project.root / "site")
+    # A valid registry change, but a hand-written page with a broken link makes mkdocs --strict fail.
+    project.edit("facts.yaml", "statement: Acme was founded in 2019.", "statement: Acme was set up in 2019.")
+    methodology = project.root / "docs" / "methodology.md"
+    methodology.write_text(methodology.read_text(encoding="utf-8") + "\n[broken](nowhere.md)\n", encoding="utf-8")
+    docs["methodology.md"] = methodology.read_bytes()
+    result = project.run("build", "--strict")
+    assert result.returncode == 1
+    assert "mkdocs build failed: docs/ and site/ are as they were" in result.stderr
+    assert snapshot(project.root / "docs") == docs
+    assert snapshot(project.root / "site") == site
+    assert not list(project.root.glob(".site-*")) and not list((project.root / "docs").glob(".generated-*"))
+
+
+def test_linkcheck_command(site_project):
+    assert site_project.run("build", "--strict").returncode == 0
+    result = site_project.run("linkcheck")
+    assert result.returncode == 0, result.stderr
+    assert "0 broken internal links" in result.stdout

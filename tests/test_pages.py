@@ -1,0 +1,105 @@
+"""Rendering: golden Markdown for the fixture registry, escaping, determinism, a strict environment."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+
+import jinja2
+import markdown
+import pytest
+import yaml
+
+from scripts.pages import environment, render_site
+from scripts.registry import load_registry
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "fixture"
+
+
+def rendered(project) -> dict[str, str]:
+    registry, problems = load_registry(project.facts, project.root)
+    assert problems == []
+    return render_site(registry)
+
+
+def site_markdown() -> markdown.Markdown:
+    """Python-Markdown configured with exactly the extensions the site uses."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = [], {}
+    for item in config["markdown_extensions"]:
+        if isinstance(item, dict):
+            (name, options), = item.items()
+            names.append(name)
+            configs[name] = options or {}
+        else:
+            names.append(item)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def test_pages_match_the_golden_files(project):
+    """Readable expected output: regenerate with UPDATE_GOLDEN=1 and review the diff."""
+    pages = rendered(project)
+    if os.environ.get("UPDATE_GOLDEN"):
+        for path in GOLDEN.rglob("*"):
+            if path.is_file():
+                path.unlink()
+        for rel, text in pages.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(pages) == sorted(expected)
+    for rel in pages:
+        assert pages[rel] == expected[rel], f"{rel} differs from tests/golden/fixture/{rel}"
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "text {: onclick=alert(1) }",
+    '--8<-- "mkdocs.yml"',
+    "{{ 7*7 }} and {% if true %}yes{% endif %}",
+    "a | b | c",
+    "x\n# h",
+    "[^1]: x",
+    "---",
+    "1. not a list",
+    "- not a list",
+    "*not emphasis* __nor this__ `nor code`",
+    "&amp; &lt;b&gt; stays as typed",
+    "<!-- comment --> <style>body{}</style> <iframe src=x></iframe>",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_statement_is_shown_literally(project, text):
+    project.edit("facts.yaml", "statement: Acme was founded in 2019.", f"statement: {yaml.safe_dump(text).strip().removesuffix('...').strip()}")
+    pages = rendered(project)
+    md = site_markdown()
+    for page in ("topics/company.md", "timeline.md", "entities/acme.md", "sources/wire.md", "index.md"):
+        out = md.reset().convert(pages[page])
+        assert not re.search(r"<(script|iframe|style|img)\b", out, re.I), page
+        assert not re.search(r"\son\w+\s*=", out, re.I), page
+        assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", out, re.I), page
+        visible = html.unescape(re.sub(r"<[^>]+>", "", out))
+        assert " ".join(text.split()) in " ".join(visible.split()), page
+    assert "49" not in pages["topics/company.md"].split("Acme was")[0]
+
+
+def test_output_does_not_depend_on_file_creation_order(project, tmp_path):
+    first = rendered(project)
+    for path in sorted(project.facts.glob("*.yaml"), reverse=True):
+        text = path.read_text(encoding="utf-8")
+        path.unlink()
+        path.write_text(text, encoding="utf-8")
+    assert rendered(project) == first
+
+
+def test_environment_is_strict_and_escapes_unprepared_values():
+    env = environment()
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
