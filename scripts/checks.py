@@ -161,7 +161,9 @@ def _check_citations(registry: Registry) -> list[Problem]:
     for fact in registry.facts:
         cited = {c.source for c in fact.citations}
         for i, converted in enumerate(fact.converted):
-            if converted.source not in cited:
+            unknown = sources.check(converted.source, fact.origin.at("converted", i, "source"))
+            problems += unknown
+            if not unknown and converted.source not in cited:
                 problems.append(
                     error(
                         fact.origin.at("converted", i, "source"),

@@ -115,3 +115,8 @@ def test_quote_over_forty_words(project):
     project.edit("facts.yaml", "quote: Harbour Capital is controlled by the city of Portville.", f"quote: {words}")
     found = with_hints(project)
     assert ("facts/facts.yaml:24:16: error: quote is 41 words long; the limit is 40", "quote only the words that carry the claim") in found
+
+
+def test_unknown_source_of_a_converted_figure(project):
+    project.edit("facts.yaml", "unit: USD, source: planet}", "unit: USD, source: plnet}")
+    assert with_hints(project) == [("facts/facts.yaml:10:47: error: unknown source 'plnet'", "did you mean 'planet'?")]
