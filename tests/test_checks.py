@@ -119,4 +119,4 @@ def test_quote_over_forty_words(project):
 
 def test_unknown_source_of_a_converted_figure(project):
     project.edit("facts.yaml", "unit: USD, source: planet}", "unit: USD, source: plnet}")
-    assert with_hints(project) == [("facts/facts.yaml:10:47: error: unknown source 'plnet'", "did you mean 'planet'?")]
+    assert with_hints(project) == [("facts/facts.yaml:10:48: error: unknown source 'plnet'", "did you mean 'planet'?")]
