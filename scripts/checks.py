@@ -78,7 +78,9 @@ class _Ids:
     def check(self, ref: str, where: Loc) -> list[Problem]:
         if ref in self.ids or ref in self.invalid:
             return []
-        close = difflib.get_close_matches(ref, sorted(self.ids), n=3, cutoff=0.5)
+        scored = sorted((-difflib.SequenceMatcher(None, ref, i).ratio(), i) for i in self.ids)
+        best = -scored[0][0] if scored else 0
+        close = [i for score, i in scored[:3] if -score >= max(0.5, best - 0.1)]
         if not close:  # 'acme-robotics' for 'acme': look for ids sharing the first word
             stem = ref.split("-")[0]
             close = sorted(i for i in self.ids if i.split("-")[0] == stem)[:3]
