@@ -10,13 +10,13 @@ from markupsafe import Markup
 
 from .escaping import html_text
 from .formatting import format_amount
-from .registry import Fact, Source
+from .registry import Fact
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 40, 56
 
 
-def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | None:
+def funding_chart(rounds: list[Fact]) -> Markup | None:
     """Bars of each round's amount as reported, over time, one colour per currency."""
     if not rounds:
         return None

@@ -352,11 +352,8 @@ def funding_topic(index: Index) -> str | None:
 
 
 def funding_rounds(index: Index) -> list[Fact]:
-    return [
-        f
-        for f in sorted(index.registry.facts, key=fact_order)
-        if "funding-round" in f.tags and f.value is not None and f.date is not None
-    ]
+    """Facts tagged funding-round, in date order; a round whose amount is unknown is listed too."""
+    return [f for f in sorted(index.registry.facts, key=fact_order) if "funding-round" in f.tags]
 
 
 def funding_view(index: Index, page: Page) -> dict:
@@ -374,8 +371,8 @@ def funding_view(index: Index, page: Page) -> dict:
             investors.append({"link": entity_link(entity, page), "backer": md_text(backer) if backer else None})
         rows.append(
             {
-                "date": fact.date.label,
-                "amounts": [md_text(format_value(fact.value))]
+                "date": fact.date.label if fact.date else "Undated",
+                "amounts": [md_text(format_value(fact.value) if fact.value else "amount not reported")]
                 + [
                     md_text(f"{format_amount(c.amount, c.unit, c.qualifier)} ({index.sources[c.source].publisher})")
                     for c in fact.converted
@@ -384,7 +381,8 @@ def funding_view(index: Index, page: Page) -> dict:
                 "fact": fact_view(fact, page),
             }
         )
-    return {"rows": rows, "chart": funding_chart(funding_rounds(index), index.sources)}
+    charted = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
+    return {"rows": rows, "chart": funding_chart(charted)}
 
 
 def timeline_view(index: Index, page: Page) -> list[Group]:

@@ -97,3 +97,16 @@ def test_same_input_gives_byte_identical_site(site_project, tmp_path):
     second = snapshot(site_project.root / "site")
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_disagreements_page_lists_every_disagreement_with_citations_and_note(real_site):
+    import html as html_lib
+
+    registry, _ = load_registry(real_site.facts, real_site.root)
+    page = (real_site.root / "site" / "disagreements" / "index.html").read_text(encoding="utf-8")
+    visible = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    for d in registry.disagreements:
+        assert f'id="{d.id}"' in page, d.id
+        assert " ".join(d.note.split()) in visible, d.id
+        for number, variant in enumerate(d.variants, 1):
+            assert f"#{d.id}--{number}" in page, f"{d.id}: variant {number} has no citation link"
