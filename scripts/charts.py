@@ -9,7 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .escaping import html_text
-from .formatting import format_amount
+from .formatting import format_value
 from .registry import Fact
 
 WIDTH, HEIGHT = 640, 280
@@ -34,7 +34,7 @@ def funding_chart(rounds: list[Fact]) -> Markup | None:
         height = plot_h * fact.value.amount / top[unit] if top[unit] else 0
         x = LEFT + plot_w * (month - first) / span - bar_w / 2 + (units.index(unit) - (len(units) - 1) / 2) * bar_w
         y = TOP + plot_h - height
-        label = html_text(format_amount(fact.value.amount, unit))
+        label = html_text(format_value(fact.value))
         when = html_text(fact.date.label)
         parts.append(
             f'<g class="chart-round"><title>{when}: {html_text(fact.statement)}</title>'
@@ -51,7 +51,7 @@ def funding_chart(rounds: list[Fact]) -> Markup | None:
             f'<text class="chart-legend" x="{LEFT + i * 150 + 18}" y="18">{html_text(_unit_name(unit))}</text>'
         )
     total = len(rounds)
-    desc = "; ".join(f"{f.date.label}: {format_amount(f.value.amount, f.value.unit)}" for f in rounds)
+    desc = "; ".join(f"{f.date.label}: {format_value(f.value)}" for f in rounds)
     svg = (
         f'<figure class="chart">'
         f'<svg role="img" aria-labelledby="funding-chart-title funding-chart-desc" viewBox="0 0 {WIDTH} {HEIGHT}" '

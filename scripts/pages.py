@@ -171,7 +171,11 @@ def source_refs(citations: tuple[Citation, ...], page: Page) -> list[Ref]:
     markers: dict[str, list[Markup]] = {}
     for citation in citations:
         markers.setdefault(citation.source, []).append(page.cite(citation))
-    return [Ref(md_text(page.index.sources[s].publisher), Markup("").join(m)) for s, m in markers.items()]
+    return [Ref(md_text(page.index.sources[s].publisher), MARKER_SEPARATOR.join(m)) for s, m in markers.items()]
+
+
+# Adjacent footnote markers would read "345"; a superscript comma makes it "3,4,5".
+MARKER_SEPARATOR = Markup("<sup>,</sup>")
 
 
 @dataclass
@@ -182,6 +186,7 @@ class FactView:
     value: str | None
     converted: list[str]
     refs: list[Ref]
+    markers: Markup  # every footnote marker of the fact, for places that do not name the sources
     source_count: int
     single_source: bool
     disputes: list[Link]
@@ -207,6 +212,7 @@ def fact_view(fact: Fact, page: Page) -> FactView:
             for c in fact.converted
         ],
         refs=refs,
+        markers=MARKER_SEPARATOR.join(ref.marker for ref in refs),
         source_count=count,
         single_source=count == 1,
         disputes=[
@@ -364,7 +370,7 @@ def funding_view(index: Index, page: Page) -> dict:
         investors = []
         for entity_id in fact.entities:
             entity = index.entities[entity_id]
-            if entity_id == subject or entity.kind != "organisation":
+            if entity_id == subject:
                 continue
             control = entity.controlled_by
             backer = index.entities[control.entity].name if control else None
