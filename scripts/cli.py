@@ -48,7 +48,8 @@ def gather(options: Options) -> tuple[Registry, list[Problem]]:
     """Load and check everything; return the registry and every problem found, sorted."""
     registry, problems = load_registry(options.facts_dir, options.root)
     problems += check_registry(registry, options.strict)
-    problems += check_quotes(registry, options.archive_dir, options.strict)
+    shown = os.path.relpath(options.archive_dir, options.root)
+    problems += check_quotes(registry, options.archive_dir, options.strict, Path(shown).as_posix())
     return registry, sort_problems(problems)
 
 

@@ -99,22 +99,26 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def check_quotes(registry: Registry, archive_dir: Path, strict: bool) -> list[Problem]:
-    """Check archive files (safe name, present, checksum) and that every quote stands in its source."""
+def check_quotes(registry: Registry, archive_dir: Path, strict: bool, shown_as: str | None = None) -> list[Problem]:
+    """Check archive files (safe name, present, checksum) and that every quote stands in its source.
+
+    `shown_as` is how messages name the archive folder (relative to the project, usually).
+    """
     citations = _citations_by_source(registry)
+    shown = shown_as or archive_dir.as_posix()
     if not archive_dir.is_dir():
         count = sum(len(c) for c in citations.values())
         make = error if strict else warning
         return [
             make(
-                Loc(archive_dir.as_posix()),
+                Loc(shown),
                 f"archive folder not found: {count} quotes in {len(citations)} sources went unverified",
                 "pass --sources DIR (or set BRIEFING_SOURCES) to the folder of archived source texts",
             )
         ]
     problems: list[Problem] = []
     for source in registry.sources:
-        archived, source_problems = _read_archive(source, archive_dir)
+        archived, source_problems = _read_archive(source, archive_dir, shown)
         problems += source_problems
         if archived is None:
             continue
@@ -142,7 +146,7 @@ def _citations_by_source(registry: Registry) -> dict[str, list[Citation]]:
     return out
 
 
-def _read_archive(source: Source, archive_dir: Path) -> tuple[ArchivedText | None, list[Problem]]:
+def _read_archive(source: Source, archive_dir: Path, shown: str) -> tuple[ArchivedText | None, list[Problem]]:
     name = source.archive_file
     where = source.origin.at("archive", "file")
     if Path(name).name != name or name in (".", "..") or "\\" in name or "\0" in name:
@@ -152,7 +156,7 @@ def _read_archive(source: Source, archive_dir: Path) -> tuple[ArchivedText | Non
         return None, [error(where, f"archive file {name!r} is a symbolic link; archive the text itself")]
     if not path.is_file():
         return None, [
-            error(where, f"archive file {name!r} not found in {archive_dir.as_posix()}", "add the text file, or fix the name")
+            error(where, f"archive file {name!r} not found in {shown}", "add the text file, or fix the name")
         ]
     data = path.read_bytes()
     actual = sha256_of(data)
@@ -160,8 +164,8 @@ def _read_archive(source: Source, archive_dir: Path) -> tuple[ArchivedText | Non
         return None, [
             error(
                 source.origin.at("archive", "sha256"),
-                f"archive file {name!r} has changed: its sha256 is {actual}",
-                "if the new text is right, record the new checksum and re-check every quote from it",
+                f"archive file {name!r} does not match the recorded sha256; the file's is {actual}",
+                "if the file's text is the right one, record its checksum and re-check every quote from it",
             )
         ]
     try:

@@ -8,8 +8,10 @@ everything wrong comes back as a list of located problems.
 from __future__ import annotations
 
 import calendar
+import copy
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,6 +24,7 @@ from .yaml_loader import YamlDocument, load_yaml_file
 
 # The schema ships with the tool: facts/ holds it so that editors find it beside the data.
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "facts" / "registry.schema.json"
+ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SECTIONS = ("briefing", "topics", "sources", "entities", "facts", "disagreements")
 _SINGULAR = {
     "topics": "topic",
@@ -41,6 +44,8 @@ class Origin:
 
     doc: YamlDocument
     path: tuple
+    # Built without the parts that failed validation: checks about what is absent must skip it.
+    partial: bool = False
 
     def at(self, *fields: str | int) -> Loc:
         """The location of a field's value (or of the entry itself)."""
@@ -253,22 +258,38 @@ def load_registry(facts_dir: Path, root: Path) -> tuple[Registry, list[Problem]]
     if not files:
         problems.append(error(Loc(_display(facts_dir, root)), "no registry files (*.yaml) found"))
     for path in files:
+        if _is_linked(path, facts_dir):
+            problems.append(
+                error(Loc(_display(path, root)), "registry files must not be symbolic links", "copy the file into facts/")
+            )
+            registry.complete = False
+            continue
         doc, load_problems = load_yaml_file(path, _display(path, root))
         problems += load_problems
         if doc is None:
             registry.complete = False
             continue
         registry.documents.append(doc)
-        schema_problems, bad_items = validate_document(doc, validator)
+        schema_problems, errors = validate_document(doc, validator)
         problems += schema_problems
-        registry.complete &= not bad_items
-        _add_entries(registry, doc, bad_items)
+        registry.complete &= not errors
+        _add_entries(registry, doc, errors)
     return registry, problems
 
 
+def _is_linked(path: Path, facts_dir: Path) -> bool:
+    """True if the file, or a folder between it and facts/, is a symbolic link (it could point anywhere)."""
+    while path != facts_dir and path != path.parent:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
+
+
 def _display(path: Path, root: Path) -> str:
+    """The path as the contributor knows it: relative to the project, links not followed."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -289,22 +310,23 @@ def _is_real_date(value: object) -> bool:
     return parse_date(text) is not None
 
 
+ItemKey = tuple[str, int | None]  # (section, index in it), or (section, None) for briefing and whole sections
+
+
 def validate_document(
     doc: YamlDocument, validator: jsonschema.Draft7Validator
-) -> tuple[list[Problem], set[tuple[str, int]]]:
-    """Schema problems of one file, and which top-level items (section, index) they touch."""
+) -> tuple[list[Problem], dict[ItemKey, list[tuple[tuple, jsonschema.ValidationError]]]]:
+    """Schema problems of one file, and the errors of each entry, with paths relative to the entry."""
     problems = []
-    bad_items: set[tuple[str, int]] = set()
+    by_item: dict[ItemKey, list[tuple[tuple, jsonschema.ValidationError]]] = {}
     for err in validator.iter_errors(doc.data):
         path = tuple(err.absolute_path)
         problems += _schema_problems(doc, err, path)
         if len(path) >= 2 and isinstance(path[1], int):
-            bad_items.add((path[0], path[1]))
-        elif path:
-            bad_items.add((path[0], -1))
+            by_item.setdefault((path[0], path[1]), []).append((path[2:], err))
         else:
-            bad_items.add(("", -1))
-    return problems, bad_items
+            by_item.setdefault((path[0] if path else "", None), []).append((path[1:], err))
+    return problems, by_item
 
 
 def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: tuple) -> list[Problem]:
@@ -341,7 +363,11 @@ def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: t
             ]
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
-        hint = "quote a bare year: \"2025\"" if field_name in ("date", "published", "as_of") else None
+        hint = None
+        if "string" in wanted and isinstance(instance, (int, float)) and not isinstance(instance, bool):
+            hint = f'put it in quotes: "{instance}"'
+        elif "string" in wanted and isinstance(instance, bool):
+            hint = "put it in quotes"
         return [error(doc.loc(path), f"{what}: {named} must be {names}, not {_shown(instance)}", hint)]
     if kind == "pattern":
         message = err.schema.get("errorMessage", f"does not match {err.validator_value}")
@@ -417,7 +443,7 @@ def _describe(doc: YamlDocument, path: tuple) -> str:
         return str(section)
     item = doc.data.get(section, [])[path[1]] if isinstance(doc.data, dict) else None
     name = _SINGULAR.get(section, section)
-    if isinstance(item, dict) and isinstance(item.get("id"), str):
+    if isinstance(item, dict) and isinstance(item.get("id"), str) and ID_PATTERN.fullmatch(item["id"]):
         return f"{name} '{item['id']}'"
     return f"{name} #{path[1] + 1}"
 
@@ -425,22 +451,62 @@ def _describe(doc: YamlDocument, path: tuple) -> str:
 # --- building the model ------------------------------------------------------------------
 
 
-def _add_entries(registry: Registry, doc: YamlDocument, bad_items: set[tuple[str, int]]) -> None:
-    if ("", -1) in bad_items or not isinstance(doc.data, dict):
+def _add_entries(registry: Registry, doc: YamlDocument, errors: dict[ItemKey, list]) -> None:
+    """Build every entry; an entry with schema errors is built without its invalid parts when it
+    can stand without them, so the cross-reference and quote checks still see the rest of it."""
+    if not isinstance(doc.data, dict) or ("", None) in errors and _unbuildable(errors[("", None)]):
         return
     for section, items in doc.data.items():
-        if section not in SECTIONS or (section, -1) in bad_items:
+        if section not in SECTIONS:
             continue
         if section == "briefing":
-            registry.briefings.append(_briefing(items, Origin(doc, ("briefing",))))
+            built = _build(_briefing, items, errors.get(("briefing", None), []), Origin(doc, ("briefing",)))
+            if built:
+                registry.briefings.append(built)
+            continue
+        if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
-            if (section, index) in bad_items:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    registry.invalid_ids.setdefault(section, set()).add(item["id"])
-                continue
             origin = Origin(doc, (section, index))
-            getattr(registry, section).append(_BUILDERS[section](item, origin))
+            built = _build(_BUILDERS[section], item, errors.get((section, index), []), origin)
+            if built:
+                getattr(registry, section).append(built)
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                registry.invalid_ids.setdefault(section, set()).add(item["id"])
+
+
+def _unbuildable(errors: list) -> bool:
+    return any(rel == () and err.validator != "additionalProperties" for rel, err in errors)
+
+
+def _build(builder, item: Any, errors: list, origin: Origin):
+    """The entry without the parts that failed validation, or None if it cannot stand without them."""
+    if not isinstance(item, dict) or _unbuildable(errors):
+        return None
+    if errors:
+        origin = Origin(origin.doc, origin.path, partial=True)
+        item = copy.deepcopy(item)
+        for rel, err in errors:
+            if rel == ():  # unknown fields: drop them
+                for key in set(item) - set(err.schema.get("properties", {})):
+                    del item[key]
+        # Remove invalid parts from the deepest and last up, so list indexes stay right.
+        for rel in sorted({rel for rel, _ in errors if rel}, key=_removal_order, reverse=True):
+            parent = item
+            try:
+                for step in rel[:-1]:
+                    parent = parent[step]
+                del parent[rel[-1]]
+            except (KeyError, IndexError, TypeError):
+                continue  # an ancestor was removed already
+    try:
+        return builder(item, origin)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None  # a required part was invalid; the schema problems say which
+
+
+def _removal_order(rel: tuple) -> tuple:
+    return tuple((1, step, "") if isinstance(step, int) else (0, 0, step) for step in rel)
 
 
 def parse_date(value: str | int) -> PartialDate | None:

@@ -205,6 +205,9 @@ class _Builder:
             mark = exc.problem_mark or exc.context_mark
             where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             message = exc.problem or exc.context or "cannot be parsed"
+            if exc.context and exc.problem and exc.context_mark and exc.context_mark != mark:
+                start = exc.context_mark
+                message += f" ({exc.context}, which started at line {start.line + 1}, column {start.column + 1})"
             self.problems.append(error(self._loc(where), f"YAML syntax error: {message}"))
         except yaml.YAMLError as exc:  # reader errors: unprintable characters
             self.problems.append(error(self._yaml_error_loc(exc), f"YAML error: {_reader_message(exc)}"))

@@ -79,7 +79,7 @@ def test_ids_must_be_slugs(project, bad_id):
     project.edit("entities.yaml", "  - id: portville", f"  - id: {bad_id!r}")
     found = problems(project)
     assert (
-        f"facts/entities.yaml:13:9: error: entity {bad_id!r}: field 'id' {bad_id!r} is not a valid id: "
+        f"facts/entities.yaml:13:9: error: entity #3: field 'id' {bad_id!r} is not a valid id: "
         "use lowercase letters, digits and single hyphens (like 'march-2025-round')"
     ) in found
 
