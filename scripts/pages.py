@@ -8,6 +8,7 @@ that was not prepared is still escaped rather than interpreted.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -258,18 +259,20 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
     env = environment(templates)
     pages: dict[str, str] = {}
 
-    def render(path: str, template: str, **context) -> None:
+    def render(path: str, template: str, title: str, **context) -> None:
         page = Page(path, index)
         body = env.get_template(template).render(page=page, **{k: v(page) for k, v in context.items()})
         notes = env.get_template("_footnotes.md.j2").render(notes=page.notes)
-        pages[path] = body.rstrip("\n") + "\n" + (("\n" + notes) if page.notes else "")
+        text = body.rstrip("\n") + "\n" + (("\n" + notes) if page.notes else "")
+        pages[path] = front_matter(title) + text
 
-    render("index.md", "home.md.j2", home=lambda p: home_view(index, p))
-    render("topics/index.md", "topics.md.j2", topics=lambda p: topic_summaries(index, p))
+    render("index.md", "home.md.j2", index.briefing.title, home=lambda p: home_view(index, p))
+    render("topics/index.md", "topics.md.j2", "Topics", topics=lambda p: topic_summaries(index, p))
     for topic in registry.topics:
         render(
             f"topics/{topic.id}.md",
             "topic.md.j2",
+            topic.title,
             topic=lambda p, t=topic: {
                 "title": md_text(t.title),
                 "description": md_text(t.description),
@@ -277,16 +280,26 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
                 "funding": funding_view(index, p) if t.id == funding_topic(index) else None,
             },
         )
-    render("timeline.md", "timeline.md.j2", groups=lambda p: timeline_view(index, p))
-    render("disagreements.md", "disagreements.md.j2", disagreements=lambda p: disagreement_views(index, p))
-    render("entities/index.md", "entities.md.j2", groups=lambda p: entity_groups(index, p))
+    render("timeline.md", "timeline.md.j2", "Timeline", groups=lambda p: timeline_view(index, p))
+    render("disagreements.md", "disagreements.md.j2", "Where sources disagree", disagreements=lambda p: disagreement_views(index, p))
+    render("entities/index.md", "entities.md.j2", "Entities", groups=lambda p: entity_groups(index, p))
     for entity in registry.entities:
-        render(f"entities/{entity.id}.md", "entity.md.j2", entity=lambda p, e=entity: entity_view(index, e, p))
-    render("sources/index.md", "sources.md.j2", sources=lambda p: source_rows(index, p))
+        render(f"entities/{entity.id}.md", "entity.md.j2", entity.name, entity=lambda p, e=entity: entity_view(index, e, p))
+    render("sources/index.md", "sources.md.j2", "Sources", sources=lambda p: source_rows(index, p))
     for source in registry.sources:
-        render(f"sources/{source.id}.md", "source.md.j2", source=lambda p, s=source: source_view(index, s, p))
+        render(f"sources/{source.id}.md", "source.md.j2", source.title, source=lambda p, s=source: source_view(index, s, p))
     pages[".nav.yml"] = navigation(index)
     return pages
+
+
+def front_matter(title: str) -> str:
+    """The page title for the theme, HTML-escaped and written as a JSON (so YAML) string.
+
+    Material prints `page.meta.title` as it is, and otherwise `page.title | striptags`, which
+    turns entities back into markup; an escaped meta title keeps the <title> tag, the
+    navigation and the header safe whatever the registry says.
+    """
+    return f"---\ntitle: {json.dumps(str(html_text(title)), ensure_ascii=False)}\n---\n\n"
 
 
 def navigation(index: Index) -> str:

@@ -1,0 +1,216 @@
+"""Hostile text in every field is shown literally; the built HTML gains no script, frame, style,
+event handler or javascript: link from content, and the search index stays escaped."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, Project
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    "[x](javascript:alert(3))",
+    "text {: onclick=alert(4) }",
+    '--8<-- "mkdocs.yml"',
+    "{{ 7*7 }} and {% if true %}yes{% endif %}",
+    "a | b | c",
+    "line\n# h",
+    "[^1]: x",
+    "---",
+    "<iframe src=//evil.example></iframe><style>body{display:none}</style>",
+    "<a href='javascript:alert(5)'>click</a>",
+]
+# The baseline: the same registry with harmless words in place of each payload.
+HARMLESS = [f"plain words {i}" for i in range(len(PAYLOADS))]
+
+
+def archive_text(texts: list[str]) -> str:
+    """The archived source prints every text, so that quotes of them pass the quote check."""
+    return "\n".join(t.replace("\n", " ") for t in texts) + "\n"
+
+
+def registry(texts: list[str]) -> dict[str, dict]:
+    """A registry with one of `texts` in every text field (and in the archive it quotes)."""
+
+    def payload(i: int) -> str:
+        return texts[i % len(texts)]
+
+    def one_line(i: int) -> str:
+        return payload(i).replace("\n", " ")
+
+    sha = hashlib.sha256(archive_text(texts).encode("utf-8")).hexdigest()
+    facts = [
+        {
+            "id": f"fact-{i}",
+            "statement": f"Fact {i}: {payload(i)}",
+            "topic": "hostile-topic",
+            "date": f"2024-{i % 12 + 1:02d}",
+            "entities": ["evil-corp"],
+            "value": {"amount": 1000000 * (i + 1), "unit": "USD"},
+            "tags": ["funding-round"],
+            "note": f"Note {i}: {payload(i + 3)}",
+            "citations": [{"source": "hostile-source", "quote": one_line(i), "locator": one_line(i + 1)}],
+        }
+        for i in range(len(texts))
+    ]
+    return {
+        "briefing.yaml": {
+            "briefing": {
+                "title": f"Title {one_line(0)}",
+                "subject": "evil-corp",
+                "summary": f"Summary {payload(1)}",
+                "as_of": "2024",
+                "key_points": ["fact-0", "fact-1", "fact-7"],
+                "key_numbers": [{"fact": "fact-2", "label": f"Label {one_line(2)}"}],
+            }
+        },
+        "registry.yaml": {
+            "topics": [{"id": "hostile-topic", "title": f"Topic {one_line(3)}", "description": payload(4)}],
+            "sources": [
+                {
+                    "id": "hostile-source",
+                    "title": f"Source {one_line(5)}",
+                    "publisher": f"Publisher {one_line(6)}",
+                    "author": one_line(7),
+                    "original_publisher": one_line(8),
+                    "published": "2024-05-03",
+                    "url": "https://example.org/a?b=c&d='e'(f)",
+                    "kind": "news-report",
+                    "archive": {"file": "hostile.txt", "sha256": sha},
+                    "reliability": payload(9),
+                    "summary": payload(10),
+                }
+            ],
+            "entities": [
+                {
+                    "id": "evil-corp",
+                    "name": f"Evil {one_line(0)}",
+                    "kind": "organisation",
+                    "aliases": [one_line(i) for i in range(3)],
+                    "description": one_line(11),
+                }
+            ],
+            "facts": facts,
+            "disagreements": [
+                {
+                    "id": "hostile-disagreement",
+                    "subject": f"Subject {one_line(1)}",
+                    "facts": ["fact-0"],
+                    "verdict": "erroneous",
+                    "variants": [
+                        {
+                            "claim": payload(2),
+                            "rank": "erroneous",
+                            "reason": payload(5),
+                            "citations": [{"source": "hostile-source", "quote": one_line(2)}],
+                        },
+                        {"claim": payload(6), "citations": [{"source": "hostile-source", "quote": one_line(6)}]},
+                    ],
+                    "note": payload(8),
+                }
+            ],
+        },
+    }
+
+
+def build(root: Path, texts: list[str]) -> Project:
+    archive = root / "archive"
+    archive.mkdir(parents=True)
+    (archive / "hostile.txt").write_text(archive_text(texts), encoding="utf-8")
+    project = Project(root / "project", archive)
+    project.facts.mkdir(parents=True)
+    for name, data in registry(texts).items():
+        project.write(name, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    shutil.copy(REPO / "mkdocs.yml", project.root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+    for shared in ("scripts", "templates"):
+        (project.root / shared).symlink_to(REPO / shared)
+    result = project.run("build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> tuple[Path, Path]:
+    hostile = build(tmp_path_factory.mktemp("hostile"), PAYLOADS)
+    baseline = build(tmp_path_factory.mktemp("benign"), HARMLESS)
+    return hostile.root / "site", baseline.root / "site"
+
+
+DANGEROUS_TAGS = {"script", "iframe", "style", "object", "embed", "form", "img", "base", "meta", "link", "svg"}
+
+
+class Scan(HTMLParser):
+    """What a browser would act on: elements, event-handler attributes, javascript: URLs."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.handlers: list[str] = []
+        self.js_links: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DANGEROUS_TAGS:
+            self.tags.append(tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"<{tag} {name}=...>")
+            if name in ("href", "src", "action", "xlink:href") and (value or "").strip().lower().startswith("javascript:"):
+                self.js_links.append(f"<{tag} {name}={value}>")
+
+
+def test_no_markup_from_content_reaches_the_html(sites):
+    hostile, baseline = sites
+    pages = sorted(p.relative_to(hostile) for p in hostile.rglob("*.html"))
+    assert pages == sorted(p.relative_to(baseline) for p in baseline.rglob("*.html"))
+    for rel in pages:
+        page = Scan((hostile / rel).read_text(encoding="utf-8"))
+        base = Scan((baseline / rel).read_text(encoding="utf-8"))
+        # The theme's own elements are the same with hostile text as with harmless text.
+        assert sorted(page.tags) == sorted(base.tags), rel
+        assert page.handlers == [], rel
+        assert page.js_links == [], rel
+
+
+def visible(page: str) -> str:
+    body = page.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_payloads_are_shown_literally(sites):
+    hostile, _ = sites
+    topic = visible((hostile / "topics" / "hostile-topic" / "index.html").read_text(encoding="utf-8"))
+    for i, p in enumerate(PAYLOADS):
+        assert " ".join(f"Fact {i}: {p}".split()) in topic, p
+    assert "49" not in topic  # {{ 7*7 }} was not evaluated
+    assert "site_name" not in topic  # the snippet was not included
+
+
+def test_titles_and_navigation_are_escaped(sites):
+    hostile, _ = sites
+    page = (hostile / "entities" / "evil-corp" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title
+    assert html.unescape(title) == "Evil <script>alert(1)</script> - Zhipu AI briefing"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.split('<nav class="md-nav md-nav--primary"', 1)[1]
+
+
+def test_search_index_text_stays_escaped(sites):
+    hostile, _ = sites
+    index = json.loads((hostile / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            scan = Scan(doc[field])  # Material shows these snippets as HTML
+            assert (scan.tags, scan.handlers, scan.js_links) == ([], [], []), doc["location"]
