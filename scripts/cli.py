@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import check_registry
-from .linkcheck import check_site
+from .linkcheck import check_external, check_site
 from .problems import Problem, format_github, format_problem, sort_problems
 from .quotes import check_quotes
 from .registry import Registry, load_registry
@@ -208,16 +208,22 @@ def cmd_serve(options: Options, dev_addr: str) -> int:
         return 0
 
 
-def cmd_linkcheck(site: Path) -> int:
-    """Check the internal links and anchors of an already built site."""
+def cmd_linkcheck(site: Path, external: bool) -> int:
+    """Check the internal links and anchors of a built site; with `external`, fetch the others too."""
     if not (site / "index.html").is_file():
         print(f"error: no site at {site.as_posix()}/: build it first", file=sys.stderr)
         return 1
-    broken, external = check_site(site)
+    broken, urls = check_site(site)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    summary = f"{pages} pages: {len(broken)} broken internal links"
+    if external:
+        broken += check_external(urls)
+        summary += f"; {len(urls)} external links checked"
+    else:
+        summary += f"; {len(urls)} external links not checked (--external)"
     for link in broken:
         print(f"error: {link}", file=sys.stderr)
-    pages = sum(1 for _ in site.rglob("*.html"))
-    print(f"{pages} pages: {len(broken)} broken internal links; {len(external)} external links not checked")
+    print(summary)
     return 1 if broken else 0
 
 
@@ -249,6 +255,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-mkdocs", action="store_true", help="write docs/generated/ only")
     links = sub.add_parser("linkcheck", help="check internal links and anchors of the built site")
     links.add_argument("--site-dir", type=Path, default=Path("site"), help="built site (default: site)")
+    links.add_argument("--external", action="store_true", help="also fetch external links (needs the network)")
     serve = sub.add_parser("serve", help="live preview: re-renders when facts/ or templates/ change")
     common(serve)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
@@ -259,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run one subcommand; exit status 1 means the input has problems."""
     args = _parser().parse_args(argv)
     if args.command == "linkcheck":
-        return cmd_linkcheck(args.site_dir)
+        return cmd_linkcheck(args.site_dir, args.external)
     options = Options(
         root=args.root,
         sources=args.sources,

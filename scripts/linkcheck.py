@@ -98,3 +98,34 @@ def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment
     if fragment and target in pages and fragment not in pages[target].ids:
         return f"no anchor #{fragment} in {target}"
     return None
+
+
+def check_external(urls: set[str], timeout: float = 15.0, workers: int = 8) -> list[BrokenLink]:
+    """Fetch every external URL (HEAD, then GET where HEAD is refused); return the ones that fail.
+
+    This needs the network, so it is opt-in (`briefing linkcheck --external`), for a scheduled job.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda url: (url, _fetch(url, timeout)), sorted(urls)))
+    return [BrokenLink("(external)", url, reason) for url, reason in results if reason]
+
+
+def _fetch(url: str, timeout: float) -> str | None:
+    import urllib.error
+    import urllib.request
+
+    headers = {"User-Agent": "briefing-linkcheck/1 (+https://github.com/)"}
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout):
+                return None
+        except urllib.error.HTTPError as exc:
+            if method == "HEAD" and exc.code in (403, 405, 501):
+                continue  # some servers refuse HEAD; ask again with GET
+            return f"HTTP {exc.code}"
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            return f"unreachable: {getattr(exc, 'reason', exc)}"
+    return None

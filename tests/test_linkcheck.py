@@ -1,0 +1,89 @@
+"""The link checker: internal links and anchors from the built HTML; external links on request."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from scripts.linkcheck import check_external, check_site
+
+
+def write(site: Path, rel: str, body: str) -> None:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html><body>{body}</body></html>", encoding="utf-8")
+
+
+def test_finds_missing_pages_anchors_and_unsafe_schemes(tmp_path):
+    site = tmp_path / "site"
+    write(site, "index.html", '<a href="a/">a</a><a href="a/#here">ok</a><a href="a/#gone">x</a>'
+          '<a href="missing/">x</a><img src="img.png"><a href="javascript:alert(1)">x</a>'
+          '<a href="/abs/">x</a><a href="#top">x</a><span id="top"></span><a href="../out.html">x</a>'
+          '<a href="https://example.org/">ext</a><a href="mailto:a@b.c">mail</a>')
+    write(site, "a/index.html", '<h2 id="here">Here</h2><a href="../">home</a><a href="../index.html#top">top</a>')
+    broken, external = check_site(site)
+    assert [str(b) for b in broken] == [
+        "index.html: broken link 'a/#gone': no anchor #gone in a/index.html",
+        "index.html: broken link 'missing/': no such file",
+        "index.html: broken link 'img.png': no such file",
+        "index.html: broken link 'javascript:alert(1)': 'javascript:' links are not allowed",
+        "index.html: broken link '/abs/': absolute path: the site must work from any folder",
+        "index.html: broken link '../out.html': leads outside the site",
+    ]
+    assert external == {"https://example.org/"}
+
+
+def test_404_page_links_from_the_root(tmp_path):
+    site = tmp_path / "site"
+    write(site, "index.html", "")
+    write(site, "404.html", '<a href="/">home</a><link href="/assets/x.css"><a href="/nope/">x</a>')
+    (site / "assets").mkdir()
+    (site / "assets" / "x.css").write_text("", encoding="utf-8")
+    assert [str(b) for b in check_site(site)[0]] == ["404.html: broken link '/nope/': no such file"]
+
+
+@pytest.fixture
+def server(tmp_path):
+    (tmp_path / "ok.html").write_text("fine", encoding="utf-8")
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def do_HEAD(self):  # like some real servers: no HEAD for this one
+            if self.path == "/no-head.html":
+                self.send_error(405)
+            else:
+                super().do_HEAD()
+
+        def log_message(self, *args):
+            pass
+
+    (tmp_path / "no-head.html").write_text("fine", encoding="utf-8")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_external_check_reports_failures_only(server):
+    closed = "http://127.0.0.1:9/nothing-listens-here"
+    broken = check_external({f"{server}/ok.html", f"{server}/no-head.html", f"{server}/missing.html", closed}, timeout=5)
+    assert sorted((b.target, b.reason.split(":")[0]) for b in broken) == sorted(
+        [(closed, "unreachable"), (f"{server}/missing.html", "HTTP 404")]
+    )
+
+
+def test_linkcheck_command_with_external_links(site_project, server):
+    site_project.edit("sources.yaml", "url: https://planet.example/acme?id=1&ref=feed", f"url: {server}/missing.html")
+    assert site_project.run("build", "--strict").returncode == 0
+    result = site_project.run("linkcheck")
+    assert result.returncode == 0
+    assert "1 external links not checked (--external)" in result.stdout
+    result = site_project.run("linkcheck", "--external")
+    assert result.returncode == 1
+    assert f"error: (external): broken link '{server}/missing.html': HTTP 404" in result.stderr

@@ -1,0 +1,119 @@
+"""Property tests: escaping round-trips any text, and no registry can make the build raise."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from fixture_registry import ARCHIVE, FILES
+from scripts.cli import Options, gather
+from scripts.escaping import md_text
+from scripts.pages import render_site
+from test_pages import site_markdown
+
+MD = site_markdown()
+
+# Any printable text, weighted towards the characters Markdown, its extensions and HTML care about.
+SPECIALS = "\\`*_{}[]()#+-.!|<>&;:\"'=~^$%@/ \n\t0123456789"
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(SPECIALS),
+        st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")),
+    ),
+    max_size=80,
+)
+
+# The places the generator puts registry text in a page.
+CONTEXTS = [
+    "{}",
+    "- {}",
+    "### {} {{ #an-id }}",
+    "| a | b |\n|---|---|\n| {} | y |",
+    "> “{}”",
+    "text[^1]\n\n[^1]: [Source](s.md#a), 2024: “{}”",
+    "Term\n:   {}",
+    "**{}**",
+    "[{}](page.md#anchor)",
+]
+
+
+def tags(out: str) -> list[str]:
+    return sorted(re.findall(r"<([a-z0-9]+)", out))
+
+
+def visible(out: str) -> str:
+    out = re.sub(r'<a class="footnote-backref".*?</a>', "", out)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", out)).split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, context=st.sampled_from(CONTEXTS))
+def test_escaped_text_renders_as_itself_with_no_new_tags(text, context):
+    assume(text.strip())  # the schema refuses blank text
+    rendered = MD.reset().convert(context.format(md_text(text)))
+    plain = MD.reset().convert(context.format("PLACEHOLDER"))
+    assert tags(rendered) == tags(plain)
+    expected = visible(plain).replace("PLACEHOLDER", " ".join(text.split()))
+    assert visible(rendered) == " ".join(expected.split())
+
+
+# --- random registries -------------------------------------------------------------------
+
+LINE_EDITS = st.sampled_from(["delete", "duplicate", "replace-value", "insert-text", "indent", "dedent"])
+NOISE = st.text(alphabet=st.sampled_from("abc-:[]{}#&*!|>'\"\t 0123\\%@`"), max_size=12)
+
+
+@st.composite
+def mutated_registry(draw) -> dict[str, str]:
+    """The fixture registry with a few random edits to random lines of random files."""
+    files = dict(FILES)
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(sorted(files)))
+        lines = files[name].split("\n")
+        index = draw(st.integers(0, len(lines) - 1))
+        edit, noise = draw(LINE_EDITS), draw(NOISE)
+        line = lines[index]
+        if edit == "delete":
+            del lines[index]
+        elif edit == "duplicate":
+            lines.insert(index, line)
+        elif edit == "replace-value" and ":" in line:
+            lines[index] = line.split(":", 1)[0] + ": " + noise
+        elif edit == "insert-text":
+            at = draw(st.integers(0, len(line)))
+            lines[index] = line[:at] + noise + line[at:]
+        elif edit == "indent":
+            lines[index] = "  " + line
+        elif edit == "dedent":
+            lines[index] = line[2:]
+        files[name] = "\n".join(lines)
+    return files
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=mutated_registry())
+def test_any_registry_builds_or_fails_with_located_errors(files):
+    root = Path(tempfile.mkdtemp())
+    try:
+        (root / "facts").mkdir()
+        (root / "archive").mkdir()
+        for name, text in ARCHIVE.items():
+            (root / "archive" / name).write_text(text, encoding="utf-8")
+        for name, text in files.items():
+            (root / "facts" / name).write_text(text, encoding="utf-8")
+        registry, problems = gather(Options(root, root / "archive", strict=True, site_dir=root / "site"))
+        for problem in problems:
+            assert problem.loc.path.startswith("facts/"), str(problem)
+            assert problem.loc.line >= 1 and problem.loc.col >= 1, str(problem)
+            assert problem.message
+        if not any(p.severity == "error" for p in problems):
+            pages = render_site(registry)
+            assert "index.md" in pages
+    finally:
+        shutil.rmtree(root)
