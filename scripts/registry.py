@@ -371,6 +371,8 @@ def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: t
         return [error(doc.loc(path), f"{what}: {named} must be {names}, not {_shown(instance)}", hint)]
     if kind == "pattern":
         message = err.schema.get("errorMessage", f"does not match {err.validator_value}")
+        if message == "is blank":  # only white space; an empty value is reported as empty
+            return [error(doc.loc(path), f"{what}: {named} is blank")] if instance else []
         bad = _bad_character(instance)
         if bad and "control" in message:
             message = f"contains the invisible character U+{ord(bad):04X}, which is not allowed"

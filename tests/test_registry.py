@@ -155,3 +155,8 @@ def test_file_that_is_not_a_mapping(project):
 def test_unknown_section(project):
     project.write("extra.yaml", "fact:\n  - id: x\n")
     assert with_hints(project)[0] == ("facts/extra.yaml:1:1: error: file: unknown field 'fact'", "did you mean 'facts'?")
+
+
+def test_blank_text_is_refused(project):
+    project.edit("facts.yaml", "statement: Acme was founded in 2019.", 'statement: "   "')
+    assert problems(project) == ["facts/facts.yaml:26:16: error: fact 'acme-founded': field 'statement' is blank"]
