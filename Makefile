@@ -20,7 +20,7 @@ check: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/briefing serve
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: requirements.txt pyproject.toml

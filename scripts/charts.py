@@ -1,73 +1,209 @@
 """Charts drawn at build time as accessible inline SVG: no script, no external service.
 
-Each chart has a <title> and <desc> for screen readers, and the page shows the same data as
-a table next to it, which is the text fallback.
+Each chart is an image to assistive technology (role="img" with a <title> and a <desc> that
+says what it shows), and the page gives the same data as a table next to it: the text
+fallback, and the way to reach each fact by keyboard. Colours come from the site's CSS, so
+both palettes work.
 """
 
 from __future__ import annotations
 
+import calendar
+from dataclasses import dataclass
 from markupsafe import Markup
 
 from .escaping import html_text
-from .formatting import format_value
-from .registry import Fact
+from .formatting import format_amount, format_value
+from .registry import Fact, Source
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 24, 40, 56
+WIDTH = 640
+LEFT, RIGHT = 16, 16
+CURRENCY_TITLES = {"CNY": "In yuan, as reported", "USD": "In US dollars, as each source gives or converts it"}
 
 
-def funding_chart(rounds: list[Fact]) -> Markup | None:
-    """Bars of each round's amount as reported, over time, one colour per currency."""
+@dataclass
+class _Bar:
+    column: int  # month index from the first charted month
+    amount: float
+    label: str  # shown above the bar
+    title: str  # shown on hover
+
+
+def _month(fact: Fact) -> int:
+    return fact.date.year * 12 + (fact.date.month or 1) - 1
+
+
+def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | None:
+    """One panel per currency: each round's amount as reported, and each source's conversion."""
     if not rounds:
         return None
-    months = [(f.date.year * 12 + (f.date.month or 1) - 1) for f in rounds]
-    first, last = min(months) - 1, max(months) + 1
-    span = max(last - first, 1)
-    units = sorted({f.value.unit for f in rounds})
-    top = {u: max(f.value.amount for f in rounds if f.value.unit == u) for u in units}
+    first = min(_month(f) for f in rounds) - 1
+    span = max(_month(f) for f in rounds) + 1 - first
+    panels: dict[str, list[_Bar]] = {}
+    for fact in rounds:
+        column = _month(fact) - first
+        when = fact.date.label
+        value = fact.value
+        label = _compact(value.amount, value.unit, value.qualifier)
+        panels.setdefault(value.unit, []).append(
+            _Bar(column, value.amount, label, f"{when}: {format_value(value)} (as reported)")
+        )
+        for c in fact.converted:
+            amount = format_amount(c.amount, c.unit, c.qualifier)
+            publisher = sources[c.source].publisher
+            label = _compact(c.amount, c.unit, c.qualifier)
+            panels.setdefault(c.unit, []).append(_Bar(column, c.amount, label, f"{when}: {amount} according to {publisher}"))
+    order = sorted(panels, key=lambda unit: (unit != rounds[0].value.unit, unit))
+    panel_height, top = 150, 28
+    height = len(order) * (panel_height + top) + 40
     plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
-    bar_w = min(48, plot_w / (len(rounds) * 2 + 1))
     parts = []
-    for number, (fact, month) in enumerate(zip(rounds, months)):
-        unit = fact.value.unit
-        height = plot_h * fact.value.amount / top[unit] if top[unit] else 0
-        x = LEFT + plot_w * (month - first) / span - bar_w / 2 + (units.index(unit) - (len(units) - 1) / 2) * bar_w
-        y = TOP + plot_h - height
-        label = html_text(format_value(fact.value))
-        when = html_text(fact.date.label)
-        parts.append(
-            f'<g class="chart-round"><title>{when}: {html_text(fact.statement)}</title>'
-            f'<rect class="chart-bar chart-unit-{units.index(unit)}" x="{x:.1f}" y="{y:.1f}" '
-            f'width="{bar_w:.1f}" height="{height:.1f}" rx="3"/>'
-            f'<text class="chart-value" x="{x + bar_w / 2:.1f}" y="{y - 6:.1f}" text-anchor="middle">{label}</text>'
-            f'<text class="chart-date" x="{x + bar_w / 2:.1f}" y="{TOP + plot_h + 18 + 14 * (number % 2):.1f}" '
-            f'text-anchor="middle">{when}</text></g>'
-        )
-    legend = []
-    for i, unit in enumerate(units):
-        legend.append(
-            f'<rect class="chart-bar chart-unit-{i}" x="{LEFT + i * 150}" y="8" width="12" height="12" rx="2"/>'
-            f'<text class="chart-legend" x="{LEFT + i * 150 + 18}" y="18">{html_text(_unit_name(unit))}</text>'
-        )
-    total = len(rounds)
-    desc = "; ".join(f"{f.date.label}: {format_value(f.value)}" for f in rounds)
-    svg = (
-        f'<figure class="chart">'
-        f'<svg role="img" aria-labelledby="funding-chart-title funding-chart-desc" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="funding-chart-title">Funding rounds over time ({total} {"round" if total == 1 else "rounds"}, amounts as reported)</title>'
-        f'<desc id="funding-chart-desc">{html_text(desc)}</desc>'
-        f'<line class="chart-axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}"/>'
-        + "".join(legend)
-        + "".join(parts)
-        + "</svg>"
-        f"<figcaption>Funding rounds by date, in the currency the sources report them in. "
-        f"The table below gives the same figures with each source's conversions.</figcaption>"
-        "</figure>"
+    for p, unit in enumerate(order):
+        y0 = p * (panel_height + top) + top
+        bars = panels[unit]
+        biggest = max(b.amount for b in bars) or 1
+        parts.append(f'<text class="chart-heading" x="{LEFT}" y="{y0 - 10}">{html_text(CURRENCY_TITLES.get(unit, unit))}</text>')
+        parts.append(f'<line class="chart-axis" x1="{LEFT}" y1="{y0 + panel_height}" x2="{WIDTH - RIGHT}" y2="{y0 + panel_height}"/>')
+        by_column: dict[int, list[_Bar]] = {}
+        for bar in bars:
+            by_column.setdefault(bar.column, []).append(bar)
+        for column, group in sorted(by_column.items()):
+            width, gap = 44, 10
+            centre = LEFT + plot_w * column / span
+            for i, bar in enumerate(group):
+                x = centre - (width * len(group) + gap * (len(group) - 1)) / 2 + i * (width + gap)
+                h = (panel_height - 24) * bar.amount / biggest
+                y = y0 + panel_height - h
+                parts.append(
+                    f'<g><title>{html_text(bar.title)}</title>'
+                    f'<rect class="chart-bar chart-unit-{p % 2}" x="{x:.1f}" y="{y:.1f}" width="{width}" height="{h:.1f}" rx="3"/>'
+                    f'<text class="chart-value" x="{x + width / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle">'
+                    f"{html_text(bar.label)}</text></g>"
+                )
+    for fact in rounds:
+        x = LEFT + plot_w * (_month(fact) - first) / span
+        parts.append(f'<text class="chart-date" x="{x:.1f}" y="{height - 12}" text-anchor="middle">{html_text(fact.date.label)}</text>')
+    desc = "; ".join(
+        f"{f.date.label}: {format_value(f.value)}"
+        + "".join(f", {format_amount(c.amount, c.unit, c.qualifier)} according to {sources[c.source].publisher}" for c in f.converted)
+        for f in rounds
     )
-    return Markup(svg)
+    return _figure(
+        "funding-chart",
+        f"Funding rounds over time, in each currency as reported ({len(rounds)} {'round' if len(rounds) == 1 else 'rounds'})",
+        desc,
+        height,
+        parts,
+        "Each round's amount in the currency the sources report it in, with each source's dollar figure in its own "
+        "panel (the panels have their own scales). The table below gives the same figures.",
+    )
 
 
-def _unit_name(unit: str) -> str:
-    return {"CNY": "Chinese yuan (as reported)", "USD": "US dollars (as reported)"}.get(unit, unit)
+def _compact(amount: float, unit: str, qualifier: str | None) -> str:
+    """'>1bn yuan', '~$275m': bar labels must be short; the title and table give the full wording."""
+    sign = {"more-than": ">", "at-least": "≥", "about": "~", "up-to": "≤", "less-than": "<"}.get(qualifier or "", "")
+    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if amount >= size:
+            number = f"{amount / size:.1f}".rstrip("0").rstrip(".") + suffix
+            break
+    else:
+        number = f"{amount:,.0f}"
+    return f"{sign}${number}" if unit == "USD" else f"{sign}{number} {'yuan' if unit == 'CNY' else unit}"
+
+
+@dataclass
+class _Mark:
+    column: int
+    fact: Fact
+
+
+def timeline_chart(facts: list[Fact]) -> Markup | None:
+    """Every dated fact as a mark in its month (or year) column; the shape says how precise the date is."""
+    dated = [f for f in facts if f.date]
+    if not dated:
+        return None
+    years = sorted({f.date.year for f in dated})
+    detailed = {f.date.year for f in dated if f.date.month}
+    columns: dict[tuple[int, int], int] = {}  # (year, month or 0) -> column number
+    labels: list[tuple[int, str, str]] = []  # column, month label, year label
+    column = 0
+    for year in years:
+        if year in detailed:
+            if any(f.date.year == year and not f.date.month for f in dated):
+                columns[(year, 0)] = column
+                labels.append((column, "?", ""))
+                column += 1
+            for month in range(1, 13):
+                columns[(year, month)] = column
+                labels.append((column, calendar.month_abbr[month][0], str(year) if month == 1 else ""))
+                column += 1
+        else:
+            columns[(year, 0)] = column
+            labels.append((column, "", str(year)))
+            column += 1
+        column += 1  # a gap between years
+    stacks: dict[int, list[Fact]] = {}
+    for fact in sorted(dated, key=lambda f: f.date.sort_key):
+        stacks.setdefault(columns[(fact.date.year, fact.date.month or 0)], []).append(fact)
+    step = (WIDTH - LEFT - RIGHT) / column
+    size = min(10.0, step * 0.7)
+    tallest = max(len(s) for s in stacks.values())
+    base = 24 + tallest * (size + 3)
+    height = int(base + 44)
+    parts = [f'<line class="chart-axis" x1="{LEFT}" y1="{base + 2:.1f}" x2="{WIDTH - RIGHT}" y2="{base + 2:.1f}"/>']
+    for col, stack in sorted(stacks.items()):
+        cx = LEFT + step * (col + 0.5)
+        for i, fact in enumerate(stack):
+            cy = base - size / 2 - i * (size + 3)
+            title = html_text(f"{fact.date.label}: {fact.statement}")
+            parts.append(f"<g><title>{title}</title>{_marker(fact, cx, cy, size)}</g>")
+    for col, month, year in labels:
+        cx = LEFT + step * (col + 0.5)
+        if month:
+            parts.append(f'<text class="chart-date" x="{cx:.1f}" y="{base + 16:.1f}" text-anchor="middle">{month}</text>')
+        if year:
+            parts.append(f'<text class="chart-legend" x="{cx:.1f}" y="{base + 32:.1f}" text-anchor="middle">{year}</text>')
+    legend_y = 12
+    parts += [
+        f'<circle class="chart-mark day" cx="{LEFT + 5}" cy="{legend_y}" r="4.5"/>',
+        f'<text class="chart-legend" x="{LEFT + 14}" y="{legend_y + 4}">day known</text>',
+        f'<circle class="chart-mark month" cx="{LEFT + 105}" cy="{legend_y}" r="4"/>',
+        f'<text class="chart-legend" x="{LEFT + 114}" y="{legend_y + 4}">month known</text>',
+        f'<rect class="chart-mark year" x="{LEFT + 215}" y="{legend_y - 4}" width="8" height="8"/>',
+        f'<text class="chart-legend" x="{LEFT + 228}" y="{legend_y + 4}">only the year known ("?" column)</text>',
+    ]
+    counts = "; ".join(
+        f"{_column_name(key)}: {len(stacks[col])}" for key, col in sorted(columns.items()) if col in stacks
+    )
+    return _figure(
+        "timeline-chart",
+        f"Timeline of {len(dated)} dated facts",
+        f"Facts per period: {counts}. Filled circles: the day is known; rings: only the month; squares: only the year.",
+        height,
+        parts,
+        "Each mark is a fact, in the month it happened; its shape shows how precisely the sources date it "
+        "(hover a mark to read it). The list below gives every fact, with links and sources.",
+    )
+
+
+def _column_name(key: tuple[int, int]) -> str:
+    year, month = key
+    return f"{calendar.month_name[month]} {year}" if month else f"{year} (month unknown)"
+
+
+def _marker(fact: Fact, cx: float, cy: float, size: float) -> str:
+    precision = fact.date.precision
+    if precision == "year":
+        return f'<rect class="chart-mark year" x="{cx - size / 2:.1f}" y="{cy - size / 2:.1f}" width="{size:.1f}" height="{size:.1f}"/>'
+    return f'<circle class="chart-mark {precision}" cx="{cx:.1f}" cy="{cy:.1f}" r="{size / 2:.1f}"/>'
+
+
+def _figure(name: str, title: str, desc: str, height: int, parts: list[str], caption: str) -> Markup:
+    return Markup(
+        f'<figure class="chart" id="{name}" data-search-exclude>'
+        f'<svg role="img" aria-labelledby="{name}-title {name}-desc" viewBox="0 0 {WIDTH} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{name}-title">{html_text(title)}</title><desc id="{name}-desc">{html_text(desc)}</desc>'
+        + "".join(parts)
+        + f"</svg><figcaption>{html_text(caption)}</figcaption></figure>"
+    )

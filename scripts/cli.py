@@ -91,7 +91,8 @@ def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
     previous = _stage_generated(generated, pages)
     if not mkdocs:
         _discard(previous)
-        print(f"wrote {len(pages)} pages to {GENERATED.as_posix()}/")
+        count = sum(rel.endswith(".md") for rel in pages)
+        print(f"wrote {count} pages and {len(pages) - count} other files to {GENERATED.as_posix()}/")
         return 0
     ok = _build_site(options)
     if not ok:

@@ -18,10 +18,11 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .charts import funding_chart
+from .charts import funding_chart, timeline_chart
 from .escaping import html_text, md_text
 from .formatting import format_amount, format_value
-from .registry import Citation, Disagreement, Entity, Fact, PartialDate, Registry, Source
+from .downloads import downloads
+from .registry import Citation, Disagreement, Entity, Fact, PartialDate, Registry, Source, independent_sources
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -161,18 +162,31 @@ class Link:
 
 @dataclass
 class Ref:
-    """A source named in the text with its footnote markers: 'Investors King[^3][^4]'."""
+    """A source named in the text, linked to its quote, with footnote markers whose tooltips show it."""
 
     name: Markup
+    href: str  # the first quote of this source for the claim, on the source's page
+    published: str
     marker: Markup
 
 
 def source_refs(citations: tuple[Citation, ...], page: Page) -> list[Ref]:
     """One reference per source, in citation order, carrying a footnote for each of its quotes."""
     markers: dict[str, list[Markup]] = {}
+    first: dict[str, Citation] = {}
     for citation in citations:
         markers.setdefault(citation.source, []).append(page.cite(citation))
-    return [Ref(md_text(page.index.sources[s].publisher), MARKER_SEPARATOR.join(m)) for s, m in markers.items()]
+        first.setdefault(citation.source, citation)
+    index = page.index
+    return [
+        Ref(
+            md_text(index.sources[s].publisher),
+            page.href(f"sources/{s}.md", index.anchor[id(first[s])]),
+            index.sources[s].published.short_label,
+            MARKER_SEPARATOR.join(m),
+        )
+        for s, m in markers.items()
+    ]
 
 
 # Adjacent footnote markers would read "345"; a superscript comma makes it "3,4,5".
@@ -192,6 +206,7 @@ class FactView:
     single_source: bool
     disputes: list[Link]
     entities: list[Link]
+    search_text: Markup  # its quotes and its entities' other names: hidden, for search to find it by
     claimed_by: list[Link]
     topic: Link
     note: Markup | None
@@ -202,7 +217,7 @@ def fact_view(fact: Fact, page: Page) -> FactView:
     """Everything a template shows about one fact, with links relative to `page`."""
     index = page.index
     refs = source_refs(fact.citations, page)
-    count = len(refs)
+    count = independent_sources(fact.citations, index.sources)
     return FactView(
         id=fact.id,
         statement=md_text(fact.statement),
@@ -220,11 +235,18 @@ def fact_view(fact: Fact, page: Page) -> FactView:
             Link(md_text(d.subject), page.href("disagreements.md", d.id)) for d in index.disputes.get(fact.id, [])
         ],
         entities=[entity_link(index.entities[e], page) for e in fact.entities],
+        search_text=_search_text(fact, index),
         claimed_by=[entity_link(index.entities[e], page) for e in fact.claimed_by],
         topic=Link(md_text(index.topics[fact.topic].title), page.href(index.fact_page(fact))),
         note=md_text(fact.note) if fact.note else None,
         href=page.href(index.fact_page(fact), fact.id),
     )
+
+
+def _search_text(fact: Fact, index: Index) -> Markup:
+    aliases = [a for e in fact.entities + fact.claimed_by for a in index.entities[e].aliases]
+    quotes = [c.quote for c in fact.citations]
+    return md_text(" · ".join(dict.fromkeys(aliases + quotes)))
 
 
 def entity_link(entity: Entity, page: Page) -> Link:
@@ -280,7 +302,7 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
                 "funding": funding_view(index, p) if t.id == funding_topic(index) else None,
             },
         )
-    render("timeline.md", "timeline.md.j2", "Timeline", groups=lambda p: timeline_view(index, p))
+    render("timeline.md", "timeline.md.j2", "Timeline", timeline=lambda p: timeline_view(index, p))
     render("disagreements.md", "disagreements.md.j2", "Where sources disagree", disagreements=lambda p: disagreement_views(index, p))
     render("entities/index.md", "entities.md.j2", "Entities", groups=lambda p: entity_groups(index, p))
     for entity in registry.entities:
@@ -289,6 +311,7 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
     for source in registry.sources:
         render(f"sources/{source.id}.md", "source.md.j2", source.title, source=lambda p, s=source: source_view(index, s, p))
     pages[".nav.yml"] = navigation(index)
+    pages.update(downloads(index))
     return pages
 
 
@@ -401,12 +424,15 @@ def funding_view(index: Index, page: Page) -> dict:
             }
         )
     charted = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
-    return {"rows": rows, "chart": funding_chart(charted)}
+    return {"rows": rows, "chart": funding_chart(charted, index.sources)}
 
 
-def timeline_view(index: Index, page: Page) -> list[Group]:
+def timeline_view(index: Index, page: Page) -> dict:
     dated = sorted((f for f in index.registry.facts if f.date), key=fact_order)
-    return by_year(dated, page)
+    return {
+        "chart": timeline_chart(dated),
+        "groups": by_year(dated, page),
+    }
 
 
 def disagreement_views(index: Index, page: Page) -> list[dict]:
@@ -493,31 +519,39 @@ def source_rows(index: Index, page: Page) -> list[dict]:
 
 
 def source_view(index: Index, source: Source, page: Page) -> dict:
-    facts, claims = [], []
+    """The source's metadata, and every fact and disputed claim citing it, each with its quotes."""
+    facts: dict[int, dict] = {}
+    claims: dict[int, dict] = {}
     for anchor, citation, owner in index.citing.get(source.id, []):
+        quote = {
+            "anchor": anchor,
+            "quote": md_text(citation.quote),
+            "locator": md_text(citation.locator) if citation.locator else None,
+        }
         if isinstance(owner, Fact):
-            facts.append(
+            entry = facts.setdefault(
+                id(owner),
                 {
                     "anchor": anchor,
                     "statement": md_text(owner.statement),
-                    "quote": md_text(citation.quote),
-                    "locator": md_text(citation.locator) if citation.locator else None,
                     "date": owner.date.label if owner.date else None,
                     "href": page.href(index.fact_page(owner), owner.id),
-                }
+                    "quotes": [],
+                },
             )
         else:
             disagreement, variant = owner
-            claims.append(
+            entry = claims.setdefault(
+                id(variant),
                 {
                     "anchor": anchor,
                     "claim": md_text(variant.claim),
-                    "quote": md_text(citation.quote),
-                    "locator": md_text(citation.locator) if citation.locator else None,
                     "rank": RANKS[variant.rank],
                     "disagreement": Link(md_text(disagreement.subject), page.href("disagreements.md", disagreement.id)),
-                }
+                    "quotes": [],
+                },
             )
+        entry["quotes"].append(quote)
     return {
         "title": md_text(source.title),
         "publisher": md_text(source.publisher),
@@ -530,8 +564,8 @@ def source_view(index: Index, source: Source, page: Page) -> dict:
         "sha256": source.archive_sha256,
         "reliability": md_text(source.reliability),
         "summary": md_text(source.summary),
-        "facts": facts,
-        "claims": claims,
+        "facts": list(facts.values()),
+        "claims": list(claims.values()),
     }
 
 

@@ -85,6 +85,12 @@ class PartialDate:
         return str(self.year)
 
     @property
+    def short_label(self) -> str:
+        """A compact form for lists: '4 Mar 2025', 'Mar 2025' or '2025'."""
+        month = calendar.month_abbr[self.month] if self.month else ""
+        return " ".join(str(p) for p in (self.day, month, self.year) if p)
+
+    @property
     def sort_key(self) -> tuple[int, int, int]:
         """Sort a month before the days in it, and a year before its months."""
         return (self.year, self.month or 0, self.day or 0)
@@ -214,6 +220,11 @@ class Briefing:
     key_points: tuple[str, ...]
     key_numbers: tuple[KeyNumber, ...]
     origin: Origin = field(repr=False, compare=False)
+
+
+def independent_sources(citations: tuple[Citation, ...], sources: dict[str, Source]) -> int:
+    """How many independent sources back a claim: a repost and its original count once."""
+    return len({sources[c.source].original_publisher or sources[c.source].publisher for c in citations})
 
 
 @dataclass

@@ -76,3 +76,24 @@ def project(tmp_path: Path) -> Project:
 @pytest.fixture
 def site_project(tmp_path: Path) -> Project:
     return make_project(tmp_path, with_site_config=True)
+
+
+SHARED_SOURCES = REPO.parent / "shared" / "sources"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Project:
+    """The repository's own registry and site configuration, built once in a temporary folder."""
+    if not SHARED_SOURCES.is_dir():
+        pytest.fail(f"the source archive {SHARED_SOURCES} is missing: the real briefing cannot be verified")
+    root = tmp_path_factory.mktemp("real") / "project"
+    root.mkdir()
+    shutil.copytree(REPO / "facts", root / "facts")
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for shared in ("scripts", "templates"):
+        (root / shared).symlink_to(REPO / shared)
+    project = Project(root, SHARED_SOURCES)
+    result = project.run("build", "--strict", env={"SOURCE_DATE_EPOCH": "1750000000"})
+    assert result.returncode == 0, result.stderr
+    return project

@@ -8,13 +8,13 @@ import html
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import REPO, Project
+from helpers import Scan
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -145,30 +145,6 @@ def sites(tmp_path_factory) -> tuple[Path, Path]:
     hostile = build(tmp_path_factory.mktemp("hostile"), PAYLOADS)
     baseline = build(tmp_path_factory.mktemp("benign"), HARMLESS)
     return hostile.root / "site", baseline.root / "site"
-
-
-DANGEROUS_TAGS = {"script", "iframe", "style", "object", "embed", "form", "img", "base", "meta", "link", "svg"}
-
-
-class Scan(HTMLParser):
-    """What a browser would act on: elements, event-handler attributes, javascript: URLs."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.handlers: list[str] = []
-        self.js_links: list[str] = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DANGEROUS_TAGS:
-            self.tags.append(tag)
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.handlers.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action", "xlink:href") and (value or "").strip().lower().startswith("javascript:"):
-                self.js_links.append(f"<{tag} {name}={value}>")
 
 
 def test_no_markup_from_content_reaches_the_html(sites):

@@ -1,0 +1,271 @@
+"""The briefing in a real browser: Debian's Chromium, driven headless by Playwright.
+
+The real site is built once and served on 127.0.0.1. These tests do what a reader does:
+search, hover a footnote, follow a citation, copy a fact's link, read on a phone, in the dark
+palette, in print, with a screen reader's rules (axe-core). Screenshots go to
+build-artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a sandboxed, offline machine: no background calls to Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+SCREENSHOTS = REPO / "build-artifacts" / "screenshots"
+A11Y_PAGES = {
+    "home": "",
+    "topic": "topics/funding/",
+    "entity": "entities/shangcheng-capital/",
+    "source": "sources/investors-king-2025-03/",
+    "disagreements": "disagreements/",
+    "timeline": "timeline/",
+}
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site) -> str:
+    """The built site on a local web server, as a reader would reach it."""
+    site = real_site.root / "site"
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: `make browser` installs it (`make test` runs it first)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def all_pages(real_site) -> list[str]:
+    site = real_site.root / "site"
+    return sorted(p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("*.html"))
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    return page.evaluate(
+        """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                    return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }""",
+        selector,
+    )
+
+
+def search(page: Page, site_url: str, query: str, anchor: str) -> None:
+    """Type into the site's search box and open the result that links to `anchor`."""
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.keyboard.type(query)
+    result = page.locator(f".md-search-result a[href*='#{anchor}']").first
+    expect(result).to_be_attached(timeout=10_000)
+    if not result.is_visible():  # Material folds extra matches of a page under "more"
+        result.locator("xpath=ancestor::details").first.locator("summary").click()
+    result.click()
+    page.wait_for_url(f"**#{anchor}")
+    page.wait_for_timeout(300)  # Material scrolls to the anchor after load
+
+
+def test_search_for_an_investor_opens_its_fact(page, site_url):
+    search(page, site_url, "Shangcheng", "hangzhou-investors-controlled-by-government")
+    assert "/topics/funding/" in page.url
+    heading = "h3#hangzhou-investors-controlled-by-government"
+    expect(page.locator(heading)).to_contain_text("Shangcheng Capital")
+    assert in_viewport(page, heading)
+
+
+def test_search_by_an_alias_lands_on_the_fact(page, site_url):
+    # "AIDP" is an alias of the 2017 plan's entity; the fact's statement does not contain it.
+    search(page, site_url, "AIDP", "aidp-2017")
+    expect(page.locator("h3#aidp-2017")).to_contain_text("New Generation Artificial Intelligence Development Plan")
+    assert "AIDP" not in page.locator("h3#aidp-2017").inner_text()
+    assert in_viewport(page, "h3#aidp-2017")
+
+
+def test_search_by_words_of_a_quote_lands_on_the_fact(page, site_url):
+    search(page, site_url, "whopping", "march-2025-round-amount")
+    assert in_viewport(page, "h3#march-2025-round-amount")
+
+
+def test_footnote_shows_the_quote_on_hover_and_on_focus(page, site_url):
+    page.goto(site_url + "topics/funding/")
+    marker = page.locator("h3#march-2025-round-amount + p.fact-meta a.footnote-ref").first
+    marker.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text("Investors King")
+    expect(tooltip).to_contain_text("Zhipu has secured over 1 billion yuan ($140 million)")
+    page.mouse.move(0, 0)
+    expect(tooltip).to_have_count(0)
+    marker.focus()  # keyboard readers get the same
+    expect(page.locator(".md-tooltip2--active")).to_contain_text("March 2025")
+
+
+def test_citation_link_lands_on_the_quote_on_the_source_page(page, site_url):
+    page.goto(site_url + "topics/funding/")
+    # One click from the fact: the source's name links to the quote on the source's page.
+    page.locator("h3#march-2025-round-amount + p.fact-meta a", has_text="Investors King").first.click()
+    page.wait_for_url("**/sources/investors-king-2025-03/#march-2025-round-amount")
+    page.wait_for_timeout(300)
+    quote = "h3#march-2025-round-amount + blockquote"
+    expect(page.locator(quote)).to_contain_text("Zhipu has secured over 1 billion yuan")
+    assert in_viewport(page, quote)
+    # The same from the footnote at the bottom of the page.
+    page.goto(site_url + "topics/funding/")
+    footnote = page.locator("div.footnote li").first
+    target = footnote.locator("a").first.get_attribute("href")
+    footnote.locator("a").first.click()
+    anchor = target.split("#")[1]
+    page.wait_for_url(f"**#{anchor}")
+    page.wait_for_timeout(300)
+    # The anchor is the fact's heading (its first quote follows it) or, for a further quote, the quote.
+    target = page.locator(f"[id='{anchor}']")
+    quote = target if target.evaluate("e => e.tagName") == "P" else page.locator(f"[id='{anchor}'] + blockquote")
+    expect(quote).to_contain_text("“")
+    assert quote.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+
+
+def test_a_further_quote_has_its_own_anchor(page, site_url):
+    page.goto(site_url + "sources/investors-king-2025-03/#march-2025-round-amount--2")
+    page.wait_for_timeout(300)
+    quote = page.locator("p#march-2025-round-amount--2")
+    expect(quote).to_contain_text("attracted investments from Hangzhou Municipal Construction Investment Group")
+    assert in_viewport(page, "p#march-2025-round-amount--2")
+    assert page.locator("h3#march-2025-round-amount").count() == 1
+
+
+def test_copy_link_puts_the_fact_address_on_the_clipboard(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    page.goto(site_url + "topics/funding/")
+    heading = page.locator("h3#march-2025-round-amount")
+    heading.hover()
+    heading.locator("a.headerlink").click()
+    expect(heading.locator(".copied")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == site_url + "topics/funding/#march-2025-round-amount"
+    context.close()
+
+
+def test_every_page_loads_without_errors_or_requests_elsewhere(browser, site_url, real_site):
+    context = browser.new_context()
+    foreign: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(site_url):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(f"{page.url}: {msg.text}"))
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    pages = all_pages(real_site)
+    assert len(pages) > 70
+    for path in pages:
+        page.goto(site_url + path, wait_until="load")
+    page.goto(site_url)  # and the search, which loads its index and worker
+    page.locator(".md-search__input").fill("Zhipu")
+    expect(page.locator(".md-search-result__item").first).to_be_attached(timeout=10_000)
+    context.close()
+    assert foreign == []
+    assert errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", sorted(A11Y_PAGES))
+def test_accessibility_has_no_serious_violations(browser, site_url, name, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + A11Y_PAGES[name])
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, real_site):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    wide = []
+    for path in all_pages(real_site):
+        page.goto(site_url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wide.append(f"{path}: {width}px")
+    context.close()
+    assert wide == []
+
+
+def test_pages_print_without_navigation(page, site_url):
+    page.goto(site_url + "topics/funding/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    expect(page.locator("h3#march-2025-round-amount")).to_be_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_for_review(browser, site_url, scheme):
+    """Not an assertion of looks: pictures a person reviews (CI uploads build-artifacts/)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    for name, path in (("home", ""), ("topic", "topics/funding/"), ("source", "sources/investors-king-2025-03/")):
+        page.goto(site_url + path)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=True)
+        assert (SCREENSHOTS / f"{name}-{scheme}.png").stat().st_size > 10_000
+    phone = browser.new_context(color_scheme=scheme, viewport={"width": 375, "height": 740}, is_mobile=True)
+    mobile = phone.new_page()
+    mobile.goto(site_url)
+    mobile.screenshot(path=str(SCREENSHOTS / f"home-phone-{scheme}.png"))
+    phone.close()
+    context.close()
