@@ -19,8 +19,10 @@ from pathlib import Path
 from .checks import check_registry
 from .linkcheck import check_external, check_site
 from .problems import Problem, format_github, format_problem, sort_problems
-from .quotes import check_quotes
-from .registry import Registry, load_registry
+from .quotes import check_quotes, sha256_of
+from .registry import Registry, load_registry, load_registry_texts, registry_files
+from .reports import diff_registries, format_diff, format_stats
+from .yaml_loader import load_yaml_bytes
 
 GENERATED = Path("docs") / "generated"
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
@@ -228,6 +230,147 @@ def cmd_linkcheck(site: Path, external: bool) -> int:
     return 1 if broken else 0
 
 
+def cmd_stats(options: Options) -> int:
+    """Counts, single-source facts, and unused sources and entities."""
+    registry, problems = load_registry(options.facts_dir, options.root)
+    print(format_stats(registry), end="")
+    errors = sum(p.severity == "error" for p in problems)
+    if errors:
+        print(f"(the registry has {errors} error(s); `briefing check` lists them)", file=sys.stderr)
+    return 0
+
+
+def cmd_diff(options: Options, base: str) -> int:
+    """Facts added, changed and removed since a git revision, as Markdown for a pull request."""
+    try:
+        label = _git(options.root, "rev-parse", "--short", f"{base}^{{commit}}").decode().strip()
+        names = _git(options.root, "ls-tree", "-r", "--name-only", base, "--", "facts").decode().splitlines()
+        old_texts = {n: _git(options.root, "show", f"{base}:./{n}") for n in sorted(names) if n.endswith((".yaml", ".yml"))}
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = exc.stderr.decode().strip() if isinstance(exc, subprocess.CalledProcessError) and exc.stderr else str(exc)
+        print(f"error: cannot read revision {base!r} with git: {detail}", file=sys.stderr)
+        return 2
+    old, _ = load_registry_texts(old_texts)
+    new, _ = load_registry(options.facts_dir, options.root)
+    print(format_diff(diff_registries(old, new), f"{base} ({label})"), end="")
+    return 0
+
+
+def _git(root: Path, *args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
+
+
+def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
+    """Rewrite registry files in the canonical form (key order, quoting); --check only reports."""
+    from .editing import format_text
+
+    targets = paths or registry_files(options.facts_dir)
+    failed = False
+    for path in targets:
+        display = Path(os.path.relpath(path, options.root)).as_posix()
+        raw = path.read_bytes()
+        doc, problems = load_yaml_bytes(raw, display)
+        if doc is None:  # never hand the round-trip parser what the build refuses
+            report(problems, Registry(), github=False)
+            failed = True
+            continue
+        text = raw.decode("utf-8")
+        formatted = format_text(text)
+        if formatted == text:
+            continue
+        if check:
+            print(f"{display}: not in the canonical form (run `briefing fmt`)", file=sys.stderr)
+            failed = True
+        else:
+            _write_text(path, formatted)
+            print(f"formatted {display}")
+    return 1 if failed else 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Replace a file in one step, so a reader never sees half of it."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8", newline="\n")
+    temporary.replace(path)
+
+
+def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
+    """Scaffold a valid entry with the next free id in the right file; nothing is written unless it checks."""
+    from .editing import FIELDS, add_entry, entity_entry, fact_entry, source_entry, target_file
+
+    values = {name: getattr(args, name, None) for name in vars(args)}
+    missing = _ask_missing(kind, values, FIELDS[kind])
+    if missing:
+        flags = ", ".join("--" + m.replace("_", "-") for m in missing)
+        print(f"error: missing {flags} (or run in a terminal to be asked)", file=sys.stderr)
+        return 2
+    registry, _ = load_registry(options.facts_dir, options.root)
+    section = {"fact": "facts", "source": "sources", "entity": "entities"}[kind]
+    taken = {e.id for e in getattr(registry, section)}
+    if kind == "fact":
+        entry = fact_entry(values, taken)
+    elif kind == "entity":
+        entry = entity_entry(values, taken)
+    else:
+        archived = options.archive_dir / values["archive_file"]
+        if not archived.is_file():
+            print(f"error: {archived.as_posix()} not found: put the source's text in the archive folder first", file=sys.stderr)
+            return 1
+        entry = source_entry(values, taken, sha256_of(archived.read_bytes()))
+    holdings = {doc.path: [] for doc in registry.documents}
+    for item in getattr(registry, section):
+        holdings.setdefault(item.origin.doc.path, []).append(item.topic if kind == "fact" else item.id)
+    target = target_file(section, holdings, entry.get("topic"))
+    path = options.root / target
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    after = add_entry(before, section, entry, header=f"#\n# {section.capitalize()}.\n")
+    problems = _problems_of_new_entry(options, target, after, section, entry["id"])
+    lines = {target: after.splitlines()}
+    for problem in problems:
+        print(format_problem(problem, lines.get(problem.loc.path)), file=sys.stderr)
+    if any(p.severity == "error" for p in problems):
+        print(f"not added: fix the {kind} above; nothing was written", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_text(path, after)
+    print(f"added {kind} '{entry['id']}' to {target}")
+    return 0
+
+
+def _ask_missing(kind: str, values: dict, fields: list[tuple[str, str, bool, bool]]) -> list[str]:
+    """Ask in a terminal for each required answer not given as a flag; return what is still missing."""
+    interactive = sys.stdin.isatty()
+    missing = []
+    for name, question, required, repeatable in fields:
+        if values.get(name):
+            continue
+        if interactive:
+            answer = input(f"{question}: ").strip()
+            if answer and name == "cite":
+                source, _, quote = answer.partition("|")
+                values[name] = [(source.strip(), quote.strip())]
+            elif answer:
+                values[name] = answer.split() if repeatable else answer
+        if required and not values.get(name):
+            missing.append(name)
+    return missing
+
+
+def _problems_of_new_entry(options: Options, target: str, text: str, section: str, entry_id: str) -> list[Problem]:
+    """Check the registry as it would be with the new entry; keep the problems that are the entry's."""
+    registry, _ = load_registry(options.facts_dir, options.root)
+    texts = {doc.path: "\n".join(doc.lines).encode("utf-8") for doc in registry.documents}
+    texts[target] = text.encode("utf-8")
+    changed, problems = load_registry_texts(dict(sorted(texts.items())))
+    problems += check_registry(changed, strict=False)
+    problems += check_quotes(changed, options.archive_dir, False, os.path.relpath(options.archive_dir, options.root))
+    new = next((e for e in getattr(changed, section) if e.id == entry_id and e.origin.doc.path == target), None)
+    start = new.origin.at().line if new else 1
+    return sort_problems(
+        p for p in problems if p.loc.path == target and p.loc.line >= start and "is not cited by any fact" not in p.message
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefing", description="Build the research briefing site.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -260,6 +403,46 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="live preview: re-renders when facts/ or templates/ change")
     common(serve)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+
+    stats = sub.add_parser("stats", help="counts, single-source facts, unused sources and entities")
+    common(stats)
+    diff = sub.add_parser("diff", help="facts added, changed and removed since a git revision (Markdown, for a PR)")
+    common(diff)
+    diff.add_argument("base", help="a git revision: main, HEAD~1, a commit")
+    fmt = sub.add_parser("fmt", help="write registry files in the canonical form (key order, quoting)")
+    common(fmt)
+    fmt.add_argument("paths", nargs="*", type=Path, help="files to format (default: every registry file)")
+    fmt.add_argument("--check", action="store_true", help="only report files that are not in the canonical form")
+
+    new = sub.add_parser("new", help="add a fact, source or entity with the next free id (asks for what is missing)")
+    kinds = new.add_subparsers(dest="kind", required=True)
+    fact = kinds.add_parser("fact", help="add a fact to the file that holds its topic")
+    common(fact)
+    fact.add_argument("--id", help="the fact's id (default: made from the statement)")
+    fact.add_argument("--statement", help="one claim, in our own words")
+    fact.add_argument("--topic", help="a topic id")
+    fact.add_argument("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the sources")
+    fact.add_argument("--entity", action="append", help="an entity id it is about (repeat)")
+    fact.add_argument("--claimed-by", action="append", help="an entity id whose claim it is (repeat)")
+    fact.add_argument("--cite", nargs=2, action="append", metavar=("SOURCE", "QUOTE"), help="a source id and its exact words (repeat)")
+    fact.add_argument("--value", nargs=2, metavar=("AMOUNT", "UNIT"), help="a structured value: 1000000000 CNY")
+    fact.add_argument("--qualifier", choices=["exactly", "about", "more-than", "at-least", "up-to", "less-than"])
+    fact.add_argument("--tag", action="append", help="a kind of event, e.g. funding-round (repeat)")
+    fact.add_argument("--note", help="an editorial note")
+    source = kinds.add_parser("source", help="add a source; its archive file's sha256 is computed for you")
+    common(source)
+    source.add_argument("--id", help="the source's id (default: publisher and date)")
+    for flag in ("title", "publisher", "original-publisher", "author", "published", "url", "reliability", "summary"):
+        source.add_argument(f"--{flag}")
+    source.add_argument("--kind", choices=["news-report", "repost", "analysis", "primary-statement"])
+    source.add_argument("--archive-file", help="the text's file name in the archive folder")
+    entity = kinds.add_parser("entity", help="add an entity")
+    common(entity)
+    entity.add_argument("--id", help="the entity's id (default: made from the name)")
+    entity.add_argument("--name")
+    entity.add_argument("--kind", choices=["organisation", "person", "place", "model", "product", "programme", "policy"])
+    entity.add_argument("--alias", action="append", help="another name or spelling (repeat)")
+    entity.add_argument("--description", help="one line")
     return parser
 
 
@@ -279,6 +462,14 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(options, github)
     if args.command == "serve":
         return cmd_serve(options, args.dev_addr)
+    if args.command == "stats":
+        return cmd_stats(options)
+    if args.command == "diff":
+        return cmd_diff(options, args.base)
+    if args.command == "fmt":
+        return cmd_fmt(options, args.paths, args.check)
+    if args.command == "new":
+        return cmd_new(options, args.kind, args)
     return cmd_build(options, github, mkdocs=not args.no_mkdocs)
 
 

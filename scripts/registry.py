@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 
 from .problems import Loc, Problem, error
-from .yaml_loader import YamlDocument, load_yaml_file
+from .yaml_loader import YamlDocument, load_yaml_bytes
 
 # The schema ships with the tool: facts/ holds it so that editors find it beside the data.
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "facts" / "registry.schema.json"
@@ -261,21 +261,36 @@ def registry_files(facts_dir: Path) -> list[Path]:
 
 
 def load_registry(facts_dir: Path, root: Path) -> tuple[Registry, list[Problem]]:
-    """Load and validate every file; build the model from the entries that passed."""
-    validator = jsonschema.Draft7Validator(load_schema(), format_checker=FORMATS)
-    registry = Registry()
+    """Read every registry file under facts/ and load it (see `load_registry_texts`)."""
+    texts: dict[str, bytes] = {}
     problems: list[Problem] = []
     files = registry_files(facts_dir)
     if not files:
         problems.append(error(Loc(_display(facts_dir, root)), "no registry files (*.yaml) found"))
     for path in files:
+        display = _display(path, root)
         if _is_linked(path, facts_dir):
-            problems.append(
-                error(Loc(_display(path, root)), "registry files must not be symbolic links", "copy the file into facts/")
-            )
-            registry.complete = False
+            problems.append(error(Loc(display), "registry files must not be symbolic links", "copy the file into facts/"))
             continue
-        doc, load_problems = load_yaml_file(path, _display(path, root))
+        try:
+            texts[display] = path.read_bytes()
+        except OSError as exc:
+            problems.append(error(Loc(display), f"cannot read file: {exc.strerror}"))
+    registry, more = load_registry_texts(texts)
+    registry.complete &= not problems
+    return registry, problems + more
+
+
+def load_registry_texts(texts: dict[str, bytes]) -> tuple[Registry, list[Problem]]:
+    """Parse and validate registry files given as bytes by path; build the model from what is valid.
+
+    Used for the working tree and for other revisions (`briefing diff`) alike.
+    """
+    validator = jsonschema.Draft7Validator(load_schema(), format_checker=FORMATS)
+    registry = Registry()
+    problems: list[Problem] = []
+    for display, raw in texts.items():
+        doc, load_problems = load_yaml_bytes(raw, display)
         problems += load_problems
         if doc is None:
             registry.complete = False

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -61,15 +60,6 @@ class YamlDocument:
             line, col = self.keys[path]
             return Loc(self.path, line, col)
         return self.loc(path)
-
-
-def load_yaml_file(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read and parse one file; return the document, or None and the reasons it was refused."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [error(Loc(display), f"cannot read file: {exc.strerror}")]
-    return load_yaml_bytes(raw, display)
 
 
 def load_yaml_bytes(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Problem]]:
