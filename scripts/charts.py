@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+
 from markupsafe import Markup
 
 from .escaping import html_text
@@ -52,7 +53,9 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
             amount = format_amount(c.amount, c.unit, c.qualifier)
             publisher = sources[c.source].publisher
             label = _compact(c.amount, c.unit, c.qualifier)
-            panels.setdefault(c.unit, []).append(_Bar(column, c.amount, label, f"{when}: {amount} according to {publisher}"))
+            panels.setdefault(c.unit, []).append(
+                _Bar(column, c.amount, label, f"{when}: {amount} according to {publisher}")
+            )
     order = sorted(panels, key=lambda unit: (unit != rounds[0].value.unit, unit))
     panel_height, top = 150, 28
     height = len(order) * (panel_height + top) + 40
@@ -62,8 +65,12 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
         y0 = p * (panel_height + top) + top
         bars = panels[unit]
         biggest = max(b.amount for b in bars) or 1
-        parts.append(f'<text class="chart-heading" x="{LEFT}" y="{y0 - 10}">{html_text(CURRENCY_TITLES.get(unit, unit))}</text>')
-        parts.append(f'<line class="chart-axis" x1="{LEFT}" y1="{y0 + panel_height}" x2="{WIDTH - RIGHT}" y2="{y0 + panel_height}"/>')
+        parts.append(
+            f'<text class="chart-heading" x="{LEFT}" y="{y0 - 10}">{html_text(CURRENCY_TITLES.get(unit, unit))}</text>'
+        )
+        parts.append(
+            f'<line class="chart-axis" x1="{LEFT}" y1="{y0 + panel_height}" x2="{WIDTH - RIGHT}" y2="{y0 + panel_height}"/>'
+        )
         by_column: dict[int, list[_Bar]] = {}
         for bar in bars:
             by_column.setdefault(bar.column, []).append(bar)
@@ -75,17 +82,22 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
                 h = (panel_height - 24) * bar.amount / biggest
                 y = y0 + panel_height - h
                 parts.append(
-                    f'<g><title>{html_text(bar.title)}</title>'
+                    f"<g><title>{html_text(bar.title)}</title>"
                     f'<rect class="chart-bar chart-unit-{p % 2}" x="{x:.1f}" y="{y:.1f}" width="{width}" height="{h:.1f}" rx="3"/>'
                     f'<text class="chart-value" x="{x + width / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle">'
                     f"{html_text(bar.label)}</text></g>"
                 )
     for fact in rounds:
         x = LEFT + plot_w * (_month(fact) - first) / span
-        parts.append(f'<text class="chart-date" x="{x:.1f}" y="{height - 12}" text-anchor="middle">{html_text(fact.date.label)}</text>')
+        parts.append(
+            f'<text class="chart-date" x="{x:.1f}" y="{height - 12}" text-anchor="middle">{html_text(fact.date.label)}</text>'
+        )
     desc = "; ".join(
         f"{f.date.label}: {format_value(f.value)}"
-        + "".join(f", {format_amount(c.amount, c.unit, c.qualifier)} according to {sources[c.source].publisher}" for c in f.converted)
+        + "".join(
+            f", {format_amount(c.amount, c.unit, c.qualifier)} according to {sources[c.source].publisher}"
+            for c in f.converted
+        )
         for f in rounds
     )
     return _figure(
@@ -160,9 +172,13 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
     for col, month, year in labels:
         cx = LEFT + step * (col + 0.5)
         if month:
-            parts.append(f'<text class="chart-date" x="{cx:.1f}" y="{base + 16:.1f}" text-anchor="middle">{month}</text>')
+            parts.append(
+                f'<text class="chart-date" x="{cx:.1f}" y="{base + 16:.1f}" text-anchor="middle">{month}</text>'
+            )
         if year:
-            parts.append(f'<text class="chart-legend" x="{cx:.1f}" y="{base + 32:.1f}" text-anchor="middle">{year}</text>')
+            parts.append(
+                f'<text class="chart-legend" x="{cx:.1f}" y="{base + 32:.1f}" text-anchor="middle">{year}</text>'
+            )
     legend_y = 12
     parts += [
         f'<circle class="chart-mark day" cx="{LEFT + 5}" cy="{legend_y}" r="4.5"/>',

@@ -7,7 +7,7 @@ problems pointing at the exact field, with the closest existing ids as a hint.
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from .problems import Loc, Problem, error, warning
 from .registry import Origin, Registry
@@ -80,7 +80,7 @@ class _Ids:
             return []
         scored = sorted((-difflib.SequenceMatcher(None, ref, i).ratio(), i) for i in self.ids)
         best = -scored[0][0] if scored else 0
-        close = [i for score, i in scored[:3] if -score >= max(0.5, best - 0.1)]
+        close = [i for score, i in scored[:3] if -score >= max(0.6, best - 0.1)]
         if not close:  # 'acme-robotics' for 'acme': look for ids sharing the first word
             stem = ref.split("-")[0]
             close = sorted(i for i in self.ids if i.split("-")[0] == stem)[:3]

@@ -193,9 +193,7 @@ def _build_site(options: Options) -> bool:
 def _source_date_epoch(root: Path) -> str:
     """The last commit's time, so the sitemap's dates depend on the input, not the clock."""
     try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=True
-        )
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=True)
         return out.stdout.strip() or "0"
     except (OSError, subprocess.CalledProcessError):
         return "0"
@@ -245,9 +243,13 @@ def cmd_diff(options: Options, base: str) -> int:
     try:
         label = _git(options.root, "rev-parse", "--short", f"{base}^{{commit}}").decode().strip()
         names = _git(options.root, "ls-tree", "-r", "--name-only", base, "--", "facts").decode().splitlines()
-        old_texts = {n: _git(options.root, "show", f"{base}:./{n}") for n in sorted(names) if n.endswith((".yaml", ".yml"))}
+        old_texts = {
+            n: _git(options.root, "show", f"{base}:./{n}") for n in sorted(names) if n.endswith((".yaml", ".yml"))
+        }
     except (OSError, subprocess.CalledProcessError) as exc:
-        detail = exc.stderr.decode().strip() if isinstance(exc, subprocess.CalledProcessError) and exc.stderr else str(exc)
+        detail = (
+            exc.stderr.decode().strip() if isinstance(exc, subprocess.CalledProcessError) and exc.stderr else str(exc)
+        )
         print(f"error: cannot read revision {base!r} with git: {detail}", file=sys.stderr)
         return 2
     old, _ = load_registry_texts(old_texts)
@@ -314,7 +316,10 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     else:
         archived = options.archive_dir / values["archive_file"]
         if not archived.is_file():
-            print(f"error: {archived.as_posix()} not found: put the source's text in the archive folder first", file=sys.stderr)
+            print(
+                f"error: {archived.as_posix()} not found: put the source's text in the archive folder first",
+                file=sys.stderr,
+            )
             return 1
         entry = source_entry(values, taken, sha256_of(archived.read_bytes()))
     holdings = {doc.path: [] for doc in registry.documents}
@@ -367,7 +372,9 @@ def _problems_of_new_entry(options: Options, target: str, text: str, section: st
     new = next((e for e in getattr(changed, section) if e.id == entry_id and e.origin.doc.path == target), None)
     start = new.origin.at().line if new else 1
     return sort_problems(
-        p for p in problems if p.loc.path == target and p.loc.line >= start and "is not cited by any fact" not in p.message
+        p
+        for p in problems
+        if p.loc.path == target and p.loc.line >= start and "is not cited by any fact" not in p.message
     )
 
 
@@ -415,7 +422,7 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="only report files that are not in the canonical form")
 
     new = sub.add_parser("new", help="add a fact, source or entity with the next free id (asks for what is missing)")
-    kinds = new.add_subparsers(dest="kind", required=True)
+    kinds = new.add_subparsers(dest="what", required=True)
     fact = kinds.add_parser("fact", help="add a fact to the file that holds its topic")
     common(fact)
     fact.add_argument("--id", help="the fact's id (default: made from the statement)")
@@ -424,7 +431,9 @@ def _parser() -> argparse.ArgumentParser:
     fact.add_argument("--date", help="YYYY, YYYY-MM or YYYY-MM-DD, as precise as the sources")
     fact.add_argument("--entity", action="append", help="an entity id it is about (repeat)")
     fact.add_argument("--claimed-by", action="append", help="an entity id whose claim it is (repeat)")
-    fact.add_argument("--cite", nargs=2, action="append", metavar=("SOURCE", "QUOTE"), help="a source id and its exact words (repeat)")
+    fact.add_argument(
+        "--cite", nargs=2, action="append", metavar=("SOURCE", "QUOTE"), help="a source id and its exact words (repeat)"
+    )
     fact.add_argument("--value", nargs=2, metavar=("AMOUNT", "UNIT"), help="a structured value: 1000000000 CNY")
     fact.add_argument("--qualifier", choices=["exactly", "about", "more-than", "at-least", "up-to", "less-than"])
     fact.add_argument("--tag", action="append", help="a kind of event, e.g. funding-round (repeat)")
@@ -440,7 +449,9 @@ def _parser() -> argparse.ArgumentParser:
     common(entity)
     entity.add_argument("--id", help="the entity's id (default: made from the name)")
     entity.add_argument("--name")
-    entity.add_argument("--kind", choices=["organisation", "person", "place", "model", "product", "programme", "policy"])
+    entity.add_argument(
+        "--kind", choices=["organisation", "person", "place", "model", "product", "programme", "policy"]
+    )
     entity.add_argument("--alias", action="append", help="another name or spelling (repeat)")
     entity.add_argument("--description", help="one line")
     return parser
@@ -469,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fmt":
         return cmd_fmt(options, args.paths, args.check)
     if args.command == "new":
-        return cmd_new(options, args.kind, args)
+        return cmd_new(options, args.what, args)
     return cmd_build(options, github, mkdocs=not args.no_mkdocs)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-
 from typing import TYPE_CHECKING
 
 from .registry import SCHEMA_PATH, Fact, PartialDate, Value, independent_sources
@@ -81,7 +80,10 @@ def _json(index: Index) -> str:
             "as_of": briefing.as_of.iso,
             "key_points": list(briefing.key_points),
         },
-        "topics": [{"id": t.id, "title": t.title, "description": t.description, "page": f"topics/{t.id}/"} for t in registry.topics],
+        "topics": [
+            {"id": t.id, "title": t.title, "description": t.description, "page": f"topics/{t.id}/"}
+            for t in registry.topics
+        ],
         "sources": [
             {
                 "id": s.id,
@@ -107,7 +109,9 @@ def _json(index: Index) -> str:
                 "kind": e.kind,
                 "aliases": list(e.aliases),
                 "description": e.description,
-                "controlled_by": {"entity": e.controlled_by.entity, "fact": e.controlled_by.fact} if e.controlled_by else None,
+                "controlled_by": {"entity": e.controlled_by.entity, "fact": e.controlled_by.fact}
+                if e.controlled_by
+                else None,
                 "page": f"entities/{e.id}/",
             }
             for e in registry.entities
@@ -122,7 +126,8 @@ def _json(index: Index) -> str:
                 "claimed_by": list(f.claimed_by),
                 "value": _value(f.value),
                 "converted": [
-                    {"amount": c.amount, "unit": c.unit, "qualifier": c.qualifier, "source": c.source} for c in f.converted
+                    {"amount": c.amount, "unit": c.unit, "qualifier": c.qualifier, "source": c.source}
+                    for c in f.converted
                 ],
                 "tags": list(f.tags),
                 "note": f.note,
@@ -211,5 +216,14 @@ def _citations_csv(index: Index) -> str:
         for number, v in enumerate(d.variants, 1):
             for c in v.citations:
                 cite = _citation(c, index)
-                rows.append([f"{d.id}--{number}", "disagreement-variant", c.source, c.quote, c.locator or "", cite["source_page"]])
+                rows.append(
+                    [
+                        f"{d.id}--{number}",
+                        "disagreement-variant",
+                        c.source,
+                        c.quote,
+                        c.locator or "",
+                        cite["source_page"],
+                    ]
+                )
     return _csv(CITATION_COLUMNS, rows)

@@ -45,7 +45,9 @@ def add_entry(text: str | None, section: str, entry: dict[str, Any], header: str
         data = CommentedMap()
     if section not in data or data[section] is None:
         data[section] = CommentedSeq()
-    data[section].append(_commented(entry))
+    node = _commented(entry)
+    node.fa.set_block_style()  # an entry is always written as a block, one field a line
+    data[section].append(node)
     _reorder(data, load_schema())
     out = _dump(yaml, data)
     return out if text else HEADER + header + out
@@ -101,10 +103,13 @@ def _reorder(node: Any, schema: dict, root: dict | None = None) -> None:
             _reorder(item, schema["items"], root)
 
 
-def slug(text: str, words: int = 8) -> str:
-    """An id from words: 'Zhipu raised 1 billion yuan' -> 'zhipu-raised-1-billion-yuan'."""
+_FILLER = {"a", "an", "the", "in", "of", "on", "at", "to", "for", "by", "with", "and", "or", "its", "it", "that", "as"}
+
+
+def slug(text: str, words: int = 6) -> str:
+    """An id from words: 'Zhipu opened an office in Singapore' -> 'zhipu-opened-office-singapore'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    parts = [p for p in re.findall(r"[a-z0-9]+", ascii_text.lower()) if p not in _FILLER]
     return "-".join(parts[:words])[:60].strip("-") or "entry"
 
 

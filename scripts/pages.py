@@ -19,9 +19,9 @@ import yaml
 from markupsafe import Markup
 
 from .charts import funding_chart, timeline_chart
+from .downloads import downloads
 from .escaping import html_text, md_text
 from .formatting import format_amount, format_value
-from .downloads import downloads
 from .registry import Citation, Disagreement, Entity, Fact, PartialDate, Registry, Source, independent_sources
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -47,6 +47,8 @@ VERDICTS = {
     "erroneous": "Erroneous: a source is plainly wrong",
 }
 RANKS = {"preferred": "Preferred", "normal": "Reported", "erroneous": "Erroneous"}
+
+
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     """Strict and autoescaping: a missing value is an error, an unprepared one is escaped."""
     return jinja2.Environment(
@@ -303,13 +305,22 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
             },
         )
     render("timeline.md", "timeline.md.j2", "Timeline", timeline=lambda p: timeline_view(index, p))
-    render("disagreements.md", "disagreements.md.j2", "Where sources disagree", disagreements=lambda p: disagreement_views(index, p))
+    render(
+        "disagreements.md",
+        "disagreements.md.j2",
+        "Where sources disagree",
+        disagreements=lambda p: disagreement_views(index, p),
+    )
     render("entities/index.md", "entities.md.j2", "Entities", groups=lambda p: entity_groups(index, p))
     for entity in registry.entities:
-        render(f"entities/{entity.id}.md", "entity.md.j2", entity.name, entity=lambda p, e=entity: entity_view(index, e, p))
+        render(
+            f"entities/{entity.id}.md", "entity.md.j2", entity.name, entity=lambda p, e=entity: entity_view(index, e, p)
+        )
     render("sources/index.md", "sources.md.j2", "Sources", sources=lambda p: source_rows(index, p))
     for source in registry.sources:
-        render(f"sources/{source.id}.md", "source.md.j2", source.title, source=lambda p, s=source: source_view(index, s, p))
+        render(
+            f"sources/{source.id}.md", "source.md.j2", source.title, source=lambda p, s=source: source_view(index, s, p)
+        )
     pages[".nav.yml"] = navigation(index)
     pages.update(downloads(index))
     return pages

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -73,6 +74,4 @@ def format_github(problem: Problem) -> str:
 
     message = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
     loc = problem.loc
-    return (
-        f"::{problem.severity} file={esc_prop(loc.path)},line={loc.line},col={loc.col}::{esc(message)}"
-    )
+    return f"::{problem.severity} file={esc_prop(loc.path)},line={loc.line},col={loc.col}::{esc(message)}"

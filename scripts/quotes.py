@@ -155,9 +155,7 @@ def _read_archive(source: Source, archive_dir: Path, shown: str) -> tuple[Archiv
     if path.is_symlink():
         return None, [error(where, f"archive file {name!r} is a symbolic link; archive the text itself")]
     if not path.is_file():
-        return None, [
-            error(where, f"archive file {name!r} not found in {shown}", "add the text file, or fix the name")
-        ]
+        return None, [error(where, f"archive file {name!r} not found in {shown}", "add the text file, or fix the name")]
     data = path.read_bytes()
     actual = sha256_of(data)
     if actual != source.archive_sha256:

@@ -270,7 +270,9 @@ def load_registry(facts_dir: Path, root: Path) -> tuple[Registry, list[Problem]]
     for path in files:
         display = _display(path, root)
         if _is_linked(path, facts_dir):
-            problems.append(error(Loc(display), "registry files must not be symbolic links", "copy the file into facts/"))
+            problems.append(
+                error(Loc(display), "registry files must not be symbolic links", "copy the file into facts/")
+            )
             continue
         try:
             texts[display] = path.read_bytes()
@@ -357,7 +359,6 @@ def validate_document(
 
 def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: tuple) -> list[Problem]:
     what = _describe(doc, path)
-    field_name = next((p for p in reversed(path) if isinstance(p, str)), None)
     if path and isinstance(path[-1], str):
         named = f"field '{path[-1]}'"
     elif len(path) >= 3 and isinstance(path[-2], str):
@@ -417,7 +418,9 @@ def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: t
         return [error(doc.loc(path), f"{what}: {named} needs at least {err.validator_value} items")]
     if kind == "maxLength":
         return [
-            error(doc.loc(path), f"{what}: {named} is {len(instance)} characters long; the limit is {err.validator_value}")
+            error(
+                doc.loc(path), f"{what}: {named} is {len(instance)} characters long; the limit is {err.validator_value}"
+            )
         ]
     if kind == "uniqueItems":
         return [error(doc.loc(path), f"{what}: {named} lists the same item twice")]
@@ -571,9 +574,7 @@ def _briefing(d: dict, o: Origin) -> Briefing:
         KeyNumber(n["fact"], n["label"], Origin(o.doc, o.path + ("key_numbers", i)))
         for i, n in enumerate(d.get("key_numbers", []))
     )
-    return Briefing(
-        d["title"], d["subject"], d["summary"], _date(d["as_of"]), tuple(d["key_points"]), numbers, o
-    )
+    return Briefing(d["title"], d["subject"], d["summary"], _date(d["as_of"]), tuple(d["key_points"]), numbers, o)
 
 
 def _topic(d: dict, o: Origin) -> Topic:

@@ -63,8 +63,10 @@ def format_diff(diff: Diff, base: str) -> str:
         out.append("")
     for section, (added, removed) in diff.others.items():
         if added or removed:
-            parts = [f"added {', '.join(f'`{i}`' for i in added)}" if added else "",
-                     f"removed {', '.join(f'`{i}`' for i in removed)}" if removed else ""]
+            parts = [
+                f"added {', '.join(f'`{i}`' for i in added)}" if added else "",
+                f"removed {', '.join(f'`{i}`' for i in removed)}" if removed else "",
+            ]
             out.append(f"- {section.capitalize()}: " + "; ".join(p for p in parts if p))
     return "\n".join(out).rstrip() + "\n"
 

@@ -187,9 +187,7 @@ class _Builder:
                 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     stack.append(_Frame(value, path))
                     if len(stack) > MAX_DEPTH:
-                        self.problems.append(
-                            error(self._loc(pos), f"nesting is deeper than {MAX_DEPTH} levels")
-                        )
+                        self.problems.append(error(self._loc(pos), f"nesting is deeper than {MAX_DEPTH} levels"))
                         break
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark

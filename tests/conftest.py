@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from fixture_registry import ARCHIVE, FILES
 
 REPO = Path(__file__).resolve().parent.parent

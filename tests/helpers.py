@@ -48,5 +48,7 @@ class Scan(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action", "xlink:href") and (value or "").strip().lower().startswith("javascript:"):
+            if name in ("href", "src", "action", "xlink:href") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
                 self.js_links.append(f"<{tag} {name}={value}>")

@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, make_project
 from helpers import snapshot
 
@@ -117,6 +116,4 @@ def test_symlinked_registry_file(fresh, tmp_path):
 
 def test_missing_archive_folder_fails_a_strict_build(fresh):
     shutil.rmtree(fresh.archive)
-    assert refused(fresh) == [
-        "../archive:1:1: error: archive folder not found: 7 quotes in 2 sources went unverified"
-    ]
+    assert refused(fresh) == ["../archive:1:1: error: archive folder not found: 7 quotes in 2 sources went unverified"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import REPO
+
 from scripts.checks import MAX_QUOTE_WORDS
 from scripts.cli import Options, gather
 
@@ -47,11 +47,15 @@ def test_quotes_are_short(briefing):
 
 def test_known_disagreements_are_recorded(briefing):
     """The disagreements the archive's README names are all on the page, each with its note."""
-    quoted = {
-        d.id: {(c.source, c.quote) for v in d.variants for c in v.citations} for d in briefing.disagreements
-    }
+    quoted = {d.id: {(c.source, c.quote) for v in d.variants for c in v.citations} for d in briefing.disagreements}
     everything = " ".join(q for pairs in quoted.values() for _, q in pairs)
-    for words in ("$137 million", "$140 million", "3 billion yuan ($410 million)", "US$1.4 billion", "Meta’s Qwen-2.5-VL"):
+    for words in (
+        "$137 million",
+        "$140 million",
+        "3 billion yuan ($410 million)",
+        "US$1.4 billion",
+        "Meta’s Qwen-2.5-VL",
+    ):
         assert words in everything, words
     qwen = next(d for d in briefing.disagreements if any("Qwen" in c.quote for v in d.variants for c in v.citations))
     assert qwen.verdict == "erroneous" and qwen.variants[0].reason

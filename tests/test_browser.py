@@ -14,9 +14,8 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-
 from conftest import REPO
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags for a sandboxed, offline machine: no background calls to Google's services.

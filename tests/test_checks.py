@@ -6,14 +6,22 @@ from helpers import problems, with_hints
 
 
 def test_unknown_source_names_the_id_and_suggests_the_closest(project):
-    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: wires\n        quote: \"May 2024.")
+    project.edit(
+        "facts.yaml",
+        '      - source: wire\n        quote: "May 2024.',
+        '      - source: wires\n        quote: "May 2024.',
+    )
     assert with_hints(project) == [
         ("facts/facts.yaml:31:17: error: unknown source 'wires'", "did you mean 'wire'?"),
     ]
 
 
 def test_unknown_source_with_nothing_close(project):
-    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: reuters\n        quote: \"May 2024.")
+    project.edit(
+        "facts.yaml",
+        '      - source: wire\n        quote: "May 2024.',
+        '      - source: reuters\n        quote: "May 2024.',
+    )
     assert with_hints(project) == [
         ("facts/facts.yaml:31:17: error: unknown source 'reuters'", "no source has a similar id; define it first"),
     ]
@@ -21,7 +29,7 @@ def test_unknown_source_with_nothing_close(project):
 
 def test_unknown_entity_and_topic(project):
     project.edit("facts.yaml", "entities: [acme]", "entities: [acme, acme-robotics]")
-    project.edit("facts.yaml", "topic: company\n    date: \"2019\"", "topic: companies\n    date: \"2019\"")
+    project.edit("facts.yaml", 'topic: company\n    date: "2019"', 'topic: companies\n    date: "2019"')
     assert with_hints(project) == [
         ("facts/facts.yaml:27:12: error: unknown topic 'companies'", "did you mean 'company'?"),
         ("facts/facts.yaml:29:22: error: unknown entity 'acme-robotics'", "did you mean 'acme'?"),
@@ -50,9 +58,15 @@ def test_duplicate_entity_id_in_the_same_file(project):
 
 
 def test_unused_source_and_entity_warn_and_fail_when_strict(project):
-    project.edit("entities.yaml", "  - id: ada-lovelace", "  - id: grace-hopper\n    name: Grace Hopper\n    kind: person\n    description: x\n  - id: ada-lovelace")
+    project.edit(
+        "entities.yaml",
+        "  - id: ada-lovelace",
+        "  - id: grace-hopper\n    name: Grace Hopper\n    kind: person\n    description: x\n  - id: ada-lovelace",
+    )
     assert problems(project) == ["facts/entities.yaml:17:9: warning: entity 'grace-hopper' is not named by any fact"]
-    assert problems(project, strict=True) == ["facts/entities.yaml:17:9: error: entity 'grace-hopper' is not named by any fact"]
+    assert problems(project, strict=True) == [
+        "facts/entities.yaml:17:9: error: entity 'grace-hopper' is not named by any fact"
+    ]
 
 
 def test_unused_checks_wait_while_entries_are_broken(project):
@@ -66,12 +80,17 @@ def test_unused_checks_wait_while_entries_are_broken(project):
 def test_missing_briefing(project):
     (project.facts / "briefing.yaml").unlink()
     assert with_hints(project) == [
-        ("facts/disagreements.yaml:1:1: error: no 'briefing:' section in any registry file", "add one to facts/briefing.yaml")
+        (
+            "facts/disagreements.yaml:1:1: error: no 'briefing:' section in any registry file",
+            "add one to facts/briefing.yaml",
+        )
     ]
 
 
 def test_key_point_and_key_number_must_name_facts_with_values(project):
-    project.edit("briefing.yaml", "key_points: [may-2024-round, acme-founded]", "key_points: [may-2024-round, acme-founding]")
+    project.edit(
+        "briefing.yaml", "key_points: [may-2024-round, acme-founded]", "key_points: [may-2024-round, acme-founding]"
+    )
     project.edit("briefing.yaml", "fact: may-2024-round", "fact: acme-founded")
     assert with_hints(project) == [
         ("facts/briefing.yaml:7:32: error: unknown fact 'acme-founding'", "did you mean 'acme-founded'?"),
@@ -80,10 +99,19 @@ def test_key_point_and_key_number_must_name_facts_with_values(project):
 
 
 def test_converted_figure_must_come_from_a_cited_source(project):
-    project.edit("facts.yaml", "qualifier: about, source: wire}", "qualifier: about, source: planet}\n      - {amount: 1, unit: USD, source: wire}")
-    project.edit("facts.yaml", "      - source: wire\n        quote: \"secured", "      - source: planet\n        quote: \"secured")
+    project.edit(
+        "facts.yaml",
+        "qualifier: about, source: wire}",
+        "qualifier: about, source: planet}\n      - {amount: 1, unit: USD, source: wire}",
+    )
+    project.edit(
+        "facts.yaml", '      - source: wire\n        quote: "secured', '      - source: planet\n        quote: "secured'
+    )
     found = problems(project)
-    assert "facts/facts.yaml:12:40: error: converted figure comes from 'wire', which fact 'may-2024-round' does not cite" in found
+    assert (
+        "facts/facts.yaml:12:40: error: converted figure comes from 'wire', which fact 'may-2024-round' does not cite"
+        in found
+    )
 
 
 def test_controlled_by_must_point_to_a_fact_naming_both(project):
@@ -114,7 +142,10 @@ def test_quote_over_forty_words(project):
     words = " ".join(["word"] * 41)
     project.edit("facts.yaml", "quote: Harbour Capital is controlled by the city of Portville.", f"quote: {words}")
     found = with_hints(project)
-    assert ("facts/facts.yaml:24:16: error: quote is 41 words long; the limit is 40", "quote only the words that carry the claim") in found
+    assert (
+        "facts/facts.yaml:24:16: error: quote is 41 words long; the limit is 40",
+        "quote only the words that carry the claim",
+    ) in found
 
 
 def test_unknown_source_of_a_converted_figure(project):

@@ -13,7 +13,11 @@ def test_check_passes_on_a_clean_registry(project):
 
 
 def test_check_reports_every_problem_with_location_line_and_caret(project):
-    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: wires\n        quote: \"May 2024.")
+    project.edit(
+        "facts.yaml",
+        '      - source: wire\n        quote: "May 2024.',
+        '      - source: wires\n        quote: "May 2024.',
+    )
     project.edit("entities.yaml", "kind: place", "kind: plase")
     result = project.run("check")
     assert result.returncode == 1
@@ -43,7 +47,11 @@ def test_no_traceback_for_unreadable_yaml(project):
 
 
 def test_github_annotations(project):
-    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: wires\n        quote: \"May 2024.")
+    project.edit(
+        "facts.yaml",
+        '      - source: wire\n        quote: "May 2024.',
+        '      - source: wires\n        quote: "May 2024.',
+    )
     result = project.run("check", "--format", "github")
     assert result.returncode == 1
     assert result.stdout == (
@@ -71,7 +79,11 @@ def test_unknown_source_id_fails_the_build_and_leaves_docs_and_site_as_they_were
     docs, site = snapshot(project.root / "docs"), snapshot(project.root / "site")
     assert "index.html" in site and "generated/index.md" in docs
 
-    project.edit("facts.yaml", "      - source: wire\n        quote: \"May 2024.", "      - source: no-such-source\n        quote: \"May 2024.")
+    project.edit(
+        "facts.yaml",
+        '      - source: wire\n        quote: "May 2024.',
+        '      - source: no-such-source\n        quote: "May 2024.',
+    )
     result = project.run("build", "--strict")
     assert result.returncode == 1
     assert "facts/facts.yaml:31:17: error: unknown source 'no-such-source'" in result.stderr

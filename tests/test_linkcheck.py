@@ -19,10 +19,14 @@ def write(site: Path, rel: str, body: str) -> None:
 
 def test_finds_missing_pages_anchors_and_unsafe_schemes(tmp_path):
     site = tmp_path / "site"
-    write(site, "index.html", '<a href="a/">a</a><a href="a/#here">ok</a><a href="a/#gone">x</a>'
-          '<a href="missing/">x</a><img src="img.png"><a href="javascript:alert(1)">x</a>'
-          '<a href="/abs/">x</a><a href="#top">x</a><span id="top"></span><a href="../out.html">x</a>'
-          '<a href="https://example.org/">ext</a><a href="mailto:a@b.c">mail</a>')
+    write(
+        site,
+        "index.html",
+        '<a href="a/">a</a><a href="a/#here">ok</a><a href="a/#gone">x</a>'
+        '<a href="missing/">x</a><img src="img.png"><a href="javascript:alert(1)">x</a>'
+        '<a href="/abs/">x</a><a href="#top">x</a><span id="top"></span><a href="../out.html">x</a>'
+        '<a href="https://example.org/">ext</a><a href="mailto:a@b.c">mail</a>',
+    )
     write(site, "a/index.html", '<h2 id="here">Here</h2><a href="../">home</a><a href="../index.html#top">top</a>')
     broken, external = check_site(site)
     assert [str(b) for b in broken] == [
@@ -72,7 +76,9 @@ def server(tmp_path):
 
 def test_external_check_reports_failures_only(server):
     closed = "http://127.0.0.1:9/nothing-listens-here"
-    broken = check_external({f"{server}/ok.html", f"{server}/no-head.html", f"{server}/missing.html", closed}, timeout=5)
+    broken = check_external(
+        {f"{server}/ok.html", f"{server}/no-head.html", f"{server}/missing.html", closed}, timeout=5
+    )
     assert sorted((b.target, b.reason.split(":")[0]) for b in broken) == sorted(
         [(closed, "unreachable"), (f"{server}/missing.html", "HTTP 404")]
     )

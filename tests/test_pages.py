@@ -11,8 +11,8 @@ import jinja2
 import markdown
 import pytest
 import yaml
-
 from helpers import Scan
+
 from scripts.pages import environment, render_site
 from scripts.registry import load_registry
 
@@ -32,7 +32,7 @@ def site_markdown() -> markdown.Markdown:
     names, configs = [], {}
     for item in config["markdown_extensions"]:
         if isinstance(item, dict):
-            (name, options), = item.items()
+            ((name, options),) = item.items()
             names.append(name)
             configs[name] = options or {}
         else:
@@ -50,7 +50,9 @@ def test_pages_match_the_golden_files(project):
         for rel, text in pages.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_text(text, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*") if p.is_file()
+    }
     assert sorted(pages) == sorted(expected)
     for rel in pages:
         assert pages[rel] == expected[rel], f"{rel} differs from tests/golden/fixture/{rel}"
@@ -77,7 +79,11 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_statement_is_shown_literally(project, text):
-    project.edit("facts.yaml", "statement: Acme was founded in 2019.", f"statement: {yaml.safe_dump(text).strip().removesuffix('...').strip()}")
+    project.edit(
+        "facts.yaml",
+        "statement: Acme was founded in 2019.",
+        f"statement: {yaml.safe_dump(text).strip().removesuffix('...').strip()}",
+    )
     pages = rendered(project)
     md = site_markdown()
     for page in ("topics/company.md", "timeline.md", "entities/acme.md", "sources/wire.md", "index.md"):

@@ -8,14 +8,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from fixture_registry import ARCHIVE, FILES
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_pages import site_markdown
 
-from fixture_registry import ARCHIVE, FILES
 from scripts.cli import Options, gather
 from scripts.escaping import md_text
 from scripts.pages import render_site
-from test_pages import site_markdown
 
 MD = site_markdown()
 

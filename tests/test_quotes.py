@@ -6,8 +6,8 @@ import hashlib
 import os
 
 import pytest
-
 from helpers import problems, with_hints
+
 from scripts.quotes import ArchivedText, normalise
 
 SOURCE = ArchivedText.of(
@@ -73,7 +73,9 @@ def test_quote_with_one_changed_word_fails_with_a_located_hint(project):
 
 
 def test_quote_that_is_nowhere_in_the_source(project):
-    project.edit("facts.yaml", 'quote: "We will open-source our arm controller this year."', "quote: Completely invented.")
+    project.edit(
+        "facts.yaml", 'quote: "We will open-source our arm controller this year."', "quote: Completely invented."
+    )
     assert with_hints(project) == [
         (
             "facts/facts.yaml:41:16: error: quote not found in source 'planet' (planet.txt)",

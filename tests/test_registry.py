@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import problems, with_hints
 
 
@@ -12,7 +11,9 @@ def test_fixture_registry_is_clean(project):
 
 
 def test_misspelled_key_names_the_key_and_suggests_the_right_one(project):
-    project.edit("facts.yaml", "      - source: planet\n        quote: Harbour", "      - sorce: planet\n        quote: Harbour")
+    project.edit(
+        "facts.yaml", "      - source: planet\n        quote: Harbour", "      - sorce: planet\n        quote: Harbour"
+    )
     found = with_hints(project)
     assert (
         "facts/facts.yaml:23:9: error: fact 'harbour-control': unknown field 'sorce'",
@@ -22,18 +23,28 @@ def test_misspelled_key_names_the_key_and_suggests_the_right_one(project):
 
 
 def test_fact_without_citations(project):
-    project.edit("facts.yaml", """    citations:
+    project.edit(
+        "facts.yaml",
+        """    citations:
       - source: wire
         quote: "May 2024. The firm was founded in 2019."
-""", "")
-    assert problems(project) == ["facts/facts.yaml:25:5: error: fact 'acme-founded': missing required field 'citations'"]
+""",
+        "",
+    )
+    assert problems(project) == [
+        "facts/facts.yaml:25:5: error: fact 'acme-founded': missing required field 'citations'"
+    ]
 
 
 def test_fact_with_empty_citation_list(project):
-    project.edit("facts.yaml", """    citations:
+    project.edit(
+        "facts.yaml",
+        """    citations:
       - source: wire
         quote: "May 2024. The firm was founded in 2019."
-""", "    citations: []\n")
+""",
+        "    citations: []\n",
+    )
     assert problems(project) == ["facts/facts.yaml:30:16: error: fact 'acme-founded': field 'citations' is empty"]
 
 
@@ -117,7 +128,9 @@ def test_archive_file_must_be_a_plain_name(project, name):
     project.edit("sources.yaml", "file: planet.txt", f"file: {name!r}".replace("'a\\x00b'", '"a\\0b"'))
     found = problems(project)
     assert found[0].startswith("facts/sources.yaml:11:13: error: source 'planet': field 'file'")
-    assert found[0].endswith("is not a plain file name inside the archive folder (no folders, '..', backslashes or leading dot)")
+    assert found[0].endswith(
+        "is not a plain file name inside the archive folder (no folders, '..', backslashes or leading dot)"
+    )
 
 
 def test_unknown_enum_value_suggests_the_closest(project):
@@ -154,7 +167,10 @@ def test_file_that_is_not_a_mapping(project):
 
 def test_unknown_section(project):
     project.write("extra.yaml", "fact:\n  - id: x\n")
-    assert with_hints(project)[0] == ("facts/extra.yaml:1:1: error: file: unknown field 'fact'", "did you mean 'facts'?")
+    assert with_hints(project)[0] == (
+        "facts/extra.yaml:1:1: error: file: unknown field 'fact'",
+        "did you mean 'facts'?",
+    )
 
 
 def test_blank_text_is_refused(project):

@@ -6,6 +6,7 @@ import json
 import re
 
 from helpers import snapshot
+
 from scripts.linkcheck import check_site
 from scripts.registry import load_registry
 
@@ -83,7 +84,7 @@ def test_disagreements_page_lists_every_disagreement_with_citations_and_note(rea
     for d in registry.disagreements:
         assert f'id="{d.id}"' in page, d.id
         assert " ".join(d.note.split()) in visible, d.id
-        for number, variant in enumerate(d.variants, 1):
+        for number in range(1, len(d.variants) + 1):
             assert f"#{d.id}--{number}" in page, f"{d.id}: variant {number} has no citation link"
 
 
@@ -100,7 +101,9 @@ def test_downloads_match_the_site_and_their_documentation(real_site):
         for citation in fact["citations"]:
             page, anchor = citation["source_page"].split("#")
             assert f'id="{anchor}"' in (site / page / "index.html").read_text(encoding="utf-8"), citation
-    assert (site / "data" / "registry.schema.json").read_bytes() == (real_site.root / "facts" / "registry.schema.json").read_bytes()
+    assert (site / "data" / "registry.schema.json").read_bytes() == (
+        real_site.root / "facts" / "registry.schema.json"
+    ).read_bytes()
     methodology = (real_site.root / "docs" / "methodology.md").read_text(encoding="utf-8")
     for name in ("facts.csv", "citations.csv"):
         header = next(csv.reader((site / "data" / name).open(encoding="utf-8")))
@@ -115,4 +118,11 @@ def test_downloads_match_the_site_and_their_documentation(real_site):
 def test_csv_cells_that_look_like_formulas_are_defused(tmp_path):
     from scripts.downloads import _cell
 
-    assert [_cell(v) for v in ("=HYPERLINK(1)", "+1", "-1", "@x", "plain", 3)] == ["'=HYPERLINK(1)", "'+1", "'-1", "'@x", "plain", 3]
+    assert [_cell(v) for v in ("=HYPERLINK(1)", "+1", "-1", "@x", "plain", 3)] == [
+        "'=HYPERLINK(1)",
+        "'+1",
+        "'-1",
+        "'@x",
+        "plain",
+        3,
+    ]

@@ -91,7 +91,9 @@ def test_deep_nesting_is_refused_without_crashing():
 
 
 def test_deep_block_nesting_is_refused():
-    assert messages("- " * 100_000 + "x\n") == [f"facts/x.yaml:1:{2 * MAX_DEPTH + 1}: error: nesting is deeper than {MAX_DEPTH} levels"]
+    assert messages("- " * 100_000 + "x\n") == [
+        f"facts/x.yaml:1:{2 * MAX_DEPTH + 1}: error: nesting is deeper than {MAX_DEPTH} levels"
+    ]
 
 
 def test_file_over_size_cap():

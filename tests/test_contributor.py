@@ -1,0 +1,304 @@
+"""The contributor's commands through the real `briefing` entry point: new, fmt, diff, stats, --help."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+
+import pytest
+from conftest import BRIEFING
+
+from scripts.editing import target_file
+
+SUBCOMMANDS = [
+    "check",
+    "build",
+    "serve",
+    "linkcheck",
+    "stats",
+    "diff",
+    "fmt",
+    "new",
+    "new fact",
+    "new source",
+    "new entity",
+]
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help(project, command):
+    result = project.run(*command.split(), "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: briefing {command}")
+
+
+def test_new_source_then_new_fact_scaffold_valid_entries(project):
+    (project.archive / "gazette.txt").write_text(
+        "Acme hired 40 engineers in June 2024, the company said.\n", encoding="utf-8"
+    )
+    result = project.run(
+        "new",
+        "source",
+        "--title",
+        "Acme hires",
+        "--publisher",
+        "Portville Gazette",
+        "--published",
+        "2024-06",
+        "--kind",
+        "news-report",
+        "--archive-file",
+        "gazette.txt",
+        "--reliability",
+        "Local paper.",
+        "--summary",
+        "Says Acme hired engineers.",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "added source 'portville-gazette-2024-06' to facts/sources.yaml\n"
+    result = project.run(
+        "new",
+        "fact",
+        "--statement",
+        "Acme hired 40 engineers in June 2024.",
+        "--topic",
+        "company",
+        "--date",
+        "2024-06",
+        "--entity",
+        "acme",
+        "--value",
+        "40",
+        "engineers",
+        "--cite",
+        "portville-gazette-2024-06",
+        "Acme hired 40 engineers in June 2024",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "added fact 'acme-hired-40-engineers-june-2024' to facts/facts.yaml\n"
+    facts = (project.facts / "facts.yaml").read_text(encoding="utf-8")
+    assert facts.endswith(
+        "  - id: acme-hired-40-engineers-june-2024\n"
+        "    statement: Acme hired 40 engineers in June 2024.\n"
+        "    topic: company\n"
+        "    date: 2024-06\n"
+        "    entities: [acme]\n"
+        "    value: {amount: 40, unit: engineers}\n"
+        "    citations:\n"
+        "      - source: portville-gazette-2024-06\n"
+        "        quote: Acme hired 40 engineers in June 2024\n"
+    )
+    sources = (project.facts / "sources.yaml").read_text(encoding="utf-8")
+    assert "    archive: {file: gazette.txt, sha256: " in sources
+    assert project.run("check", "--strict").returncode == 0
+
+
+def test_new_fact_with_a_wrong_quote_writes_nothing(project):
+    before = (project.facts / "facts.yaml").read_bytes()
+    result = project.run(
+        "new",
+        "fact",
+        "--statement",
+        "Acme was founded in 2019.",
+        "--topic",
+        "company",
+        "--entity",
+        "acme",
+        "--cite",
+        "wire",
+        "The firm was created in 2019.",
+    )
+    assert result.returncode == 1
+    assert "facts/facts.yaml:48:16: error: quote not found in source 'wire' (wire.txt)" in result.stderr
+    assert "not added: fix the fact above; nothing was written" in result.stderr
+    assert (project.facts / "facts.yaml").read_bytes() == before
+
+
+def test_new_fact_gets_the_next_free_id(project):
+    args = [
+        "new",
+        "fact",
+        "--statement",
+        "Acme was founded in 2019.",
+        "--topic",
+        "company",
+        "--entity",
+        "acme",
+        "--cite",
+        "wire",
+        "The firm was founded in 2019.",
+    ]
+    assert project.run(*args).stdout == "added fact 'acme-was-founded-2019' to facts/facts.yaml\n"
+    assert project.run(*args).stdout == "added fact 'acme-was-founded-2019-2' to facts/facts.yaml\n"
+
+
+def test_new_without_required_flags_says_which(project):
+    result = project.run("new", "entity", "--name", "Globex")
+    assert result.returncode == 2
+    assert result.stderr == "error: missing --kind, --description (or run in a terminal to be asked)\n"
+
+
+def test_new_asks_for_what_is_missing_in_a_terminal(project):
+    """Driven through a pseudo-terminal, as a person at a keyboard would."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real entry point, with the terminal as its stdin
+        os.chdir(project.root)
+        os.environ["BRIEFING_SOURCES"] = str(project.archive)
+        os.execv(BRIEFING, [BRIEFING, "new", "entity", "--kind", "organisation"])
+    transcript = b""
+    answers = iter([b"Globex Corporation\n", b"A fictional rival of Acme.\n"])
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        transcript += chunk
+        if chunk.rstrip().endswith(b":"):
+            os.write(fd, next(answers))
+    os.waitpid(pid, 0)
+    text = transcript.decode()
+    assert "Name:" in text and "One-line description:" in text
+    assert "added entity 'globex-corporation' to facts/entities.yaml" in text
+    entities = (project.facts / "entities.yaml").read_text(encoding="utf-8")
+    assert entities.endswith(
+        "  - id: globex-corporation\n    name: Globex Corporation\n    kind: organisation\n"
+        "    description: A fictional rival of Acme.\n"
+    )
+
+
+def test_where_new_entries_go():
+    files = {
+        "facts/facts-funding.yaml": ["funding", "funding"],
+        "facts/facts-company.yaml": ["company"],
+        "facts/x.yaml": [],
+    }
+    assert target_file("facts", files, "company") == "facts/facts-company.yaml"
+    assert target_file("facts", files, "products") == "facts/facts-products.yaml"  # the naming the project uses
+    assert target_file("facts", {"facts/facts.yaml": ["a", "b"]}, "new-topic") == "facts/facts.yaml"
+    assert target_file("entities", {"facts/a.yaml": ["x"], "facts/b.yaml": ["y", "z"]}) == "facts/b.yaml"
+    assert target_file("sources", {}) == "facts/sources.yaml"
+
+
+UNFORMATTED = """# yaml-language-server: $schema=registry.schema.json
+# A comment the formatter keeps.
+topics:
+  - title: "Extra"   # and this one
+    description: 'More.'
+    id: "extra"
+"""
+
+
+def test_fmt_checks_and_writes_the_canonical_form(project):
+    project.write("extra.yaml", UNFORMATTED)
+    result = project.run("fmt", "--check", "facts/extra.yaml")
+    assert result.returncode == 1
+    assert result.stderr == "facts/extra.yaml: not in the canonical form (run `briefing fmt`)\n"
+    result = project.run("fmt", "facts/extra.yaml")
+    assert result.returncode == 0 and result.stdout == "formatted facts/extra.yaml\n"
+    assert (project.facts / "extra.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=registry.schema.json\n"
+        "# A comment the formatter keeps.\n"
+        "topics:\n"
+        "  - id: extra\n"
+        "    title: Extra     # and this one\n"  # a comment keeps its column
+        "    description: More.\n"
+    )
+    assert project.run("fmt", "--check", "facts/extra.yaml").returncode == 0
+    assert project.run("check").returncode == 0
+
+
+def test_fmt_never_parses_what_the_build_refuses(project):
+    project.write("bad.yaml", "a: &x [1]\nb: *x\n")
+    result = project.run("fmt")
+    assert result.returncode == 1
+    assert "facts/bad.yaml:1:4: error: YAML anchors and aliases are not allowed" in result.stderr
+
+
+def test_the_repository_registry_is_in_canonical_form():
+    result = subprocess.run([BRIEFING, "fmt", "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def git(project, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=project.root, check=True, capture_output=True)
+
+
+def test_diff_lists_facts_added_changed_and_removed_since_a_commit(project):
+    git(project, "init", "-q")
+    git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "first")
+    project.edit("facts.yaml", "statement: Acme was founded in 2019.", "statement: Acme was set up in 2019.")
+    project.edit(
+        "facts.yaml",
+        """  - id: harbour-control
+    statement: Harbour Capital is controlled by the city of Portville.
+    topic: funding
+    entities: [harbour-capital, portville]
+    citations:
+      - source: planet
+        quote: Harbour Capital is controlled by the city of Portville.
+""",
+        "",
+    )
+    project.edit(
+        "entities.yaml",
+        "controlled_by: {entity: portville, fact: harbour-control}",
+        "controlled_by: {entity: portville, fact: harbour-owner}",
+    )
+    project.write(
+        "more.yaml",
+        "facts:\n  - id: harbour-owner\n    statement: Portville controls Harbour Capital.\n    topic: funding\n"
+        "    entities: [harbour-capital, portville]\n    citations:\n      - source: planet\n"
+        "        quote: Harbour Capital is controlled by the city of Portville.\n",
+    )
+    result = project.run("diff", "HEAD")
+    assert result.returncode == 0, result.stderr
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=project.root, capture_output=True, text=True
+    ).stdout.strip()
+    assert result.stdout == (
+        f"## Registry changes since HEAD ({head})\n\n"
+        "### Added facts (1)\n\n"
+        "- `harbour-owner`: Portville controls Harbour Capital.\n\n"
+        "### Removed facts (1)\n\n"
+        "- `harbour-control`: Harbour Capital is controlled by the city of Portville.\n\n"
+        "### Changed facts (1)\n\n"
+        "- `acme-founded` (statement): Acme was set up in 2019.\n"
+        "  - was: Acme was founded in 2019.\n"
+    )
+
+
+def test_diff_of_an_unknown_revision(project):
+    git(project, "init", "-q")
+    result = project.run("diff", "no-such-branch")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot read revision 'no-such-branch' with git:")
+
+
+def test_stats(project):
+    result = project.run("stats")
+    assert result.returncode == 0
+    assert result.stdout == (
+        "facts          4\n"
+        "sources        2\n"
+        "entities       4\n"
+        "topics         2\n"
+        "disagreements  1\n"
+        "citations      7\n"
+        "single-source  3 of 4 facts\n"
+        "\n"
+        "facts per topic:\n"
+        "  funding                          2\n"
+        "  company                          2\n"
+        "\n"
+        "facts citing each source:\n"
+        "  planet                           3\n"
+        "  wire                             2\n"
+        "\n"
+        "single-source facts: harbour-control, acme-founded, open-source-promise\n"
+        "unused sources: none\n"
+        "unused entities: none\n"
+    )
