@@ -34,28 +34,47 @@ def _month(fact: Fact) -> int:
     return fact.date.year * 12 + (fact.date.month or 1) - 1
 
 
+MAX_ROUNDS = 24  # beyond this many rounds, one bar per year and currency instead of one per round
+
+
 def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | None:
-    """One panel per currency: each round's amount as reported, and each source's conversion."""
+    """One panel per currency: each round's amount as reported, and each source's conversion.
+
+    With more than MAX_ROUNDS rounds, each bar is a year's total per currency, as reported.
+    """
     if not rounds:
         return None
-    first = min(_month(f) for f in rounds) - 1
-    span = max(_month(f) for f in rounds) + 1 - first
     panels: dict[str, list[_Bar]] = {}
-    for fact in rounds:
-        column = _month(fact) - first
-        when = fact.date.label
-        value = fact.value
-        label = _compact(value.amount, value.unit, value.qualifier)
-        panels.setdefault(value.unit, []).append(
-            _Bar(column, value.amount, label, f"{when}: {format_value(value)} (as reported)")
-        )
-        for c in fact.converted:
-            amount = format_amount(c.amount, c.unit, c.qualifier)
-            publisher = sources[c.source].publisher
-            label = _compact(c.amount, c.unit, c.qualifier)
-            panels.setdefault(c.unit, []).append(
-                _Bar(column, c.amount, label, f"{when}: {amount} according to {publisher}")
+    ticks: dict[int, str] = {}
+    if len(rounds) <= MAX_ROUNDS:
+        first = min(_month(f) for f in rounds) - 1
+        span = max(_month(f) for f in rounds) + 1 - first
+        for fact in rounds:
+            column, when, value = _month(fact) - first, fact.date.label, fact.value
+            ticks[column] = when
+            label = _compact(value.amount, value.unit, value.qualifier)
+            panels.setdefault(value.unit, []).append(
+                _Bar(column, value.amount, label, f"{when}: {format_value(value)} (as reported)")
             )
+            for c in fact.converted:
+                amount, publisher = format_amount(c.amount, c.unit, c.qualifier), sources[c.source].publisher
+                label = _compact(c.amount, c.unit, c.qualifier)
+                panels.setdefault(c.unit, []).append(
+                    _Bar(column, c.amount, label, f"{when}: {amount} according to {publisher}")
+                )
+        width = 44
+    else:
+        first = min(f.date.year for f in rounds) - 1
+        span = max(f.date.year for f in rounds) + 1 - first
+        totals: dict[tuple[str, int], list[float]] = {}
+        for fact in rounds:
+            totals.setdefault((fact.value.unit, fact.date.year), []).append(fact.value.amount)
+        for (unit, year), amounts in sorted(totals.items()):
+            column, total = year - first, sum(amounts)
+            ticks[column] = str(year)
+            title = f"{year}: {len(amounts)} rounds, {format_amount(total, unit)} in all (as reported)"
+            panels.setdefault(unit, []).append(_Bar(column, total, _compact(total, unit, None), title))
+        width = max(6, min(44, int((WIDTH - LEFT - RIGHT) / span * 0.6)))
     order = sorted(panels, key=lambda unit: (unit != rounds[0].value.unit, unit))
     panel_height, top = 150, 28
     height = len(order) * (panel_height + top) + 40
@@ -75,7 +94,7 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
         for bar in bars:
             by_column.setdefault(bar.column, []).append(bar)
         for column, group in sorted(by_column.items()):
-            width, gap = 44, 10
+            gap = 10
             centre = LEFT + plot_w * column / span
             for i, bar in enumerate(group):
                 x = centre - (width * len(group) + gap * (len(group) - 1)) / 2 + i * (width + gap)
@@ -87,19 +106,12 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
                     f'<text class="chart-value" x="{x + width / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle">'
                     f"{html_text(bar.label)}</text></g>"
                 )
-    for fact in rounds:
-        x = LEFT + plot_w * (_month(fact) - first) / span
+    for column, label in sorted(ticks.items()):
+        x = LEFT + plot_w * column / span
         parts.append(
-            f'<text class="chart-date" x="{x:.1f}" y="{height - 12}" text-anchor="middle">{html_text(fact.date.label)}</text>'
+            f'<text class="chart-date" x="{x:.1f}" y="{height - 12}" text-anchor="middle">{html_text(label)}</text>'
         )
-    desc = "; ".join(
-        f"{f.date.label}: {format_value(f.value)}"
-        + "".join(
-            f", {format_amount(c.amount, c.unit, c.qualifier)} according to {sources[c.source].publisher}"
-            for c in f.converted
-        )
-        for f in rounds
-    )
+    desc = "; ".join(bar.title for unit in order for bar in panels[unit])
     return _figure(
         "funding-chart",
         f"Funding rounds over time, in each currency as reported ({len(rounds)} {'round' if len(rounds) == 1 else 'rounds'})",
@@ -107,7 +119,10 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
         height,
         parts,
         "Each round's amount in the currency the sources report it in, with each source's dollar figure in its own "
-        "panel (the panels have their own scales). The table below gives the same figures.",
+        "panel (the panels have their own scales). The table below gives the same figures."
+        if len(rounds) <= MAX_ROUNDS
+        else "Each year's total per currency, as the sources report the rounds (the panels have their own scales). "
+        "The table below gives every round.",
     )
 
 
@@ -129,8 +144,15 @@ class _Mark:
     fact: Fact
 
 
+MAX_MARKS = 240  # beyond this many facts, one bar per column instead of one mark per fact
+
+
 def timeline_chart(facts: list[Fact]) -> Markup | None:
-    """Every dated fact as a mark in its month (or year) column; the shape says how precise the date is."""
+    """Every dated fact as a mark in its month (or year) column; the shape says how precise the date is.
+
+    With more than MAX_MARKS facts each column becomes a bar of its count: the picture stays
+    readable and small, whatever the size of the registry.
+    """
     dated = [f for f in facts if f.date]
     if not dated:
         return None
@@ -160,11 +182,21 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
     step = (WIDTH - LEFT - RIGHT) / column
     size = min(10.0, step * 0.7)
     tallest = max(len(s) for s in stacks.values())
-    base = 24 + tallest * (size + 3)
+    bars = len(dated) > MAX_MARKS
+    base = 24 + (160 if bars else tallest * (size + 3))
     height = int(base + 44)
+    names = {col: _column_name(key) for key, col in columns.items()}
     parts = [f'<line class="chart-axis" x1="{LEFT}" y1="{base + 2:.1f}" x2="{WIDTH - RIGHT}" y2="{base + 2:.1f}"/>']
     for col, stack in sorted(stacks.items()):
         cx = LEFT + step * (col + 0.5)
+        if bars:
+            h = 160 * len(stack) / tallest
+            title = html_text(f"{names[col]}: {len(stack)} facts")
+            parts.append(
+                f'<g><title>{title}</title><rect class="chart-bar chart-unit-0" x="{cx - size / 2:.1f}" '
+                f'y="{base - h:.1f}" width="{size:.1f}" height="{h:.1f}"/></g>'
+            )
+            continue
         for i, fact in enumerate(stack):
             cy = base - size / 2 - i * (size + 3)
             title = html_text(f"{fact.date.label}: {fact.statement}")
@@ -180,21 +212,30 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
                 f'<text class="chart-legend" x="{cx:.1f}" y="{base + 32:.1f}" text-anchor="middle">{year}</text>'
             )
     legend_y = 12
-    parts += [
-        f'<circle class="chart-mark day" cx="{LEFT + 5}" cy="{legend_y}" r="4.5"/>',
-        f'<text class="chart-legend" x="{LEFT + 14}" y="{legend_y + 4}">day known</text>',
-        f'<circle class="chart-mark month" cx="{LEFT + 105}" cy="{legend_y}" r="4"/>',
-        f'<text class="chart-legend" x="{LEFT + 114}" y="{legend_y + 4}">month known</text>',
-        f'<rect class="chart-mark year" x="{LEFT + 215}" y="{legend_y - 4}" width="8" height="8"/>',
-        f'<text class="chart-legend" x="{LEFT + 228}" y="{legend_y + 4}">only the year known ("?" column)</text>',
-    ]
+    if bars:
+        parts.append(
+            f'<text class="chart-legend" x="{LEFT}" y="{legend_y + 4}">Facts per month ("?": only the year known); hover a bar for its count</text>'
+        )
+    parts += (
+        []
+        if bars
+        else [
+            f'<circle class="chart-mark day" cx="{LEFT + 5}" cy="{legend_y}" r="4.5"/>',
+            f'<text class="chart-legend" x="{LEFT + 14}" y="{legend_y + 4}">day known</text>',
+            f'<circle class="chart-mark month" cx="{LEFT + 105}" cy="{legend_y}" r="4"/>',
+            f'<text class="chart-legend" x="{LEFT + 114}" y="{legend_y + 4}">month known</text>',
+            f'<rect class="chart-mark year" x="{LEFT + 215}" y="{legend_y - 4}" width="8" height="8"/>',
+            f'<text class="chart-legend" x="{LEFT + 228}" y="{legend_y + 4}">only the year known ("?" column)</text>',
+        ]
+    )
     counts = "; ".join(
         f"{_column_name(key)}: {len(stacks[col])}" for key, col in sorted(columns.items()) if col in stacks
     )
     return _figure(
         "timeline-chart",
         f"Timeline of {len(dated)} dated facts",
-        f"Facts per period: {counts}. Filled circles: the day is known; rings: only the month; squares: only the year.",
+        f"Facts per period: {counts}."
+        + ("" if bars else " Filled circles: the day is known; rings: only the month; squares: only the year."),
         height,
         parts,
         "Each mark is a fact, in the month it happened; its shape shows how precisely the sources date it "

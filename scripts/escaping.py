@@ -9,6 +9,7 @@ spaces, so text can never start a new block (a heading, a list, a footnote, a ru
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -20,18 +21,13 @@ _SPECIAL = set("\\`*_{}[]|#~^=")
 _LEADING = re.compile(r"^([-+:]|\d+\.)")
 
 
+_TABLE = str.maketrans({**_NAMED, **{char: f"&#{ord(char)};" for char in _SPECIAL}})
+
+
+@lru_cache(maxsize=65536)  # the same statement appears on several pages
 def md_text(text: str) -> Markup:
     """Text for a Markdown page: one line, every special character a character reference."""
-    line = " ".join(str(text).split())
-    out = []
-    for char in line:
-        if char in _NAMED:
-            out.append(_NAMED[char])
-        elif char in _SPECIAL:
-            out.append(f"&#{ord(char)};")
-        else:
-            out.append(char)
-    escaped = "".join(out)
+    escaped = " ".join(str(text).split()).translate(_TABLE)
     # The text may open a list item, a heading or a footnote, where "- ", ": " or "1. " start a block.
     escaped = _LEADING.sub(lambda m: m.group(1)[:-1] + f"&#{ord(m.group(1)[-1])};", escaped)
     return Markup(escaped)

@@ -12,6 +12,7 @@ import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -22,7 +23,7 @@ from .charts import funding_chart, timeline_chart
 from .downloads import downloads
 from .escaping import html_text, md_text
 from .formatting import format_amount, format_value
-from .registry import Citation, Disagreement, Entity, Fact, PartialDate, Registry, Source, independent_sources
+from .registry import MONTHS, Citation, Disagreement, Entity, Fact, PartialDate, Registry, Source, independent_sources
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -93,6 +94,25 @@ class Index:
         for entity in registry.entities:
             if entity.controlled_by:
                 self.controls[entity.controlled_by.entity].append(entity)
+        self.topic_parts = {t.id: split_listing(f"topics/{t.id}", self.by_topic.get(t.id, [])) for t in registry.topics}
+        self.entity_parts = {
+            e.id: split_listing(f"entities/{e.id}", self.by_entity.get(e.id, [])) for e in registry.entities
+        }
+        self.timeline_parts = split_listing("timeline", [f for f in sorted(registry.facts, key=fact_order) if f.date])
+        self.source_parts: dict[str, list[Part]] = {}
+        self.citation_page: dict[int, str] = {}  # id(citation) -> the page its quote is on
+        for source in registry.sources:
+            citing = [owner for _, _, owner in self.citing.get(source.id, []) if isinstance(owner, Fact)]
+            parts = split_listing(f"sources/{source.id}", sorted(dict.fromkeys(citing), key=fact_order))
+            self.source_parts[source.id] = parts
+            on_page = {f.id: part.path for part in parts for f in part.facts}
+            for _, citation, owner in self.citing.get(source.id, []):  # claims in disagreements: on the first page
+                self.citation_page[id(citation)] = (
+                    on_page[owner.id] if isinstance(owner, Fact) else f"sources/{source.id}.md"
+                )
+        self.page_of_fact = {
+            f.id: part.path for parts in self.topic_parts.values() for part in parts for f in part.facts
+        }
 
     def _anchor_citations(self, base: str, citations: tuple[Citation, ...], owner: object) -> None:
         # '--' never occurs in an id, so these anchors cannot collide with a fact's own id.
@@ -105,7 +125,8 @@ class Index:
             self.citing[citation.source].append((anchor, citation, owner))
 
     def fact_page(self, fact: Fact) -> str:
-        return f"topics/{fact.topic}.md"
+        """The page a fact lives on: its topic's page (or the part of it for the fact's date)."""
+        return self.page_of_fact[fact.id]
 
 
 def fact_order(fact: Fact) -> tuple:
@@ -113,7 +134,72 @@ def fact_order(fact: Fact) -> tuple:
     return (fact.date is None, fact.date.sort_key if fact.date else (0, 0, 0))
 
 
+LISTING_LIMIT = 150  # facts on one page; a longer listing is split by year, and a crowded year by month
+NAV_LIMIT = 60  # entities or sources named one by one in the navigation; more are reached from their index
+
+
+@dataclass
+class Part:
+    """One page of a listing of facts: all of them, a year's, or a month's."""
+
+    path: str
+    label: str  # "" when the listing is on one page
+    level: str  # "all", "year" or "month": how its facts are grouped under headings
+    facts: list[Fact]
+
+
+def split_listing(base: str, facts: list[Fact], limit: int = LISTING_LIMIT) -> list[Part]:
+    """`base`.md for a short listing; otherwise a page per year, and per month in a crowded year.
+
+    Facts must be in `fact_order`. Page addresses follow the facts' dates, so a fact stays on
+    its page as others are added (until its year or month has to be split).
+    """
+    if len(facts) <= limit:
+        return [Part(f"{base}.md", "", "all", facts)]
+    parts = []
+    for year, group in _runs(facts, lambda f: f.date.year if f.date else None):
+        if year is None:
+            parts.append(Part(f"{base}/undated.md", "Undated", "month", group))
+        elif len(group) <= limit:
+            parts.append(Part(f"{base}/{year}.md", str(year), "year", group))
+        else:
+            for month, run in _runs(group, lambda f: f.date.month):
+                key, label = (
+                    (f"{year}-{month:02d}", f"{MONTHS[month]} {year}")
+                    if month
+                    else (f"{year}", f"{year} (month unknown)")
+                )
+                chunks = [run[i : i + limit] for i in range(0, len(run), limit)]
+                for n, chunk in enumerate(chunks, 1):
+                    suffix = (f"-{n}", f" ({n} of {len(chunks)})") if len(chunks) > 1 else ("", "")
+                    parts.append(Part(f"{base}/{key}{suffix[0]}.md", label + suffix[1], "month", chunk))
+    return parts
+
+
+def _runs(items: list, key) -> list[tuple]:
+    """Consecutive items with the same key, as (key, items)."""
+    runs: list[tuple] = []
+    for item in items:
+        k = key(item)
+        if runs and runs[-1][0] == k:
+            runs[-1][1].append(item)
+        else:
+            runs.append((k, [item]))
+    return runs
+
+
 # --- per-page state ---------------------------------------------------------------------
+
+
+@cache
+def relative(folder: str, target: str) -> str:
+    """`target` as seen from `folder` (both relative to docs/generated/), without touching the disk."""
+    here = folder.split("/") if folder else []
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 @dataclass
@@ -136,13 +222,12 @@ class Page:
 
     def href(self, target: str, anchor: str | None = None) -> str:
         """A relative link from this page to another generated page (MkDocs resolves .md links)."""
-        rel = posixpath.relpath(target, posixpath.dirname(self.path) or ".")
-        return rel + (f"#{anchor}" if anchor else "")
+        return relative(posixpath.dirname(self.path), target) + (f"#{anchor}" if anchor else "")
 
     def cite(self, citation: Citation) -> Markup:
         """A footnote reference; its note links to the citation's anchor on the source page."""
         source = self.index.sources[citation.source]
-        href = self.href(f"sources/{source.id}.md", self.index.anchor[id(citation)])
+        href = self.href(self.index.citation_page[id(citation)], self.index.anchor[id(citation)])
         key = (href, citation.quote)
         if key not in self._labels:
             label = str(len(self.notes) + 1)
@@ -183,7 +268,7 @@ def source_refs(citations: tuple[Citation, ...], page: Page) -> list[Ref]:
     return [
         Ref(
             md_text(index.sources[s].publisher),
-            page.href(f"sources/{s}.md", index.anchor[id(first[s])]),
+            page.href(index.citation_page[id(first[s])], index.anchor[id(first[s])]),
             index.sources[s].published.short_label,
             MARKER_SEPARATOR.join(m),
         )
@@ -265,12 +350,64 @@ class Group:
     facts: list[FactView]
 
 
-def by_year(facts: list[Fact], page: Page) -> list[Group]:
-    """Facts grouped under year headings, undated ones last."""
+@dataclass
+class Listing:
+    """A page's place in a listing of facts that may be split: its facts, or links to the parts."""
+
+    part: str  # this page's part ("2025", "March 2025"), or "" on a listing's only or first page
+    parts: list[dict]  # on the first page of a split listing: label, href and count of each part
+    groups: list[Group]  # the facts on this page, under headings
+    up: Link | None = None
+    previous: Link | None = None
+    next: Link | None = None
+
+
+def listing(
+    parts: list[Part], number: int | None, page: Page, overview: str, title: str, facts: bool = True
+) -> Listing:
+    """The listing view for part `number` of `parts`, or (None) for the overview of a split listing.
+
+    With `facts` False the page lays out its facts itself (a source page shows quotes instead).
+    """
+    if number is None:
+        links = [{"label": p.label, "href": page.href(p.path), "count": len(p.facts)} for p in parts]
+        return Listing("", links, [])
+    part = parts[number]
+    if not facts:
+        groups = []
+    elif part.level == "all":
+        groups = by_year(part.facts, page)
+    elif part.level == "year":
+        groups = [Group(label, views) for label, views in _by(part.facts, page, _month_label).items()]
+    else:
+        groups = [Group(part.label, [fact_view(f, page) for f in part.facts])]
+    if len(parts) == 1:
+        return Listing("", [], groups)
+
+    def link(n: int) -> Link | None:
+        return Link(md_text(parts[n].label), page.href(parts[n].path)) if 0 <= n < len(parts) else None
+
+    return Listing(
+        part.label, [], groups, Link(md_text(title), page.href(overview)), link(number - 1), link(number + 1)
+    )
+
+
+def _month_label(fact: Fact) -> str:
+    if fact.date is None:
+        return "Undated"
+    return f"{MONTHS[fact.date.month]} {fact.date.year}" if fact.date.month else f"{fact.date.year} (month unknown)"
+
+
+def _by(facts: list[Fact], page: Page, label) -> dict[str, list[FactView]]:
     groups: dict[str, list[FactView]] = {}
     for fact in facts:
-        label = str(fact.date.year) if fact.date else "Undated"
-        groups.setdefault(label, []).append(fact_view(fact, page))
+        groups.setdefault(label(fact), []).append(fact_view(fact, page))
+    return groups
+
+
+def by_year(facts: list[Fact], page: Page) -> list[Group]:
+    """Facts grouped under year headings, undated ones last."""
+    groups = _by(facts, page, lambda f: str(f.date.year) if f.date else "Undated")
     return [Group(label, views) for label, views in groups.items()]
 
 
@@ -290,21 +427,43 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
         text = body.rstrip("\n") + "\n" + (("\n" + notes) if page.notes else "")
         pages[path] = front_matter(title) + text
 
+    def render_listing(base: str, parts: list[Part], template: str, title: str, facts: bool = True, **context) -> None:
+        """A listing on one page, or a first page linking to one page per part."""
+        pages_ = (
+            [(parts[0].path, 0)]
+            if len(parts) == 1
+            else [(f"{base}.md", None)] + [(p.path, n) for n, p in enumerate(parts)]
+        )
+        for path, number in pages_:
+            label = f"{title}: {parts[number].label}" if number is not None and len(parts) > 1 else title
+            render(
+                path,
+                template,
+                label,
+                listing=lambda p, n=number: listing(parts, n, p, f"{base}.md", title, facts),
+                **{k: (lambda p, v=v, n=number: v(p, n)) for k, v in context.items()},
+            )
+
     render("index.md", "home.md.j2", index.briefing.title, home=lambda p: home_view(index, p))
     render("topics/index.md", "topics.md.j2", "Topics", topics=lambda p: topic_summaries(index, p))
+    funding_id = funding_topic(index)
     for topic in registry.topics:
-        render(
-            f"topics/{topic.id}.md",
+        render_listing(
+            f"topics/{topic.id}",
+            index.topic_parts[topic.id],
             "topic.md.j2",
             topic.title,
-            topic=lambda p, t=topic: {
+            topic=lambda p, n, t=topic: {
                 "title": md_text(t.title),
                 "description": md_text(t.description),
-                "groups": by_year(index.by_topic.get(t.id, []), p),
-                "funding": funding_view(index, p) if t.id == funding_topic(index) else None,
+                "funding": funding_view(index, p)
+                if t.id == funding_id and _first_page(n, index.topic_parts[t.id])
+                else None,
             },
         )
-    render("timeline.md", "timeline.md.j2", "Timeline", timeline=lambda p: timeline_view(index, p))
+    render_listing(
+        "timeline", index.timeline_parts, "timeline.md.j2", "Timeline", timeline=lambda p, n: timeline_view(index, p, n)
+    )
     render(
         "disagreements.md",
         "disagreements.md.j2",
@@ -313,13 +472,22 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
     )
     render("entities/index.md", "entities.md.j2", "Entities", groups=lambda p: entity_groups(index, p))
     for entity in registry.entities:
-        render(
-            f"entities/{entity.id}.md", "entity.md.j2", entity.name, entity=lambda p, e=entity: entity_view(index, e, p)
+        render_listing(
+            f"entities/{entity.id}",
+            index.entity_parts[entity.id],
+            "entity.md.j2",
+            entity.name,
+            entity=lambda p, n, e=entity: entity_view(index, e, p),
         )
     render("sources/index.md", "sources.md.j2", "Sources", sources=lambda p: source_rows(index, p))
     for source in registry.sources:
-        render(
-            f"sources/{source.id}.md", "source.md.j2", source.title, source=lambda p, s=source: source_view(index, s, p)
+        render_listing(
+            f"sources/{source.id}",
+            index.source_parts[source.id],
+            "source.md.j2",
+            source.title,
+            facts=False,
+            source=lambda p, n, s=source: source_view(index, s, p, n),
         )
     pages[".nav.yml"] = navigation(index)
     pages.update(downloads(index))
@@ -341,6 +509,10 @@ def navigation(index: Index) -> str:
     entities_by_kind = defaultdict(list)
     for entity in sorted(index.registry.entities, key=lambda e: e.name.casefold()):
         entities_by_kind[entity.kind].append(f"entities/{entity.id}.md")
+    # Every page carries the navigation, so it names single entities and sources only while there
+    # are few: a build then costs the same per page at any size. The index pages list them all.
+    few_entities = len(index.registry.entities) <= NAV_LIMIT
+    few_sources = len(index.registry.sources) <= NAV_LIMIT
     nav = [
         "index.md",
         {"Topics": ["topics/index.md"] + [f"topics/{t.id}.md" for t in index.registry.topics]},
@@ -348,9 +520,16 @@ def navigation(index: Index) -> str:
         "disagreements.md",
         {
             "Entities": ["entities/index.md"]
-            + [{KIND_TITLES[k]: entities_by_kind[k]} for k in KIND_TITLES if k in entities_by_kind]
+            + (
+                [{KIND_TITLES[k]: entities_by_kind[k]} for k in KIND_TITLES if k in entities_by_kind]
+                if few_entities
+                else []
+            )
         },
-        {"Sources": ["sources/index.md"] + [f"sources/{s.id}.md" for s in index.registry.sources]},
+        {
+            "Sources": ["sources/index.md"]
+            + ([f"sources/{s.id}.md" for s in index.registry.sources] if few_sources else [])
+        },
     ]
     return yaml.safe_dump(nav, sort_keys=False, allow_unicode=True)
 
@@ -438,12 +617,15 @@ def funding_view(index: Index, page: Page) -> dict:
     return {"rows": rows, "chart": funding_chart(charted, index.sources)}
 
 
-def timeline_view(index: Index, page: Page) -> dict:
-    dated = sorted((f for f in index.registry.facts if f.date), key=fact_order)
-    return {
-        "chart": timeline_chart(dated),
-        "groups": by_year(dated, page),
-    }
+def _first_page(number: int | None, parts: list[Part]) -> bool:
+    """True for a listing's only page, or the first page of a split one (which links to the parts)."""
+    return number is None or len(parts) == 1
+
+
+def timeline_view(index: Index, page: Page, number: int | None) -> dict:
+    """The chart on the timeline's first page; the facts come with the listing."""
+    dated = [f for part in index.timeline_parts for f in part.facts]
+    return {"chart": timeline_chart(dated) if _first_page(number, index.timeline_parts) else None}
 
 
 def disagreement_views(index: Index, page: Page) -> list[dict]:
@@ -512,7 +694,6 @@ def entity_view(index: Index, entity: Entity, page: Page) -> dict:
             else None
         ),
         "controls": [entity_link(e, page) for e in index.controls.get(entity.id, [])],
-        "groups": by_year(index.by_entity.get(entity.id, []), page),
     }
 
 
@@ -529,11 +710,16 @@ def source_rows(index: Index, page: Page) -> list[dict]:
     ]
 
 
-def source_view(index: Index, source: Source, page: Page) -> dict:
-    """The source's metadata, and every fact and disputed claim citing it, each with its quotes."""
+def source_view(index: Index, source: Source, page: Page, number: int | None) -> dict:
+    """The source's metadata, and the facts (of this part) and disputed claims citing it, with their quotes."""
+    parts = index.source_parts[source.id]
+    on_page = {f.id for f in parts[number].facts} if number is not None else set()
+    first = _first_page(number, parts)
     facts: dict[int, dict] = {}
     claims: dict[int, dict] = {}
     for anchor, citation, owner in index.citing.get(source.id, []):
+        if (owner.id not in on_page) if isinstance(owner, Fact) else not first:
+            continue
         quote = {
             "anchor": anchor,
             "quote": md_text(citation.quote),

@@ -8,6 +8,7 @@ quote marks, apostrophes and dashes. A changed word, or two words run into one, 
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,40 +47,50 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+_TABLE = str.maketrans(_FOLD)
+_LONE_SPACE = re.compile(r"(?<![^\W_])\s++|\s++(?![^\W_])")  # white space not between two letters/digits
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """What `normalise` gives, without the map, at C speed: for matching many quotes fast."""
+    text = unicodedata.normalize("NFKD", text).translate(_TABLE)
+    return _SPACES.sub(" ", _LONE_SPACE.sub("", text))
+
+
 @dataclass
 class ArchivedText:
     """A source's archived text, folded once so that every quote against it is a substring test."""
 
     text: str
     folded: str
-    where: list[int]
 
     @classmethod
     def of(cls, text: str) -> ArchivedText:
-        folded, where = normalise(text)
-        return cls(text, folded, where)
+        return cls(text, fold(text))
 
     def contains(self, quote: str) -> bool:
         """True if the quote, folded the same way, stands in the text."""
-        folded, _ = normalise(quote)
+        folded = fold(quote)
         return bool(folded) and folded in self.folded
 
     def mismatch_hint(self, quote: str) -> str:
         """Say where the quote parts from the source, in the source's own words."""
+        folded_text, where = normalise(self.text)  # the map back to the text: only when a quote fails
         folded, qwhere = normalise(quote)
         low, high = 0, len(folded)
         while low < high:  # the longest prefix of the quote found in the text
             mid = (low + high + 1) // 2
-            if folded[:mid] in self.folded:
+            if folded[:mid] in folded_text:
                 low = mid
             else:
                 high = mid - 1
         if low < min(12, len(folded)):
             return "no passage of the source starts like this quote; copy the words from the archived text"
-        start = self.folded.find(folded[:low])
+        start = folded_text.find(folded[:low])
         matched = quote[: qwhere[low - 1] + 1]
         quote_rest = quote[qwhere[low] :] if low < len(qwhere) else ""
-        source_at = self.where[start + low] if start + low < len(self.where) else len(self.text)
+        source_at = where[start + low] if start + low < len(where) else len(self.text)
         source_rest = self.text[source_at:]
         return (
             f"matches the source up to {_clip(matched, tail=True)!r}; "

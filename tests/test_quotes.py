@@ -7,8 +7,10 @@ import os
 
 import pytest
 from helpers import problems, with_hints
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scripts.quotes import ArchivedText, normalise
+from scripts.quotes import ArchivedText, fold, normalise
 
 SOURCE = ArchivedText.of(
     "The company’s founder said: “We will open‑source it.”The round—led by Harbour—closed.\n\n\n"
@@ -123,3 +125,10 @@ def test_missing_archive_folder_counts_unverified_quotes(project):
     expected = "../archive:1:1: warning: archive folder not found: 7 quotes in 2 sources went unverified"
     assert problems(project) == [expected]
     assert problems(project, strict=True) == [expected.replace("warning", "error")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Mn", "Me", "Mc")), max_size=60))
+def test_fast_fold_agrees_with_the_mapped_normalisation(text):
+    """Matching uses `fold`; hints use `normalise`: they must fold alike (combining marks aside)."""
+    assert fold(text) == normalise(text)[0]
