@@ -28,8 +28,9 @@ from pathlib import Path
 
 import yaml
 
+from .cache import ParseCache
 from .checks import check_registry
-from .cli import GENERATED, _write_changed
+from .cli import CACHE, GENERATED, VERIFIED, _write_changed
 from .pages import render_site
 from .quotes import check_quotes, sha256_of
 from .registry import load_registry
@@ -264,11 +265,15 @@ def stages(root: Path, archive: Path) -> dict[str, float]:
     """The generator's stages once, in this process; the parse cache is whatever is on disk."""
     times = {}
     start = time.perf_counter()
-    registry, problems = load_registry(root / "facts", root)
+    cache = ParseCache(root / CACHE)
+    registry, problems = load_registry(root / "facts", root, cache)
     times["load"] = time.perf_counter() - start
     start = time.perf_counter()
     problems += check_registry(registry, True)
-    problems += check_quotes(registry, archive, True)
+    verified = cache.load_set(VERIFIED)
+    problems += check_quotes(registry, archive, True, None, verified)
+    cache.save_set(VERIFIED, verified)
+    cache.prune()
     times["check"] = time.perf_counter() - start
     errors = [str(p) for p in problems if p.severity == "error"]
     if errors:

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import ParseCache
 from .checks import check_registry
 from .linkcheck import check_external, check_site
 from .problems import Problem, format_github, format_problem, sort_problems
@@ -25,6 +26,8 @@ from .reports import diff_registries, format_diff, format_stats
 from .yaml_loader import load_yaml_bytes
 
 GENERATED = Path("docs") / "generated"
+CACHE = Path(".cache") / "briefing"
+VERIFIED = "verified-quotes"
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
@@ -46,12 +49,21 @@ class Options:
         return self.sources if self.sources.is_absolute() else self.root / self.sources
 
 
-def gather(options: Options) -> tuple[Registry, list[Problem]]:
-    """Load and check everything; return the registry and every problem found, sorted."""
-    registry, problems = load_registry(options.facts_dir, options.root)
+def gather(options: Options, cache: bool = False) -> tuple[Registry, list[Problem]]:
+    """Load and check everything; return the registry and every problem found, sorted.
+
+    With `cache`, parsed files are kept in .cache/briefing/ so that the next run re-parses
+    only the files that changed.
+    """
+    parse_cache = ParseCache(options.root / CACHE) if cache else None
+    registry, problems = load_registry(options.facts_dir, options.root, parse_cache)
     problems += check_registry(registry, options.strict)
-    shown = os.path.relpath(options.archive_dir, options.root)
-    problems += check_quotes(registry, options.archive_dir, options.strict, Path(shown).as_posix())
+    shown = Path(os.path.relpath(options.archive_dir, options.root)).as_posix()
+    verified = parse_cache.load_set(VERIFIED) if parse_cache else None
+    problems += check_quotes(registry, options.archive_dir, options.strict, shown, verified)
+    if parse_cache:
+        parse_cache.save_set(VERIFIED, verified)
+        parse_cache.prune()
     return registry, sort_problems(problems)
 
 
@@ -71,7 +83,7 @@ def report(problems: list[Problem], registry: Registry, github: bool) -> None:
 
 def cmd_check(options: Options, github: bool) -> int:
     """Validate only: fast, no rendering, no MkDocs."""
-    registry, problems = gather(options)
+    registry, problems = gather(options, cache=True)
     report(problems, registry, github)
     if any(p.severity == "error" for p in problems):
         return 1
@@ -83,7 +95,7 @@ def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
     """Check, render, then write generated pages and the site, each swapped in atomically."""
     from .pages import render_site  # rendering needs Jinja; checking does not
 
-    registry, problems = gather(options)
+    registry, problems = gather(options, cache=True)
     report(problems, registry, github)
     if any(p.severity == "error" for p in problems):
         print("build stopped: nothing was written", file=sys.stderr)
@@ -112,7 +124,7 @@ def regenerate(root: Path) -> bool:
 
     sources = Path(os.environ.get("BRIEFING_SOURCES", DEFAULT_SOURCES))
     options = Options(root=root, sources=sources, strict=False, site_dir=Path("site"))
-    registry, problems = gather(options)
+    registry, problems = gather(options, cache=True)
     report(problems, registry, github=False)
     if any(p.severity == "error" for p in problems):
         print("preview not updated: fix the errors above", file=sys.stderr)

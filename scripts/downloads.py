@@ -160,7 +160,8 @@ def _json(index: Index) -> str:
             for d in registry.disagreements
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # One line: Python's indenting encoder is pure Python and several times slower at scale.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _csv(columns: list[str], rows: list[list]) -> str:

@@ -9,10 +9,8 @@ that was not prepared is still escaped rather than interpreted.
 from __future__ import annotations
 
 import json
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -68,7 +66,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 class Index:
     """Lookups over the registry, and where each fact and citation lives on the site."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, templates: Path = TEMPLATES) -> None:
         self.registry = registry
         self.briefing = registry.briefing
         self.topics = {t.id: t for t in registry.topics}
@@ -81,6 +79,11 @@ class Index:
         self.controls: dict[str, list[Entity]] = defaultdict(list)
         self.citing: dict[str, list[tuple[str, Citation, object]]] = defaultdict(list)
         self.anchor: dict[int, str] = {}  # id(citation) -> its anchor on the source page
+        self.label: dict[int, str] = {}  # id(citation) -> its footnote label
+        self._notes: dict[int, Note] = {}
+        self._views: dict[str, FactView] = {}
+        self._pieces: dict[tuple[str, str], Markup] = {}
+        self.env = environment(templates)
         for fact in sorted(registry.facts, key=fact_order):
             self.by_topic[fact.topic].append(fact)
             for entity in dict.fromkeys(fact.entities + fact.claimed_by):
@@ -118,11 +121,38 @@ class Index:
         # '--' never occurs in an id, so these anchors cannot collide with a fact's own id.
         seen: dict[str, int] = defaultdict(int)
         for citation in citations:
+            self.label[id(citation)] = f"c{len(self.label) + 1}"  # a footnote label, the same on every page
             seen[citation.source] += 1
             n = seen[citation.source]
             anchor = base if n == 1 else f"{base}--{n}"
             self.anchor[id(citation)] = anchor
             self.citing[citation.source].append((anchor, citation, owner))
+
+    def marker(self, citation: Citation) -> Markup:
+        return Markup(f"[^{self.label[id(citation)]}]")
+
+    def note(self, citation: Citation) -> Note:
+        """The footnote of a citation: the source, its date, the quote, and a link to it."""
+        if id(citation) not in self._notes:
+            source = self.sources[citation.source]
+            link = href(self.citation_page[id(citation)], self.anchor[id(citation)])
+            label = self.label[id(citation)]
+            self._notes[id(citation)] = Note(
+                label, md_text(source.publisher), link, source.published.label, md_text(citation.quote)
+            )
+        return self._notes[id(citation)]
+
+    def fact_view(self, fact: Fact) -> FactView:
+        """Built once per fact: the same view serves every page that lists it."""
+        if fact.id not in self._views:
+            self._views[fact.id] = fact_view(fact, self)
+        return self._views[fact.id]
+
+    def piece(self, template: str, key: str, **context) -> Markup:
+        """A small template rendered once per item (a fact, a footnote): pages only join the pieces."""
+        if (template, key) not in self._pieces:
+            self._pieces[(template, key)] = Markup(self.env.get_template(template).render(**context).rstrip("\n"))
+        return self._pieces[(template, key)]
 
     def fact_page(self, fact: Fact) -> str:
         """The page a fact lives on: its topic's page (or the part of it for the fact's date)."""
@@ -135,6 +165,9 @@ def fact_order(fact: Fact) -> tuple:
 
 
 LISTING_LIMIT = 150  # facts on one page; a longer listing is split by year, and a crowded year by month
+# Search finds a fact by the words of its quotes too, while that keeps the index small enough for
+# a phone (see the performance page); beyond this many facts, by statements and names only.
+SEARCH_QUOTES_LIMIT = 2000
 NAV_LIMIT = 60  # entities or sources named one by one in the navigation; more are reached from their index
 
 
@@ -191,17 +224,6 @@ def _runs(items: list, key) -> list[tuple]:
 # --- per-page state ---------------------------------------------------------------------
 
 
-@cache
-def relative(folder: str, target: str) -> str:
-    """`target` as seen from `folder` (both relative to docs/generated/), without touching the disk."""
-    here = folder.split("/") if folder else []
-    there = target.split("/")
-    common = 0
-    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
-        common += 1
-    return "/".join([".."] * (len(here) - common) + there[common:])
-
-
 @dataclass
 class Note:
     label: str
@@ -211,31 +233,46 @@ class Note:
     quote: Markup
 
 
+def href(target: str, anchor: str | None = None) -> str:
+    """A link to a generated page from the docs root: MkDocs checks it and makes it relative.
+
+    The same text on every page, so a fact's view is built once however many pages show it.
+    """
+    return f"/{target}" + (f"#{anchor}" if anchor else "")
+
+
 @dataclass
 class Page:
-    """A page being rendered: its path (for relative links) and the footnotes it has used."""
+    """A page being rendered: its path, and the footnotes its content has used (each once)."""
 
     path: str
     index: Index
     notes: list[Note] = field(default_factory=list)
-    _labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    _noted: set[int] = field(default_factory=set)
 
     def href(self, target: str, anchor: str | None = None) -> str:
-        """A relative link from this page to another generated page (MkDocs resolves .md links)."""
-        return relative(posixpath.dirname(self.path), target) + (f"#{anchor}" if anchor else "")
+        return href(target, anchor)
 
-    def cite(self, citation: Citation) -> Markup:
-        """A footnote reference; its note links to the citation's anchor on the source page."""
-        source = self.index.sources[citation.source]
-        href = self.href(self.index.citation_page[id(citation)], self.index.anchor[id(citation)])
-        key = (href, citation.quote)
-        if key not in self._labels:
-            label = str(len(self.notes) + 1)
-            self._labels[key] = label
-            self.notes.append(
-                Note(label, md_text(source.publisher), href, source.published.label, md_text(citation.quote))
-            )
-        return Markup(f"[^{self._labels[key]}]")
+    def use(self, citations: tuple[Citation, ...]) -> None:
+        """Put these citations' footnotes on this page, in the order first used."""
+        for citation in citations:
+            if id(citation) not in self._noted:
+                self._noted.add(id(citation))
+                self.notes.append(self.index.note(citation))
+
+    def fact(self, fact: Fact) -> FactView:
+        """The fact's view, with its footnotes on this page."""
+        self.use(fact.citations)
+        return self.index.fact_view(fact)
+
+    def piece(self, template: str, fact: FactView) -> Markup:
+        """A fact laid out by `template`, rendered once for all the pages that show it."""
+        return self.index.piece(template, fact.id, fact=fact)
+
+    def refs(self, citations: tuple[Citation, ...]) -> list[Ref]:
+        """Source references for citations outside a fact (a disagreement's versions)."""
+        self.use(citations)
+        return source_refs(citations, self.index)
 
 
 # --- views: what templates see ----------------------------------------------------------
@@ -257,18 +294,17 @@ class Ref:
     marker: Markup
 
 
-def source_refs(citations: tuple[Citation, ...], page: Page) -> list[Ref]:
+def source_refs(citations: tuple[Citation, ...], index: Index) -> list[Ref]:
     """One reference per source, in citation order, carrying a footnote for each of its quotes."""
     markers: dict[str, list[Markup]] = {}
     first: dict[str, Citation] = {}
     for citation in citations:
-        markers.setdefault(citation.source, []).append(page.cite(citation))
+        markers.setdefault(citation.source, []).append(index.marker(citation))
         first.setdefault(citation.source, citation)
-    index = page.index
     return [
         Ref(
             md_text(index.sources[s].publisher),
-            page.href(index.citation_page[id(first[s])], index.anchor[id(first[s])]),
+            href(index.citation_page[id(first[s])], index.anchor[id(first[s])]),
             index.sources[s].published.short_label,
             MARKER_SEPARATOR.join(m),
         )
@@ -300,10 +336,9 @@ class FactView:
     href: str
 
 
-def fact_view(fact: Fact, page: Page) -> FactView:
-    """Everything a template shows about one fact, with links relative to `page`."""
-    index = page.index
-    refs = source_refs(fact.citations, page)
+def fact_view(fact: Fact, index: Index) -> FactView:
+    """Everything a template shows about one fact (use `Index.fact_view`, which keeps it)."""
+    refs = source_refs(fact.citations, index)
     count = independent_sources(fact.citations, index.sources)
     return FactView(
         id=fact.id,
@@ -318,30 +353,28 @@ def fact_view(fact: Fact, page: Page) -> FactView:
         markers=MARKER_SEPARATOR.join(ref.marker for ref in refs),
         source_count=count,
         single_source=count == 1,
-        disputes=[
-            Link(md_text(d.subject), page.href("disagreements.md", d.id)) for d in index.disputes.get(fact.id, [])
-        ],
-        entities=[entity_link(index.entities[e], page) for e in fact.entities],
+        disputes=[Link(md_text(d.subject), href("disagreements.md", d.id)) for d in index.disputes.get(fact.id, [])],
+        entities=[entity_link(index.entities[e]) for e in fact.entities],
         search_text=_search_text(fact, index),
-        claimed_by=[entity_link(index.entities[e], page) for e in fact.claimed_by],
-        topic=Link(md_text(index.topics[fact.topic].title), page.href(index.fact_page(fact))),
+        claimed_by=[entity_link(index.entities[e]) for e in fact.claimed_by],
+        topic=Link(md_text(index.topics[fact.topic].title), href(index.fact_page(fact))),
         note=md_text(fact.note) if fact.note else None,
-        href=page.href(index.fact_page(fact), fact.id),
+        href=href(index.fact_page(fact), fact.id),
     )
 
 
 def _search_text(fact: Fact, index: Index) -> Markup:
     aliases = [a for e in fact.entities + fact.claimed_by for a in index.entities[e].aliases]
-    quotes = [c.quote for c in fact.citations]
+    quotes = [c.quote for c in fact.citations] if len(index.registry.facts) <= SEARCH_QUOTES_LIMIT else []
     return md_text(" · ".join(dict.fromkeys(aliases + quotes)))
 
 
-def entity_link(entity: Entity, page: Page) -> Link:
-    return Link(md_text(entity.name), page.href(f"entities/{entity.id}.md"))
+def entity_link(entity: Entity) -> Link:
+    return Link(md_text(entity.name), href(f"entities/{entity.id}.md"))
 
 
-def source_link(source: Source, page: Page) -> Link:
-    return Link(md_text(source.publisher), page.href(f"sources/{source.id}.md"))
+def source_link(source: Source) -> Link:
+    return Link(md_text(source.publisher), href(f"sources/{source.id}.md"))
 
 
 @dataclass
@@ -380,7 +413,7 @@ def listing(
     elif part.level == "year":
         groups = [Group(label, views) for label, views in _by(part.facts, page, _month_label).items()]
     else:
-        groups = [Group(part.label, [fact_view(f, page) for f in part.facts])]
+        groups = [Group(part.label, [page.fact(f) for f in part.facts])]
     if len(parts) == 1:
         return Listing("", [], groups)
 
@@ -401,7 +434,7 @@ def _month_label(fact: Fact) -> str:
 def _by(facts: list[Fact], page: Page, label) -> dict[str, list[FactView]]:
     groups: dict[str, list[FactView]] = {}
     for fact in facts:
-        groups.setdefault(label(fact), []).append(fact_view(fact, page))
+        groups.setdefault(label(fact), []).append(page.fact(fact))
     return groups
 
 
@@ -416,14 +449,14 @@ def by_year(facts: list[Fact], page: Page) -> list[Group]:
 
 def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, str]:
     """Every generated page keyed by its path under docs/generated/, plus the navigation."""
-    index = Index(registry)
-    env = environment(templates)
+    index = Index(registry, templates)
+    env = index.env
     pages: dict[str, str] = {}
 
     def render(path: str, template: str, title: str, **context) -> None:
         page = Page(path, index)
         body = env.get_template(template).render(page=page, **{k: v(page) for k, v in context.items()})
-        notes = env.get_template("_footnotes.md.j2").render(notes=page.notes)
+        notes = "".join(index.piece("_footnote.md.j2", note.label, note=note) + "\n" for note in page.notes)
         text = body.rstrip("\n") + "\n" + (("\n" + notes) if page.notes else "")
         pages[path] = front_matter(title) + text
 
@@ -536,7 +569,7 @@ def navigation(index: Index) -> str:
 
 def home_view(index: Index, page: Page) -> dict:
     briefing = index.briefing
-    key_points = [fact_view(index.facts[f], page) for f in briefing.key_points]
+    key_points = [page.fact(index.facts[f]) for f in briefing.key_points]
     numbers = []
     for number in briefing.key_numbers:
         fact = index.facts[number.fact]
@@ -544,7 +577,7 @@ def home_view(index: Index, page: Page) -> dict:
             {
                 "figure": md_text(format_value(fact.value)),
                 "label": md_text(number.label),
-                "fact": fact_view(fact, page),
+                "fact": page.fact(fact),
             }
         )
     registry = index.registry
@@ -562,7 +595,7 @@ def home_view(index: Index, page: Page) -> dict:
             "disagreements": len(registry.disagreements),
             "single_source": sum(len({c.source for c in f.citations}) == 1 for f in registry.facts),
         },
-        "subject": entity_link(index.entities[briefing.subject], page),
+        "subject": entity_link(index.entities[briefing.subject]),
     }
 
 
@@ -600,7 +633,7 @@ def funding_view(index: Index, page: Page) -> dict:
                 continue
             control = entity.controlled_by
             backer = index.entities[control.entity].name if control else None
-            investors.append({"link": entity_link(entity, page), "backer": md_text(backer) if backer else None})
+            investors.append({"link": entity_link(entity), "backer": md_text(backer) if backer else None})
         rows.append(
             {
                 "date": fact.date.label if fact.date else "Undated",
@@ -610,7 +643,7 @@ def funding_view(index: Index, page: Page) -> dict:
                     for c in fact.converted
                 ],
                 "investors": investors,
-                "fact": fact_view(fact, page),
+                "fact": page.fact(fact),
             }
         )
     charted = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
@@ -636,7 +669,7 @@ def disagreement_views(index: Index, page: Page) -> list[dict]:
             variants.append(
                 {
                     "claim": md_text(variant.claim),
-                    "refs": source_refs(variant.citations, page),
+                    "refs": page.refs(variant.citations),
                     "rank": RANKS[variant.rank],
                     "reason": md_text(variant.reason) if variant.reason else None,
                 }
@@ -667,7 +700,7 @@ def entity_groups(index: Index, page: Page) -> list[dict]:
                     "title": title,
                     "entities": [
                         {
-                            "link": entity_link(e, page),
+                            "link": entity_link(e),
                             "description": md_text(e.description),
                             "count": len(index.by_entity.get(e.id, [])),
                         }
@@ -687,13 +720,13 @@ def entity_view(index: Index, entity: Entity, page: Page) -> dict:
         "description": md_text(entity.description),
         "controlled_by": (
             {
-                "link": entity_link(index.entities[control.entity], page),
+                "link": entity_link(index.entities[control.entity]),
                 "fact": Link(Markup("the source"), page.href(index.fact_page(index.facts[control.fact]), control.fact)),
             }
             if control
             else None
         ),
-        "controls": [entity_link(e, page) for e in index.controls.get(entity.id, [])],
+        "controls": [entity_link(e) for e in index.controls.get(entity.id, [])],
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .problems import Loc, Problem, error, warning
@@ -58,16 +58,19 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _LONE_SPACE.sub("", text))
 
 
-@dataclass
 class ArchivedText:
-    """A source's archived text, folded once so that every quote against it is a substring test."""
+    """A source's archived text, folded once (when first needed) so every quote is a substring test."""
 
-    text: str
-    folded: str
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     @classmethod
     def of(cls, text: str) -> ArchivedText:
-        return cls(text, fold(text))
+        return cls(text)
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.text)
 
     def contains(self, quote: str) -> bool:
         """True if the quote, folded the same way, stands in the text."""
@@ -110,11 +113,18 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def check_quotes(registry: Registry, archive_dir: Path, strict: bool, shown_as: str | None = None) -> list[Problem]:
+def check_quotes(
+    registry: Registry, archive_dir: Path, strict: bool, shown_as: str | None = None, verified: set[str] | None = None
+) -> list[Problem]:
     """Check archive files (safe name, present, checksum) and that every quote stands in its source.
 
     `shown_as` is how messages name the archive folder (relative to the project, usually).
+    `verified` holds keys of quotes found before in an archive text with the same checksum (a
+    cache kept between runs): those are not searched again. On return it holds this run's keys.
     """
+    known = set(verified or ())
+    verified = set() if verified is None else verified
+    verified.clear()
     citations = _citations_by_source(registry)
     shown = shown_as or archive_dir.as_posix()
     if not archive_dir.is_dir():
@@ -134,7 +144,10 @@ def check_quotes(registry: Registry, archive_dir: Path, strict: bool, shown_as: 
         if archived is None:
             continue
         for citation in citations.get(source.id, []):
-            if not archived.contains(citation.quote):
+            key = hashlib.sha256(f"{source.archive_sha256}\0{citation.quote}".encode()).hexdigest()
+            if key in known or archived.contains(citation.quote):
+                verified.add(key)
+            else:
                 problems.append(
                     error(
                         citation.origin.at("quote"),

@@ -17,12 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 import jsonschema
 
 from .problems import Loc, Problem, error
+
+if TYPE_CHECKING:
+    from .cache import ParseCache
 from .yaml_loader import YamlDocument, load_yaml_bytes
 
 # The schema ships with the tool: facts/ holds it so that editors find it beside the data.
@@ -266,7 +269,7 @@ def registry_files(facts_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(facts_dir).as_posix())
 
 
-def load_registry(facts_dir: Path, root: Path) -> tuple[Registry, list[Problem]]:
+def load_registry(facts_dir: Path, root: Path, cache: ParseCache | None = None) -> tuple[Registry, list[Problem]]:
     """Read every registry file under facts/ and load it (see `load_registry_texts`)."""
     texts: dict[str, bytes] = {}
     problems: list[Problem] = []
@@ -284,21 +287,28 @@ def load_registry(facts_dir: Path, root: Path) -> tuple[Registry, list[Problem]]
             texts[display] = path.read_bytes()
         except OSError as exc:
             problems.append(error(Loc(display), f"cannot read file: {exc.strerror}"))
-    registry, more = load_registry_texts(texts)
+    registry, more = load_registry_texts(texts, cache)
     registry.complete &= not problems
     return registry, problems + more
 
 
-def load_registry_texts(texts: dict[str, bytes]) -> tuple[Registry, list[Problem]]:
+def load_registry_texts(texts: dict[str, bytes], cache: ParseCache | None = None) -> tuple[Registry, list[Problem]]:
     """Parse and validate registry files given as bytes by path; build the model from what is valid.
 
-    Used for the working tree and for other revisions (`briefing diff`) alike.
+    Used for the working tree and for other revisions (`briefing diff`) alike. With a cache,
+    a file whose bytes were seen before (and were valid) is not parsed again.
     """
     validator = jsonschema.Draft7Validator(load_schema(), format_checker=FORMATS)
     registry = Registry()
     problems: list[Problem] = []
     with _gc_paused():  # loading allocates millions of small objects that are all kept
         for display, raw in texts.items():
+            key = cache.key(display, raw) if cache else ""
+            doc = cache.get(key) if cache else None
+            if doc is not None:
+                registry.documents.append(doc)
+                _add_entries(registry, doc, {})
+                continue
             doc, load_problems = load_yaml_bytes(raw, display)
             problems += load_problems
             if doc is None:
@@ -309,6 +319,8 @@ def load_registry_texts(texts: dict[str, bytes]) -> tuple[Registry, list[Problem
             problems += schema_problems
             registry.complete &= not errors
             _add_entries(registry, doc, errors)
+            if cache and not schema_problems:
+                cache.put(key, doc)
     return registry, problems
 
 

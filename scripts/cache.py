@@ -1,0 +1,82 @@
+"""The parse cache: parsed registry files kept by content hash, so an edit re-parses one file.
+
+Only files that loaded and validated cleanly are kept. The key covers the file's path and
+bytes and the code and schema that read it, so a change to any of them is a miss. Entries
+live in .cache/briefing/ (not committed) as pickles written by this project itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from .yaml_loader import YamlDocument
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def _version() -> bytes:
+    digest = hashlib.sha256()
+    for path in (
+        HERE / "yaml_loader.py",
+        HERE / "registry.py",
+        HERE / "problems.py",
+        HERE.parent / "facts" / "registry.schema.json",
+    ):
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+class ParseCache:
+    """Parsed documents on disk, by content; a missing or unreadable entry is simply a miss."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def key(self, display: str, raw: bytes) -> str:
+        return hashlib.sha256(_version() + display.encode() + b"\0" + raw).hexdigest()
+
+    def get(self, key: str) -> YamlDocument | None:
+        self.used.add(key)
+        try:
+            with open(self.folder / key, "rb") as file:
+                return pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, key: str, doc: YamlDocument) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(doc, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / key)
+
+    def prune(self) -> None:
+        """Drop entries this run did not ask for (old versions of edited files)."""
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in self.used and not path.name.startswith(".tmp-"):
+                    path.unlink(missing_ok=True)
+
+    def load_set(self, name: str) -> set[str]:
+        """A set kept under a name (the quotes already verified)."""
+        self.used.add(name)
+        try:
+            with open(self.folder / name, "rb") as file:
+                value = pickle.load(file)
+            return value if isinstance(value, set) else set()
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return set()
+
+    def save_set(self, name: str, items: set[str]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(items, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.folder / name)
