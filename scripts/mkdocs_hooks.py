@@ -2,9 +2,8 @@
 
 The generator writes its pages into docs/generated/ so that it never touches a hand-written
 page; these hooks make those pages appear at the top of the site (generated/index.md becomes
-the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, keep footnotes
-out of the search index, and, under `mkdocs serve`, re-render the pages whenever facts/ or
-templates/ change.
+the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, and, under
+`mkdocs serve`, re-render the pages whenever facts/ or templates/ change.
 """
 
 from __future__ import annotations
@@ -52,9 +51,3 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{rel} is hand-written but the generator also makes it: rename one")
         files.append(File(rel, str(generated), config.site_dir, config.use_directory_urls))
     return files
-
-
-def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
-    """Leave footnotes (the quotes, repeated on every page that cites them) out of search: each
-    fact carries its own quotes and aliases in hidden search text, so search lands on the fact."""
-    return html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>', 1)
