@@ -1,7 +1,7 @@
 # Two commands on a fresh machine:
 #   make site   build the site into site/ (creates .venv with pinned dependencies)
 #   make test   run the whole test suite
-# Others: make check (validate the registry only), make serve (live preview).
+# Others: make check (validate the registry only), make serve (live preview), make bench.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 SOURCES ?= ../shared/sources
 export BRIEFING_SOURCES := $(SOURCES)
 
-.PHONY: site test check serve clean browser
+.PHONY: site test check serve clean browser bench
 
 site: $(VENV)/.installed
 	$(BIN)/briefing build --strict
@@ -32,6 +32,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
+
+# Build-speed benchmark (a few minutes; not part of the tests): see docs/performance.md.
+bench: $(VENV)/.installed
+	$(BIN)/python -m scripts.bench --update docs/performance.md
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 browser:

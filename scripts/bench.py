@@ -436,6 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown (default: 3)")
     parser.add_argument("--out", type=Path, default=REPO / ".cache" / "bench", help="scratch folder")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    parser.add_argument(
+        "--update",
+        type=Path,
+        help="put the tables into this page, between its <!-- bench:start --> and <!-- bench:end --> lines",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().machine}"
@@ -459,6 +464,11 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
+    if args.update:
+        page = args.update.read_text(encoding="utf-8")
+        start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
+        before, rest = page.split(start, 1)
+        args.update.write_text(before + start + text + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
     return 0
 
 

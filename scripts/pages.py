@@ -50,8 +50,11 @@ RANKS = {"preferred": "Preferred", "normal": "Reported", "erroneous": "Erroneous
 
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
-    """Strict and autoescaping: a missing value is an error, an unprepared one is escaped."""
-    return jinja2.Environment(
+    """Strict and autoescaping: a missing value is an error, an unprepared one is escaped.
+
+    The `url` filter turns a docs-root link (for Markdown) into one for raw HTML.
+    """
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -59,6 +62,8 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["url"] = raw_url
+    return env
 
 
 # --- the index: every lookup the pages need, built once ---------------------------------
@@ -243,6 +248,12 @@ ROOT = "\x1e"  # the way from a page to the site root, filled in per page
 _MARKED = re.compile(f"{MARK}(c[0-9]+){MARK}")
 
 
+def raw_url(link: str) -> str:
+    """'/topics/x.md#a' (MkDocs rewrites it) as 'ROOT topics/x/#a' (raw HTML, filled in per page)."""
+    target, _, anchor = link.lstrip("/").partition("#")
+    return ROOT + built_url(target) + (f"#{anchor}" if anchor else "")
+
+
 def built_url(page: str) -> str:
     """The address MkDocs gives a page, relative to the site root: 'topics/x.md' -> 'topics/x/'."""
     stem = page.removesuffix(".md")
@@ -273,8 +284,7 @@ def footnotes(text: str, page: Page) -> str:
             for k in range(1, refs[label] + 1)
         )
         items.append(str(page.index.note(label)).replace(BACKREFS, back))
-    root = "../" * len(built_url(page.path).strip("/").split("/")) if built_url(page.path) else ""
-    notes = "".join(item + "\n" for item in items).replace(ROOT, root)
+    notes = "".join(item + "\n" for item in items)
     return text + f'\n<div class="footnote" data-search-exclude>\n<hr />\n<ol>\n{notes}</ol>\n</div>\n'
 
 
@@ -492,7 +502,9 @@ def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, st
     def render(path: str, template: str, title: str, **context) -> None:
         page = Page(path, index)
         body = env.get_template(template).render(page=page, **{k: v(page) for k, v in context.items()})
-        pages[path] = front_matter(title) + footnotes(body.rstrip("\n") + "\n", page)
+        text = footnotes(body.rstrip("\n") + "\n", page)
+        root = "../" * len(built_url(path).strip("/").split("/")) if built_url(path) else ""
+        pages[path] = front_matter(title) + text.replace(ROOT, root)
 
     def render_listing(base: str, parts: list[Part], template: str, title: str, facts: bool = True, **context) -> None:
         """A listing on one page, or a first page linking to one page per part."""

@@ -40,6 +40,9 @@ CONTEXTS = [
     "Term\n:   {}",
     "**{}**",
     "[{}](page.md#anchor)",
+    # raw HTML blocks (fact blocks, list lines, table rows): Markdown passes them through
+    '<p class="fact-about">About: <a href="x/">{0}</a><span hidden>{0}</span></p>',
+    '<ul>\n<li>{} (<a href="x/">in context</a>)</li>\n</ul>',
 ]
 
 
