@@ -2,12 +2,14 @@
 
 The generator writes its pages into docs/generated/ so that it never touches a hand-written
 page; these hooks make those pages appear at the top of the site (generated/index.md becomes
-the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, and, under
-`mkdocs serve`, re-render the pages whenever facts/ or templates/ change.
+the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, set aside the
+generated raw HTML while Markdown runs (see `on_page_markdown`), and, under `mkdocs serve`,
+re-render the pages whenever facts/ or templates/ change.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -51,3 +53,31 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{rel} is hand-written but the generator also makes it: rename one")
         files.append(File(rel, str(generated), config.site_dir, config.use_directory_urls))
     return files
+
+
+# The generator marks the regions of a page that are already final HTML (fact blocks, lists,
+# tables, footnotes). Python-Markdown would run its HTML parser, written in Python, over every
+# tag of them; instead each region waits outside as a placeholder word and comes back after.
+RAW = re.compile(r"^<!--raw-->\n(.*?)\n<!--/raw-->$", re.S | re.M)
+ID = re.compile(r'\bid="([^"]+)"')
+_set_aside: dict[str, list[str]] = {}
+
+
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+    regions: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        regions.append(match.group(1))
+        return f"briefingraw{len(regions) - 1:06d}"
+
+    _set_aside[page.file.src_uri] = regions
+    return RAW.sub(keep, markdown)
+
+
+def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
+    regions = _set_aside.pop(page.file.src_uri, [])
+    for number, region in enumerate(regions):
+        html = html.replace(f"<p>briefingraw{number:06d}</p>", region, 1)
+        if page.present_anchor_ids is not None:  # MkDocs checks links to these anchors too
+            page.present_anchor_ids.update(ID.findall(region))
+    return html

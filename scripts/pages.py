@@ -285,7 +285,10 @@ def footnotes(text: str, page: Page) -> str:
         )
         items.append(str(page.index.note(label)).replace(BACKREFS, back))
     notes = "".join(item + "\n" for item in items)
-    return text + f'\n<div class="footnote" data-search-exclude>\n<hr />\n<ol>\n{notes}</ol>\n</div>\n'
+    return (
+        text
+        + f'\n<!--raw-->\n<div class="footnote" data-search-exclude>\n<hr />\n<ol>\n{notes}</ol>\n</div>\n<!--/raw-->\n'
+    )
 
 
 BACKREFS = "\x1d"  # where a note's links back to its references go

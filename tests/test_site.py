@@ -126,3 +126,13 @@ def test_csv_cells_that_look_like_formulas_are_defused(tmp_path):
         "plain",
         3,
     ]
+
+
+def test_set_aside_html_comes_back_whole(real_site):
+    """The hook sets the generated raw HTML aside while Markdown runs: all of it must return."""
+    for page in (real_site.root / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "briefingraw" not in text and "<!--raw-->" not in text, page
+    funding = (real_site.root / "site" / "topics" / "funding" / "index.html").read_text(encoding="utf-8")
+    registry, _ = load_registry(real_site.facts, real_site.root)
+    assert funding.count('<h3 class="fact" id=') == sum(f.topic == "funding" for f in registry.facts)
