@@ -22,7 +22,18 @@ from .charts import funding_chart, timeline_chart
 from .downloads import downloads
 from .escaping import html_text, md_text
 from .formatting import format_amount, format_value
-from .registry import MONTHS, Citation, Disagreement, Entity, Fact, PartialDate, Registry, Source, independent_sources
+from .registry import (
+    MONTHS,
+    Citation,
+    Disagreement,
+    Entity,
+    Fact,
+    PartialDate,
+    Registry,
+    Source,
+    gc_paused,
+    independent_sources,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -61,6 +72,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # one build reads each template once; no stat() per use
     )
     env.filters["url"] = raw_url
     return env
@@ -142,6 +154,8 @@ class Index:
 
     def note(self, label: str) -> Markup:
         """A citation's footnote as HTML: the source, its date, the quote, linked to the quote."""
+        if ("_footnote.html.j2", label) in self._pieces:
+            return self._pieces[("_footnote.html.j2", label)]
         citation = self.cited[label]
         source = self.sources[citation.source]
         link = ROOT + built_url(self.citation_page[id(citation)]) + "#" + self.anchor[id(citation)]
@@ -498,6 +512,11 @@ def by_year(facts: list[Fact], page: Page) -> list[Group]:
 
 def render_site(registry: Registry, templates: Path = TEMPLATES) -> dict[str, str]:
     """Every generated page keyed by its path under docs/generated/, plus the navigation."""
+    with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
+        return _render_site(registry, templates)
+
+
+def _render_site(registry: Registry, templates: Path) -> dict[str, str]:
     index = Index(registry, templates)
     env = index.env
     pages: dict[str, str] = {}

@@ -301,7 +301,7 @@ def load_registry_texts(texts: dict[str, bytes], cache: ParseCache | None = None
     validator = jsonschema.Draft7Validator(load_schema(), format_checker=FORMATS)
     registry = Registry()
     problems: list[Problem] = []
-    with _gc_paused():  # loading allocates millions of small objects that are all kept
+    with gc_paused():  # loading allocates millions of small objects that are all kept
         for display, raw in texts.items():
             key = cache.key(display, raw) if cache else ""
             doc = cache.get(key) if cache else None
@@ -325,7 +325,8 @@ def load_registry_texts(texts: dict[str, bytes], cache: ParseCache | None = None
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
+    """Pause the cyclic garbage collector: large builds of long-lived objects make it rescan them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
