@@ -44,18 +44,19 @@ class ParseCache:
 
     def get(self, key: str) -> YamlDocument | None:
         self.used.add(key)
-        try:
-            with open(self.folder / key, "rb") as file:
-                return pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+        return self._read(key)
 
     def put(self, key: str, doc: YamlDocument) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as file:
-            pickle.dump(doc, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / key)
+        self._write(key, doc)
+
+    def load_set(self, name: str) -> set[str]:
+        """A set kept under a name (the quotes already verified)."""
+        self.used.add(name)
+        value = self._read(name)
+        return value if isinstance(value, set) else set()
+
+    def save_set(self, name: str, items: set[str]) -> None:
+        self._write(name, items)
 
     def prune(self) -> None:
         """Drop entries this run did not ask for (old versions of edited files)."""
@@ -64,19 +65,16 @@ class ParseCache:
                 if path.name not in self.used and not path.name.startswith(".tmp-"):
                     path.unlink(missing_ok=True)
 
-    def load_set(self, name: str) -> set[str]:
-        """A set kept under a name (the quotes already verified)."""
-        self.used.add(name)
+    def _read(self, name: str):
         try:
             with open(self.folder / name, "rb") as file:
-                value = pickle.load(file)
-            return value if isinstance(value, set) else set()
+                return pickle.load(file)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return set()
+            return None  # missing or damaged: a miss
 
-    def save_set(self, name: str, items: set[str]) -> None:
+    def _write(self, name: str, value: object) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         with os.fdopen(handle, "wb") as file:
-            pickle.dump(items, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.folder / name)

@@ -140,9 +140,7 @@ def _write_changed(folder: Path, pages: dict[str, str]) -> None:
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        temporary.replace(target)
+        _write_text(target, text)
     for path in sorted(folder.rglob("*"), reverse=True):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and rel not in pages:

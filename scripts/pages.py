@@ -160,7 +160,7 @@ class Index:
         source = self.sources[citation.source]
         link = ROOT + built_url(self.citation_page[id(citation)]) + "#" + self.anchor[id(citation)]
         note = Note(label, html_text(source.publisher), link, source.published.label, html_text(citation.quote))
-        return self.piece("_footnote.html.j2", label, note=note)
+        return self.piece("_footnote.html.j2", label, note=note, backrefs=Markup(BACKREFS))
 
     def fact_view(self, fact: Fact) -> FactView:
         """Built once per fact: the same view serves every page that lists it."""
@@ -253,12 +253,15 @@ class Note:
     quote: Markup
 
 
-# Footnotes are written as the HTML that Markdown's footnotes extension would make (Material's
-# tooltips read that markup), so Markdown passes them through instead of parsing every quote
-# as Markdown: half the Markdown time on a large site. References are marked in the text and
-# numbered per page; links in the notes are relative to the page, as raw HTML needs.
-MARK = "\x1f"  # around a footnote label in rendered text; registry text cannot contain it
+# Footnotes, and each fact's block, list line and timeline row, are written as raw HTML (for
+# footnotes, the markup Markdown's footnotes extension would make, which Material's tooltips
+# read), so Markdown passes them through instead of parsing them: most of the Markdown time on
+# a large site (see docs/performance.md). Footnote references are marked in the text and
+# numbered per page; links in raw HTML are relative to the page. The marks are control
+# characters, which registry text cannot contain.
+MARK = "\x1f"  # around a footnote label in rendered text
 ROOT = "\x1e"  # the way from a page to the site root, filled in per page
+BACKREFS = "\x1d"  # where a note's links back to its references go, filled in per page
 _MARKED = re.compile(f"{MARK}(c[0-9]+){MARK}")
 
 
@@ -303,9 +306,6 @@ def footnotes(text: str, page: Page) -> str:
         text
         + f'\n<!--raw-->\n<div class="footnote" data-search-exclude>\n<hr />\n<ol>\n{notes}</ol>\n</div>\n<!--/raw-->\n'
     )
-
-
-BACKREFS = "\x1d"  # where a note's links back to its references go
 
 
 def href(target: str, anchor: str | None = None) -> str:
@@ -434,10 +434,6 @@ def _search_text(fact: Fact, index: Index) -> Markup:
 
 def entity_link(entity: Entity) -> Link:
     return Link(md_text(entity.name), href(f"entities/{entity.id}.md"))
-
-
-def source_link(source: Source) -> Link:
-    return Link(md_text(source.publisher), href(f"sources/{source.id}.md"))
 
 
 @dataclass
