@@ -118,33 +118,62 @@ def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
     return 0
 
 
+# What the live preview last rendered from (`serve` keeps this module loaded between rebuilds).
+_previewed: tuple | None = None
+
+
 def regenerate(root: Path) -> bool:
     """For live preview: re-render docs/generated/ in place; on problems keep the last good pages."""
-    from .pages import render_site
+    from .pages import TEMPLATES, render_site
 
+    global _previewed
     sources = Path(os.environ.get("BRIEFING_SOURCES", DEFAULT_SOURCES))
     options = Options(root=root, sources=sources, strict=False, site_dir=Path("site"))
+    stamp = _inputs_stamp((options.facts_dir, TEMPLATES, options.archive_dir))
+    if stamp == _previewed and (root / GENERATED / ".nav.yml").is_file():
+        return True  # the rebuild our own writes to docs/generated/ set off: the pages are current
     registry, problems = gather(options, cache=True)
     report(problems, registry, github=False)
     if any(p.severity == "error" for p in problems):
         print("preview not updated: fix the errors above", file=sys.stderr)
         return False
-    _write_changed(root / GENERATED, render_site(registry))
+    written = _write_changed(root / GENERATED, render_site(registry))
+    if ".nav.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
+        for page in (root / GENERATED).rglob("*.md"):
+            os.utime(page)
+    _previewed = stamp
     return True
 
 
-def _write_changed(folder: Path, pages: dict[str, str]) -> None:
-    """Write only pages whose text changed (so the preview's file watcher settles), drop stale ones."""
+def _inputs_stamp(folders: tuple[Path, ...]) -> tuple:
+    """Every file the pages are made from, with its size and time: the same stamp, the same pages."""
+    stamp = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                stamp.append((path.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamp)
+
+
+def _write_changed(folder: Path, pages: dict[str, str]) -> set[str]:
+    """Write only pages whose text changed (so the preview's file watcher settles), drop stale ones.
+
+    Returns the pages written.
+    """
+    written = set()
     for rel, text in sorted(pages.items()):
         target = folder / rel
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_text(target, text)
+        written.add(rel)
     for path in sorted(folder.rglob("*"), reverse=True):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and rel not in pages:
             path.unlink()
+    return written
 
 
 def _stage_generated(generated: Path, pages: dict[str, str]) -> Path | None:
@@ -209,10 +238,14 @@ def _source_date_epoch(root: Path) -> str:
         return "0"
 
 
-def cmd_serve(options: Options, dev_addr: str) -> int:
-    """Run MkDocs' live-reloading server; the hooks re-render the pages on every change."""
+def cmd_serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
+    """Run MkDocs' live-reloading server; the hooks re-render the pages on every change.
+
+    With `dirty`, MkDocs rebuilds only the pages whose Markdown changed: a large registry's
+    preview then follows an edit in seconds instead of a whole build.
+    """
     env = dict(os.environ, BRIEFING_SOURCES=str(options.archive_dir), NO_MKDOCS_2_WARNING="1")
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr] + (["--dirty"] if dirty else [])
     try:
         return subprocess.run(command, cwd=options.root, env=env).returncode
     except KeyboardInterrupt:
@@ -420,6 +453,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="live preview: re-renders when facts/ or templates/ change")
     common(serve)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    serve.add_argument(
+        "--dirty", action="store_true", help="rebuild only the pages that changed (fast previews of a large registry)"
+    )
 
     stats = sub.add_parser("stats", help="counts, single-source facts, unused sources and entities")
     common(stats)
@@ -482,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return cmd_check(options, github)
     if args.command == "serve":
-        return cmd_serve(options, args.dev_addr)
+        return cmd_serve(options, args.dev_addr, args.dirty)
     if args.command == "stats":
         return cmd_stats(options)
     if args.command == "diff":

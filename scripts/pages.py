@@ -516,9 +516,11 @@ def _render_site(registry: Registry, templates: Path) -> dict[str, str]:
     index = Index(registry, templates)
     env = index.env
     pages: dict[str, str] = {}
+    titles: dict[str, str] = {}
 
     def render(path: str, template: str, title: str, **context) -> None:
         page = Page(path, index)
+        titles[path] = title
         body = env.get_template(template).render(page=page, **{k: v(page) for k, v in context.items()})
         text = footnotes(body.rstrip("\n") + "\n", page)
         root = "../" * len(built_url(path).strip("/").split("/")) if built_url(path) else ""
@@ -586,7 +588,7 @@ def _render_site(registry: Registry, templates: Path) -> dict[str, str]:
             facts=False,
             source=lambda p, n, s=source: source_view(index, s, p, n),
         )
-    pages[".nav.yml"] = navigation(index)
+    pages[".nav.yml"] = navigation(index, titles)
     pages.update(downloads(index))
     return pages
 
@@ -601,22 +603,30 @@ def front_matter(title: str) -> str:
     return f"---\ntitle: {json.dumps(str(html_text(title)), ensure_ascii=False)}\n---\n\n"
 
 
-def navigation(index: Index) -> str:
-    """The generated part of the site navigation; mkdocs.yml adds the hand-written pages."""
+def navigation(index: Index, titles: dict[str, str]) -> str:
+    """The generated part of the site navigation; mkdocs.yml adds the hand-written pages.
+
+    Every page is named with its title, as its front matter does: a page MkDocs did not read
+    (`serve --dirty` reads only changed pages) would otherwise have no title in the menus.
+    """
+
+    def entry(path: str) -> dict[str, str]:
+        return {str(html_text(titles[path])): path}
+
     entities_by_kind = defaultdict(list)
     for entity in sorted(index.registry.entities, key=lambda e: e.name.casefold()):
-        entities_by_kind[entity.kind].append(f"entities/{entity.id}.md")
+        entities_by_kind[entity.kind].append(entry(f"entities/{entity.id}.md"))
     # Every page carries the navigation, so it names single entities and sources only while there
     # are few: a build then costs the same per page at any size. The index pages list them all.
     few_entities = len(index.registry.entities) <= NAV_LIMIT
     few_sources = len(index.registry.sources) <= NAV_LIMIT
     nav = [
-        "index.md",
-        {"Topics": ["topics/index.md"] + [f"topics/{t.id}.md" for t in index.registry.topics]},
-        "timeline.md",
-        "disagreements.md",
+        entry("index.md"),
+        {"Topics": [entry("topics/index.md")] + [entry(f"topics/{t.id}.md") for t in index.registry.topics]},
+        entry("timeline.md"),
+        entry("disagreements.md"),
         {
-            "Entities": ["entities/index.md"]
+            "Entities": [entry("entities/index.md")]
             + (
                 [{KIND_TITLES[k]: entities_by_kind[k]} for k in KIND_TITLES if k in entities_by_kind]
                 if few_entities
@@ -624,8 +634,8 @@ def navigation(index: Index) -> str:
             )
         },
         {
-            "Sources": ["sources/index.md"]
-            + ([f"sources/{s.id}.md" for s in index.registry.sources] if few_sources else [])
+            "Sources": [entry("sources/index.md")]
+            + ([entry(f"sources/{s.id}.md") for s in index.registry.sources] if few_sources else [])
         },
     ]
     return yaml.safe_dump(nav, sort_keys=False, allow_unicode=True)

@@ -1,0 +1,93 @@
+"""Live preview: `briefing serve` through MkDocs' real server, as a contributor uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import BRIEFING, Project
+
+NAV_TITLE = re.compile(r'class="md-ellipsis">\s*(.*?)\s*<', re.S)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(condition, what: str, log: Path, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; the server said:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["full", "dirty"])
+def test_preview_follows_edits_and_keeps_the_last_good_pages(site_project: Project, tmp_path: Path, flags):
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "BRIEFING_SOURCES": str(site_project.archive)}
+    env.pop("GITHUB_ACTIONS", None)
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [BRIEFING, "serve", "--dev-addr", f"127.0.0.1:{port}", *flags],
+            cwd=site_project.root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        page = _wait_for(lambda: _get(base + "topics/funding/"), "the first build", log)
+        assert "Acme raised 2 billion yuan" in page
+
+        site_project.edit("facts.yaml", "Acme raised 2 billion yuan", "Acme raised two billion yuan")
+        page = _wait_for(
+            lambda: (text := _get(base + "topics/funding/")) and "Acme raised two billion yuan" in text and text,
+            "the edit to show",
+            log,
+        )
+        # Every menu entry has its title, even for pages a dirty rebuild did not read.
+        titles = NAV_TITLE.findall(page)
+        assert {"Where sources disagree", "Company", "Portville", "Acme raises 2 billion yuan"} <= set(titles)
+        assert "None" not in titles
+        # Search still covers the pages that were not rebuilt.
+        index = json.loads(_get(base + "search/search_index.json"))
+        locations = {doc["location"] for doc in index["docs"]}
+        assert {"topics/company/", "sources/wire/", "methodology/"} <= locations
+        assert any("Acme raised two billion yuan" in doc["text"] for doc in index["docs"])
+
+        site_project.edit("facts.yaml", "source: planet", "source: planett")
+        _wait_for(lambda: "preview not updated" in log.read_text(encoding="utf-8"), "the error report", log)
+        assert "unknown source 'planett'" in log.read_text(encoding="utf-8")
+        assert "Acme raised two billion yuan" in _get(base + "topics/funding/")
+        assert "Traceback" not in log.read_text(encoding="utf-8")
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
