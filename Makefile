@@ -46,4 +46,4 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
 clean:
-	rm -rf site docs/generated $(VENV)
+	rm -rf site docs/generated .cache $(VENV)

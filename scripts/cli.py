@@ -26,6 +26,9 @@ from .reports import diff_registries, format_diff, format_stats
 from .yaml_loader import load_yaml_bytes
 
 GENERATED = Path("docs") / "generated"
+# The live preview's pages: outside docs/, so that writing them does not wake MkDocs' file
+# watcher for a second rebuild, and a preview never touches the built docs/generated/.
+PREVIEW = Path(".cache") / "preview"
 CACHE = Path(".cache") / "briefing"
 VERIFIED = "verified-quotes"
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
@@ -123,23 +126,23 @@ _previewed: tuple | None = None
 
 
 def regenerate(root: Path) -> bool:
-    """For live preview: re-render docs/generated/ in place; on problems keep the last good pages."""
+    """For live preview: re-render the pages into PREVIEW; on problems keep the last good pages."""
     from .pages import TEMPLATES, render_site
 
     global _previewed
     sources = Path(os.environ.get("BRIEFING_SOURCES", DEFAULT_SOURCES))
     options = Options(root=root, sources=sources, strict=False, site_dir=Path("site"))
     stamp = _inputs_stamp((options.facts_dir, TEMPLATES, options.archive_dir))
-    if stamp == _previewed and (root / GENERATED / ".nav.yml").is_file():
-        return True  # the rebuild our own writes to docs/generated/ set off: the pages are current
+    if stamp == _previewed and (root / PREVIEW / ".nav.yml").is_file():
+        return True  # a hand-written page or mkdocs.yml changed: the generated pages are current
     registry, problems = gather(options, cache=True)
     report(problems, registry, github=False)
     if any(p.severity == "error" for p in problems):
         print("preview not updated: fix the errors above", file=sys.stderr)
         return False
-    written = _write_changed(root / GENERATED, render_site(registry))
+    written = _write_changed(root / PREVIEW, render_site(registry))
     if ".nav.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
-        for page in (root / GENERATED).rglob("*.md"):
+        for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
     _previewed = stamp
     return True

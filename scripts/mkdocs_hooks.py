@@ -4,7 +4,8 @@ The generator writes its pages into docs/generated/ so that it never touches a h
 page; these hooks make those pages appear at the top of the site (generated/index.md becomes
 the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, set aside the
 generated raw HTML while Markdown runs (see `on_page_markdown`), and, under `mkdocs serve`,
-re-render the pages whenever facts/ or templates/ change.
+re-render the pages whenever facts/ or templates/ change (into .cache/preview/, which the
+preview serves instead of docs/generated/).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mkdocs.structure.files import File, Files
 GENERATED = "generated"
 NAV_FILE = ".nav.yml"
 _serving = False
+_pages = Path()  # the folder of generated pages this build mounts
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -28,30 +30,36 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    generated = Path(config.docs_dir) / GENERATED
+    global _pages
+    _pages = Path(config.docs_dir) / GENERATED
     if _serving:
-        from scripts.cli import regenerate  # the CLI alone writes files
+        from scripts.cli import PREVIEW, regenerate  # the CLI alone writes files
 
-        regenerate(Path(config.config_file_path).parent)
-    nav_file = generated / config.extra.get("briefing_nav", NAV_FILE)  # the benchmark's reference uses another
+        root = Path(config.config_file_path).parent
+        regenerate(root)
+        _pages = root / PREVIEW
+    nav_file = _pages / config.extra.get("briefing_nav", NAV_FILE)  # the benchmark's reference uses another
     if not nav_file.is_file():
-        raise PluginError("docs/generated/ is missing: build with `make site` (or `briefing build`)")
+        raise PluginError(
+            "no pages to preview yet: fix the errors above"
+            if _serving
+            else "docs/generated/ is missing: build with `make site` (or `briefing build`)"
+        )
     config.nav = yaml.safe_load(nav_file.read_text(encoding="utf-8")) + list(config.nav or [])
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    generated = Path(config.docs_dir) / GENERATED
     for file in list(files):
         if file.src_uri.startswith(GENERATED + "/"):
             files.remove(file)
-    for path in sorted(generated.rglob("*")):
-        rel = path.relative_to(generated).as_posix()
+    for path in sorted(_pages.rglob("*")):
+        rel = path.relative_to(_pages).as_posix()
         if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
             continue
         if files.get_file_from_path(rel) is not None:
             raise PluginError(f"docs/{rel} is hand-written but the generator also makes it: rename one")
-        files.append(File(rel, str(generated), config.site_dir, config.use_directory_urls))
+        files.append(File(rel, str(_pages), config.site_dir, config.use_directory_urls))
     return files
 
 
