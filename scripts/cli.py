@@ -149,14 +149,16 @@ def regenerate(root: Path) -> bool:
 
 
 def _inputs_stamp(folders: tuple[Path, ...]) -> tuple:
-    """Every file the pages are made from, with its size and time: the same stamp, the same pages."""
-    stamp = []
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                stamp.append((path.as_posix(), stat.st_size, stat.st_mtime_ns))
-    return tuple(stamp)
+    """Every file the pages are made from, with a hash of its bytes: the same stamp, the same pages.
+
+    Contents, not modification times, which some file systems keep to the second.
+    """
+    return tuple(
+        (path.as_posix(), sha256_of(path.read_bytes()))
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    )
 
 
 def _write_changed(folder: Path, pages: dict[str, str]) -> set[str]:
