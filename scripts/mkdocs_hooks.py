@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 GENERATED = "generated"
 NAV_FILE = ".nav.yml"
@@ -59,7 +59,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             continue
         if files.get_file_from_path(rel) is not None:
             raise PluginError(f"docs/{rel} is hand-written but the generator also makes it: rename one")
-        files.append(File(rel, str(_pages), config.site_dir, config.use_directory_urls))
+        # The menus name only some generated pages (a large registry's entities, sources and
+        # pages per year are reached from their index pages), so MkDocs should not list the rest.
+        inclusion = InclusionLevel.NOT_IN_NAV
+        files.append(File(rel, str(_pages), config.site_dir, config.use_directory_urls, inclusion=inclusion))
     return files
 
 
