@@ -1,12 +1,14 @@
 # Two commands on a fresh machine:
 #   make site   build the site into site/ (creates .venv with pinned dependencies)
 #   make test   run the whole test suite
-# Others: make check (validate the registry only), make serve (live preview), make bench.
+# Others: make check (validate the registry only), make serve (live preview; for a large
+# registry: make serve SERVE_FLAGS=--dirty), make bench.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SOURCES ?= ../shared/sources
+SERVE_FLAGS ?=
 export BRIEFING_SOURCES := $(SOURCES)
 
 .PHONY: site test check serve clean browser bench
@@ -18,7 +20,7 @@ check: $(VENV)/.installed
 	$(BIN)/briefing check --strict
 
 serve: $(VENV)/.installed
-	$(BIN)/briefing serve
+	$(BIN)/briefing serve $(SERVE_FLAGS)
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
