@@ -11,7 +11,7 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from .registry import SCHEMA_PATH, Fact, PartialDate, Value, independent_sources
+from .registry import SCHEMA_PATH, PartialDate, Value, independent_sources
 
 if TYPE_CHECKING:
     from .pages import Index
@@ -37,11 +37,6 @@ FACT_COLUMNS = [
 CITATION_COLUMNS = ["record", "record_kind", "source", "quote", "locator", "source_page"]
 
 
-def fact_page(fact: Fact) -> str:
-    """Where the fact is on the site, relative to its root."""
-    return f"topics/{fact.topic}/#{fact.id}"
-
-
 def downloads(index: Index) -> dict[str, str]:
     """The download files keyed by their path under docs/generated/."""
     return {
@@ -65,7 +60,7 @@ def _citation(citation, index: Index) -> dict:
         "source": citation.source,
         "quote": citation.quote,
         "locator": citation.locator,
-        "source_page": f"sources/{citation.source}/#{index.anchor[id(citation)]}",
+        "source_page": index.citation_address(citation),
     }
 
 
@@ -134,7 +129,7 @@ def _json(index: Index) -> str:
                 "independent_sources": independent_sources(f.citations, index.sources),
                 "disputed_in": [d.id for d in index.disputes.get(f.id, [])],
                 "citations": [_citation(c, index) for c in f.citations],
-                "page": fact_page(f),
+                "page": index.fact_address(f),
             }
             for f in registry.facts
         ],
@@ -200,7 +195,7 @@ def _facts_csv(index: Index) -> str:
                 independent_sources(f.citations, index.sources),
                 ";".join(d.id for d in index.disputes.get(f.id, [])),
                 f.note or "",
-                fact_page(f),
+                index.fact_address(f),
             ]
         )
     return _csv(FACT_COLUMNS, rows)

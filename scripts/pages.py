@@ -158,7 +158,7 @@ class Index:
             return self._pieces[("_footnote.html.j2", label)]
         citation = self.cited[label]
         source = self.sources[citation.source]
-        link = ROOT + built_url(self.citation_page[id(citation)]) + "#" + self.anchor[id(citation)]
+        link = ROOT + self.citation_address(citation)
         note = Note(label, html_text(source.publisher), link, source.published.label, html_text(citation.quote))
         return self.piece("_footnote.html.j2", label, note=note, backrefs=Markup(BACKREFS))
 
@@ -177,6 +177,14 @@ class Index:
     def fact_page(self, fact: Fact) -> str:
         """The page a fact lives on: its topic's page (or the part of it for the fact's date)."""
         return self.page_of_fact[fact.id]
+
+    def fact_address(self, fact: Fact) -> str:
+        """Where a fact is on the built site, from its root: 'topics/funding/2025/#its-id'."""
+        return built_url(self.fact_page(fact)) + "#" + fact.id
+
+    def citation_address(self, citation: Citation) -> str:
+        """Where a citation's quote is on the built site, from its root."""
+        return built_url(self.citation_page[id(citation)]) + "#" + self.anchor[id(citation)]
 
 
 def fact_order(fact: Fact) -> tuple:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -111,3 +113,25 @@ def test_environment_is_strict_and_escapes_unprepared_values():
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing }}").render()
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+
+
+def _page_of(address: str, pages: dict[str, str]) -> str:
+    """The generated page a site address ('topics/x/2025/#id') is built from."""
+    path = address.split("#")[0].rstrip("/")
+    candidates = [f"{path}.md", f"{path}/index.md"] if path else ["index.md"]
+    return next((c for c in candidates if c in pages), f"no page for {address}")
+
+
+def test_split_listings_and_the_downloads_agree_on_where_everything_is(tmp_path):
+    from scripts.bench import generate
+
+    generate(2000, tmp_path)  # about 170 facts a topic: more than one page holds
+    registry, problems = load_registry(tmp_path / "facts", tmp_path)
+    assert problems == []
+    pages = render_site(registry)
+    assert "topics/topic-00/2015.md" in pages  # the listing was split by year
+    records = [f["page"] for f in json.loads(pages["data/facts.json"])["facts"]]
+    records += [row["source_page"] for row in csv.DictReader(pages["data/citations.csv"].splitlines())]
+    for address in records:
+        anchor = address.split("#")[1]
+        assert f'id="{anchor}"' in pages.get(_page_of(address, pages), ""), address
