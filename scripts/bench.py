@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +33,9 @@ from pathlib import Path
 import yaml
 
 from .cache import ParseCache
-from .checks import check_registry
-from .cli import CACHE, GENERATED, VERIFIED, _write_changed
+from .cli import CACHE, GENERATED, Options, _write_changed, check
 from .pages import render_site
-from .quotes import check_quotes, sha256_of
+from .quotes import sha256_of
 from .registry import load_registry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -251,16 +252,19 @@ class Measured:
         return statistics.median(self.seconds) if self.seconds else float("nan")
 
 
-def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
-    """Run a command; return its wall time and the peak memory (MiB) of the process tree's largest."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    out, err = process.stdout.read().decode(), process.stderr.read().decode()
+def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+    """Run a command; return its wall time, its peak memory (MiB) and what it printed."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # pipes could fill and block it
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)  # wait4: the peak memory of this process alone
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        printed, complaint = out.read().decode(), err.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{out}\n{err}")
-    return elapsed, usage.ru_maxrss / 1024
+        raise SystemExit(f"{' '.join(command)} failed:\n{printed}\n{complaint}")
+    return elapsed, usage.ru_maxrss / 1024, printed
 
 
 def stages(root: Path, archive: Path) -> dict[str, float]:
@@ -271,11 +275,7 @@ def stages(root: Path, archive: Path) -> dict[str, float]:
     registry, problems = load_registry(root / "facts", root, cache)
     times["load"] = time.perf_counter() - start
     start = time.perf_counter()
-    problems += check_registry(registry, True)
-    verified = cache.load_set(VERIFIED)
-    problems += check_quotes(registry, archive, True, None, verified)
-    cache.save_set(VERIFIED, verified)
-    cache.prune()
+    problems += check(registry, Options(root, archive, strict=True, site_dir=root / "site"), cache)
     times["check"] = time.perf_counter() - start
     errors = [str(p) for p in problems if p.severity == "error"]
     if errors:
@@ -291,7 +291,7 @@ def stages(root: Path, archive: Path) -> dict[str, float]:
 
 def _worker(root: Path, archive: Path) -> None:
     gc.collect()
-    print(repr(stages(root, archive)))
+    print(json.dumps(stages(root, archive)))
 
 
 def generator_run(root: Path, archive: Path) -> tuple[dict[str, float], float]:
@@ -301,14 +301,8 @@ def generator_run(root: Path, archive: Path) -> tuple[dict[str, float], float]:
         "-c",
         f"from scripts.bench import _worker; from pathlib import Path; _worker(Path({str(root)!r}), Path({str(archive)!r}))",
     ]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    out, err = process.stdout.read().decode(), process.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"generator failed:\n{out}\n{err}")
-    del start
-    return eval(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024  # a dict literal we printed
+    _, peak, printed = run(command, REPO)
+    return json.loads(printed.strip().splitlines()[-1]), peak
 
 
 @dataclass
@@ -377,7 +371,7 @@ def measure(n: int, workdir: Path, repeat: int) -> Result:
         for config, measured in (("mkdocs.yml", ours), ("mkdocs-reference.yml", reference)):
             site = root / f"site-{config.split('.')[0]}"
             shutil.rmtree(site, ignore_errors=True)
-            seconds, rss = run(
+            seconds, rss, _ = run(
                 [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", config, "--site-dir", str(site)], root, env
             )
             measured.seconds.append(seconds)

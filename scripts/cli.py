@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import ParseCache
@@ -60,14 +60,24 @@ def gather(options: Options, cache: bool = False) -> tuple[Registry, list[Proble
     """
     parse_cache = ParseCache(options.root / CACHE) if cache else None
     registry, problems = load_registry(options.facts_dir, options.root, parse_cache)
-    problems += check_registry(registry, options.strict)
-    shown = Path(os.path.relpath(options.archive_dir, options.root)).as_posix()
+    problems += check(registry, options, parse_cache)
+    return registry, sort_problems(problems)
+
+
+def check(registry: Registry, options: Options, parse_cache: ParseCache | None = None) -> list[Problem]:
+    """Cross-references and quotes; the quotes found before are remembered in the parse cache."""
+    problems = check_registry(registry, options.strict)
     verified = parse_cache.load_set(VERIFIED) if parse_cache else None
-    problems += check_quotes(registry, options.archive_dir, options.strict, shown, verified)
+    problems += check_quotes(registry, options.archive_dir, options.strict, _shown(options), verified)
     if parse_cache:
         parse_cache.save_set(VERIFIED, verified)
         parse_cache.prune()
-    return registry, sort_problems(problems)
+    return problems
+
+
+def _shown(options: Options) -> str:
+    """The archive folder as messages name it: relative to the project."""
+    return Path(os.path.relpath(options.archive_dir, options.root)).as_posix()
 
 
 def report(problems: list[Problem], registry: Registry, github: bool) -> None:
@@ -189,12 +199,17 @@ def _stage_generated(generated: Path, pages: dict[str, str]) -> Path | None:
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
+    return _swap_in(staging, generated, ".generated-old-")
+
+
+def _swap_in(staging: Path, target: Path, prefix: str) -> Path | None:
+    """Put `staging` in `target`'s place in two renames; return the old `target`, moved aside."""
     previous = None
-    if generated.exists():
-        previous = Path(tempfile.mkdtemp(prefix=".generated-old-", dir=generated.parent))
+    if target.exists():
+        previous = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
         previous.rmdir()
-        generated.rename(previous)
-    staging.rename(generated)
+        target.rename(previous)
+    staging.rename(target)
     return previous
 
 
@@ -224,13 +239,7 @@ def _build_site(options: Options) -> bool:
     if result.returncode != 0 or broken:
         shutil.rmtree(staging, ignore_errors=True)
         return False
-    old = None
-    if site.exists():
-        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site.parent))
-        old.rmdir()
-        site.rename(old)
-    staging.rename(site)
-    _discard(old)
+    _discard(_swap_in(staging, site, ".site-old-"))
     return True
 
 
@@ -377,7 +386,7 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     path = options.root / target
     before = path.read_text(encoding="utf-8") if path.exists() else None
     after = add_entry(before, section, entry, header=f"#\n# {section.capitalize()}.\n")
-    problems = _problems_of_new_entry(options, target, after, section, entry["id"])
+    problems = _problems_of_new_entry(options, registry, target, after, section, entry["id"])
     lines = {target: after.splitlines()}
     for problem in problems:
         print(format_problem(problem, lines.get(problem.loc.path)), file=sys.stderr)
@@ -409,14 +418,14 @@ def _ask_missing(kind: str, values: dict, fields: list[tuple[str, str, bool, boo
     return missing
 
 
-def _problems_of_new_entry(options: Options, target: str, text: str, section: str, entry_id: str) -> list[Problem]:
+def _problems_of_new_entry(
+    options: Options, registry: Registry, target: str, text: str, section: str, entry_id: str
+) -> list[Problem]:
     """Check the registry as it would be with the new entry; keep the problems that are the entry's."""
-    registry, _ = load_registry(options.facts_dir, options.root)
     texts = {doc.path: "\n".join(doc.lines).encode("utf-8") for doc in registry.documents}
     texts[target] = text.encode("utf-8")
     changed, problems = load_registry_texts(dict(sorted(texts.items())))
-    problems += check_registry(changed, strict=False)
-    problems += check_quotes(changed, options.archive_dir, False, os.path.relpath(options.archive_dir, options.root))
+    problems += check(changed, replace(options, strict=False))
     new = next((e for e in getattr(changed, section) if e.id == entry_id and e.origin.doc.path == target), None)
     start = new.origin.at().line if new else 1
     return sort_problems(
