@@ -102,7 +102,8 @@ class Index:
         self._views: dict[str, FactView] = {}
         self._pieces: dict[tuple[str, str], Markup] = {}
         self.env = environment(templates)
-        for fact in sorted(registry.facts, key=fact_order):
+        ordered = sorted(registry.facts, key=fact_order)
+        for fact in ordered:
             self.by_topic[fact.topic].append(fact)
             for entity in dict.fromkeys(fact.entities + fact.claimed_by):
                 self.by_entity[entity].append(fact)
@@ -119,7 +120,7 @@ class Index:
         self.entity_parts = {
             e.id: split_listing(f"entities/{e.id}", self.by_entity.get(e.id, [])) for e in registry.entities
         }
-        self.timeline_parts = split_listing("timeline", [f for f in sorted(registry.facts, key=fact_order) if f.date])
+        self.timeline_parts = split_listing("timeline", [f for f in ordered if f.date])
         self.source_parts: dict[str, list[Part]] = {}
         self.citation_page: dict[int, str] = {}  # id(citation) -> the page its quote is on
         for source in registry.sources:
@@ -675,7 +676,7 @@ def home_view(index: Index, page: Page) -> dict:
             "sources": len(registry.sources),
             "entities": len(registry.entities),
             "disagreements": len(registry.disagreements),
-            "single_source": sum(len({c.source for c in f.citations}) == 1 for f in registry.facts),
+            "single_source": sum(independent_sources(f.citations, index.sources) == 1 for f in registry.facts),
         },
         "subject": entity_link(index.entities[briefing.subject]),
     }
@@ -707,7 +708,8 @@ def funding_view(index: Index, page: Page) -> dict:
     """The table of rounds (amounts as each source reports them) and the chart of funding over time."""
     rows = []
     subject = index.briefing.subject if index.briefing else None
-    for fact in funding_rounds(index):
+    rounds = funding_rounds(index)
+    for fact in rounds:
         investors = []
         for entity_id in fact.entities:
             entity = index.entities[entity_id]
@@ -728,7 +730,7 @@ def funding_view(index: Index, page: Page) -> dict:
                 "fact": page.fact(fact),
             }
         )
-    charted = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
+    charted = [f for f in rounds if f.value is not None and f.date is not None]
     return {"rows": rows, "chart": funding_chart(charted, index.sources)}
 
 

@@ -64,10 +64,6 @@ class ArchivedText:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    @classmethod
-    def of(cls, text: str) -> ArchivedText:
-        return cls(text)
-
     @cached_property
     def folded(self) -> str:
         return fold(self.text)
@@ -191,6 +187,6 @@ def _read_archive(source: Source, archive_dir: Path, shown: str) -> tuple[Archiv
             )
         ]
     try:
-        return ArchivedText.of(data.decode("utf-8")), []
+        return ArchivedText(data.decode("utf-8")), []
     except UnicodeDecodeError:
         return None, [error(where, f"archive file {name!r} is not UTF-8 text")]

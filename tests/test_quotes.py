@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from scripts.quotes import ArchivedText, fold, normalise
 
-SOURCE = ArchivedText.of(
+SOURCE = ArchivedText(
     "The company’s founder said: “We will open‑source it.”The round—led by Harbour—closed.\n\n\n"
     "Ｆｕｌｌｗｉｄｔｈ text and\u00a0a non-breaking space."
 )
