@@ -4,16 +4,23 @@ Every character that means something to Markdown, its extensions (tables, footno
 attr_list, abbreviations) or HTML becomes a character reference, which Markdown passes
 through and the browser shows as the character itself. White space collapses to single
 spaces, so text can never start a new block (a heading, a list, a footnote, a rule).
+
+Raw HTML (fact blocks, charts, attribute values) gets the same references and both quote
+marks besides, so a value can never end an attribute, and is inert even if Markdown's inline
+parser should see it (a Markdown link inside an attribute once ended it). Addresses get
+`href`, which also refuses anything but http(s) and percent-encodes what an address should
+not carry literally.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;"}
 # Meaningful anywhere in a line: emphasis, code, links and footnotes, attribute lists,
 # table cells, heading closers, and the markers of common extensions (~~ ^^ ==).
 _SPECIAL = set("\\`*_{}[]|#~^=")
@@ -22,6 +29,8 @@ _LEADING = re.compile(r"^([-+:]|\d+\.)")
 
 
 _TABLE = str.maketrans({**_NAMED, **{char: f"&#{ord(char)};" for char in _SPECIAL}})
+# Raw HTML also takes values in attributes, which either quote mark could end.
+_HTML_TABLE = str.maketrans({**_NAMED, "'": "&#39;", **{char: f"&#{ord(char)};" for char in _SPECIAL}})
 
 
 @lru_cache(maxsize=65536)  # the same statement appears on several pages
@@ -34,5 +43,36 @@ def md_text(text: str) -> Markup:
 
 
 def html_text(text: str) -> Markup:
-    """Text for raw HTML (the SVG chart, attributes): HTML-escaped and on one line."""
-    return escape(" ".join(str(text).split()))
+    """Text or an attribute value for raw HTML (SVG, attributes): escaped as `md_text`, on one line."""
+    return Markup(" ".join(str(text).split()).translate(_HTML_TABLE))
+
+
+# What an address may carry literally: RFC 3986's unreserved and reserved characters, less the
+# brackets, parentheses and quote marks that mean something to Markdown or HTML, and "%".
+_URL_SAFE = "-._~:/?#@$&+,;=*"
+
+
+def href(url: str) -> Markup:
+    """An http(s) address for an href attribute: anything else is refused (the checks say so first)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or url != url.strip():
+        raise ValueError(f"not an absolute http(s) address: {url!r}")
+    encoded = urlunsplit(
+        (
+            parts.scheme.lower(),
+            parts.netloc,
+            _requote(parts.path),
+            _requote(parts.query),
+            _requote(parts.fragment),
+        )
+    )
+    return html_text(encoded)
+
+
+def _requote(part: str) -> str:
+    """Percent-encode what is not safe, keeping escapes already there (%20 stays %20)."""
+    return re.sub(
+        r"%(?![0-9A-Fa-f]{2})|[^%]+",
+        lambda m: quote(m.group(0), safe=_URL_SAFE),
+        part,
+    )

@@ -2,8 +2,7 @@
 
 The generator writes its pages into docs/generated/ so that it never touches a hand-written
 page; these hooks make those pages appear at the top of the site (generated/index.md becomes
-the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, set aside the
-generated raw HTML while Markdown runs (see `on_page_markdown`), and, under `mkdocs serve`,
+the home page), put the generated navigation ahead of mkdocs.yml's own `nav:`, and, under `mkdocs serve`,
 re-render the pages whenever facts/ or templates/ change (into .cache/preview/, which the
 preview serves instead of docs/generated/).
 """
@@ -66,29 +65,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-# The generator marks the regions of a page that are already final HTML (fact blocks, lists,
-# tables, footnotes). Python-Markdown would run its HTML parser, written in Python, over every
-# tag of them; instead each region waits outside as a placeholder word and comes back after.
-RAW = re.compile(r"^<!--raw-->\n(.*?)\n<!--/raw-->$", re.S | re.M)
+# Raw HTML regions reach the page through scripts/markdown_raw.py, past MkDocs' own HTML
+# parser: their anchors are added here so that MkDocs checks links to them too.
 ID = re.compile(r'\bid="([^"]+)"')
-_set_aside: dict[str, list[str]] = {}
-
-
-def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
-    regions: list[str] = []
-
-    def keep(match: re.Match) -> str:
-        regions.append(match.group(1))
-        return f"briefingraw{len(regions) - 1:06d}"
-
-    _set_aside[page.file.src_uri] = regions
-    return RAW.sub(keep, markdown)
 
 
 def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
-    regions = _set_aside.pop(page.file.src_uri, [])
-    for number, region in enumerate(regions):
-        html = html.replace(f"<p>briefingraw{number:06d}</p>", region, 1)
-        if page.present_anchor_ids is not None:  # MkDocs checks links to these anchors too
-            page.present_anchor_ids.update(ID.findall(region))
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids.update(ID.findall(html))
     return html

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .charts import funding_chart, timeline_chart
 from .downloads import downloads
+from .escaping import href as href_attr
 from .escaping import html_text, md_text
 from .formatting import format_amount, format_value
 from .registry import (
@@ -873,7 +874,7 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
         "author": md_text(source.author) if source.author else None,
         "published": _published(source.published),
         "kind": SOURCE_KINDS[source.kind],
-        "url": {"href": html_text(source.url), "text": md_text(source.url)} if source.url else None,
+        "url": {"href": href_attr(source.url), "text": html_text(source.url)} if source.url else None,
         "archive_file": source.archive_file,
         "sha256": source.archive_sha256,
         "reliability": md_text(source.reliability),

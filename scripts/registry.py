@@ -259,8 +259,29 @@ class Registry:
 
 @cache
 def load_schema() -> dict[str, Any]:
-    """The JSON Schema that both the build and contributors' editors use."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """The JSON Schema that both the build and contributors' editors use, read as editors read it."""
+    return _whole_value_patterns(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def _whole_value_patterns(node: Any) -> Any:
+    """A pattern's final `$` as JSON Schema (ECMA-262) means it: the end of the value.
+
+    Python's `$` also matches before a final newline, so "corporate\n" would pass as an id.
+    """
+    if isinstance(node, dict):
+        return {
+            key: _anchor_end(value) if key == "pattern" and isinstance(value, str) else _whole_value_patterns(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_whole_value_patterns(item) for item in node]
+    return node
+
+
+def _anchor_end(pattern: str) -> str:
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + "\\Z"
+    return pattern
 
 
 def registry_files(facts_dir: Path) -> list[Path]:

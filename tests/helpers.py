@@ -29,14 +29,22 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 DANGEROUS_TAGS = {"script", "iframe", "style", "object", "embed", "form", "img", "base", "meta", "link", "svg"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcdoc"}
+BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+def scheme_of(value: str) -> str:
+    """An address as a browser reads its scheme: white space and control characters dropped, any case."""
+    return "".join(ch for ch in value if ord(ch) > 32 and ord(ch) != 127).lower()
 
 
 class Scan(HTMLParser):
-    """What a browser would act on: elements, event-handler attributes, javascript: URLs."""
+    """What a browser would act on: elements, their attributes, event handlers, script addresses."""
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
+        self.elements: list[str] = []  # every element with the names of its attributes
         self.handlers: list[str] = []
         self.js_links: list[str] = []
         self.feed(text)
@@ -45,10 +53,9 @@ class Scan(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DANGEROUS_TAGS:
             self.tags.append(tag)
+        self.elements.append(" ".join([tag] + sorted(name for name, _ in attrs)))
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action", "xlink:href") and (value or "").strip().lower().startswith(
-                "javascript:"
-            ):
+            if name in URL_ATTRIBUTES and scheme_of(value or "").startswith(BAD_SCHEMES):
                 self.js_links.append(f"<{tag} {name}={value}>")

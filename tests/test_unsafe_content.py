@@ -3,8 +3,10 @@ event handler or javascript: link from content, and the search index stays escap
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
+import io
 import json
 import re
 import shutil
@@ -28,9 +30,28 @@ PAYLOADS = [
     "---",
     "<iframe src=//evil.example></iframe><style>body{display:none}</style>",
     "<a href='javascript:alert(5)'>click</a>",
+    # What an attacker tries against attributes and markers:
+    'say "hi" and \'bye\' " onmouseover="alert(6)',
+    "[x](y) and [a](autofocus/onfocus=alert(7)//)",
+    "/onx=alert(8)// and /onfocus=alert(9)",
+    "&#106;avascript:alert(10) &#x3C;script&#x3E; &lt;b&gt; &amp;",
+    "JaVaScRiPt:alert(11) and java\tscript:alert(12)",
+    "//evil.example/x and data:text/html,<script>alert(13)</script>",
+    "briefingraw000000",  # the raw-HTML placeholder the build once used, as a paragraph of its own
+    "<!--raw-->\n<b onclick=alert(14)>raw</b>\n<!--/raw-->",
+    '=HYPERLINK("https://evil.example","click")',  # a spreadsheet formula, for the CSV downloads
+    "@SUM(A1) and +cmd",
 ]
+MARKER = PAYLOADS.index("briefingraw000000")
 # The baseline: the same registry with harmless words in place of each payload.
 HARMLESS = [f"plain words {i}" for i in range(len(PAYLOADS))]
+# A source address passes the schema (http(s), a host) and still carries what ended the
+# attribute once: a Markdown link, quote marks, an event handler, character references.
+HOSTILE_URL = (
+    "https://feedman.me/[a](autofocus/onfocus=document.body.dataset.pwned=document.domain//)"
+    "'onmouseover='alert(1)'/&#34;onx=1&quot;//evil.example"
+)
+HARMLESS_URL = "https://example.org/a?b=c&d=e"
 
 
 def archive_text(texts: list[str]) -> str:
@@ -38,7 +59,7 @@ def archive_text(texts: list[str]) -> str:
     return "\n".join(t.replace("\n", " ") for t in texts) + "\n"
 
 
-def registry(texts: list[str]) -> dict[str, dict]:
+def registry(texts: list[str], url: str) -> dict[str, dict]:
     """A registry with one of `texts` in every text field (and in the archive it quotes)."""
 
     def payload(i: int) -> str:
@@ -67,14 +88,14 @@ def registry(texts: list[str]) -> dict[str, dict]:
             "briefing": {
                 "title": f"Title {one_line(0)}",
                 "subject": "evil-corp",
-                "summary": f"Summary {payload(1)}",
+                "summary": "Summary " + " ".join(texts),
                 "as_of": "2024",
                 "key_points": ["fact-0", "fact-1", "fact-7"],
                 "key_numbers": [{"fact": "fact-2", "label": f"Label {one_line(2)}"}],
             }
         },
         "registry.yaml": {
-            "topics": [{"id": "hostile-topic", "title": f"Topic {one_line(3)}", "description": payload(4)}],
+            "topics": [{"id": "hostile-topic", "title": f"Topic {one_line(3)}", "description": texts[MARKER]}],
             "sources": [
                 {
                     "id": "hostile-source",
@@ -83,10 +104,10 @@ def registry(texts: list[str]) -> dict[str, dict]:
                     "author": one_line(7),
                     "original_publisher": one_line(8),
                     "published": "2024-05-03",
-                    "url": "https://example.org/a?b=c&d='e'(f)",
+                    "url": url,
                     "kind": "news-report",
                     "archive": {"file": "hostile.txt", "sha256": sha},
-                    "reliability": payload(9),
+                    "reliability": texts[MARKER],
                     "summary": payload(10),
                 }
             ],
@@ -122,13 +143,13 @@ def registry(texts: list[str]) -> dict[str, dict]:
     }
 
 
-def build(root: Path, texts: list[str]) -> Project:
+def build(root: Path, texts: list[str], url: str) -> Project:
     archive = root / "archive"
     archive.mkdir(parents=True)
     (archive / "hostile.txt").write_text(archive_text(texts), encoding="utf-8")
     project = Project(root / "project", archive)
     project.facts.mkdir(parents=True)
-    for name, data in registry(texts).items():
+    for name, data in registry(texts, url).items():
         project.write(name, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     shutil.copy(REPO / "mkdocs.yml", project.root / "mkdocs.yml")
     shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
@@ -141,8 +162,8 @@ def build(root: Path, texts: list[str]) -> Project:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> tuple[Path, Path]:
-    hostile = build(tmp_path_factory.mktemp("hostile"), PAYLOADS)
-    baseline = build(tmp_path_factory.mktemp("benign"), HARMLESS)
+    hostile = build(tmp_path_factory.mktemp("hostile"), PAYLOADS, HOSTILE_URL)
+    baseline = build(tmp_path_factory.mktemp("benign"), HARMLESS, HARMLESS_URL)
     return hostile.root / "site", baseline.root / "site"
 
 
@@ -153,8 +174,9 @@ def test_no_markup_from_content_reaches_the_html(sites):
     for rel in pages:
         page = Scan((hostile / rel).read_text(encoding="utf-8"))
         base = Scan((baseline / rel).read_text(encoding="utf-8"))
-        # The theme's own elements are the same with hostile text as with harmless text.
+        # The same elements, with the same attributes, with hostile text as with harmless text.
         assert sorted(page.tags) == sorted(base.tags), rel
+        assert sorted(page.elements) == sorted(base.elements), rel
         assert page.handlers == [], rel
         assert page.js_links == [], rel
 
@@ -169,6 +191,12 @@ def test_payloads_are_shown_literally(sites):
     topic = visible((hostile / "topics" / "hostile-topic" / "index.html").read_text(encoding="utf-8"))
     for i, p in enumerate(PAYLOADS):
         assert " ".join(f"Fact {i}: {p}".split()) in topic, p
+    # A forged raw-HTML marker as a paragraph of its own stays text, and pulls no fact block up.
+    assert topic.startswith("Topic text {: onclick=alert(4) } ¶ briefingraw000000 Funding rounds ¶ Funding rounds over")
+    source = visible((hostile / "sources" / "hostile-source" / "index.html").read_text(encoding="utf-8"))
+    assert "How far to trust it ¶ briefingraw000000 Facts citing this source ¶" in source
+    home = visible((hostile / "index.html").read_text(encoding="utf-8"))
+    assert "Summary " + " ".join(" ".join(PAYLOADS).split()) in home
     assert "49" not in topic  # {{ 7*7 }} was not evaluated
     assert "site_name" not in topic  # the snippet was not included
 
@@ -179,7 +207,9 @@ def test_titles_and_navigation_are_escaped(sites):
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "<" not in title
     assert html.unescape(title) == "Evil <script>alert(1)</script> - Zhipu AI briefing"
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.split('<nav class="md-nav md-nav--primary"', 1)[1]
+    nav = page.split('<nav class="md-nav md-nav--primary"', 1)[1].split('<div class="md-content"', 1)[0]
+    assert "<script" not in nav
+    assert "Evil &lt;script&gt;alert(1)&lt;/script&gt;" in nav
 
 
 def test_search_index_text_stays_escaped(sites):
@@ -189,3 +219,27 @@ def test_search_index_text_stays_escaped(sites):
         for field in ("title", "text"):
             scan = Scan(doc[field])  # Material shows these snippets as HTML
             assert (scan.tags, scan.handlers, scan.js_links) == ([], [], []), doc["location"]
+
+
+def test_downloads_keep_the_text_and_start_no_formula(sites):
+    hostile, _ = sites
+    data = json.loads((hostile / "data" / "facts.json").read_text(encoding="utf-8"))
+    assert [f["statement"] for f in data["facts"]] == [f"Fact {i}: {p}" for i, p in enumerate(PAYLOADS)]
+    assert [f["citations"][0]["quote"] for f in data["facts"]] == [p.replace("\n", " ") for p in PAYLOADS]
+    assert data["sources"][0]["url"] == HOSTILE_URL
+    for name in ("facts.csv", "citations.csv"):
+        rows = list(csv.reader(io.StringIO((hostile / "data" / name).read_text(encoding="utf-8"))))
+        cells = [cell for row in rows for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+    quotes = [row[3] for row in csv.reader(io.StringIO((hostile / "data" / "citations.csv").read_text("utf-8")))]
+    assert '\'=HYPERLINK("https://evil.example","click")' in quotes  # shown as text, not run
+
+
+def test_no_template_puts_a_value_in_an_attribute_that_markdown_parses():
+    """Values inside HTML attributes are written only in raw regions, which Markdown never parses."""
+    attribute = re.compile(r"""=["'][^"']*\{\{""")
+    offenders = []
+    for path in sorted((REPO / "templates").glob("*.md.j2")):
+        outside = re.sub(r"^<!--raw-->\n.*?\n<!--/raw-->$", "", path.read_text(encoding="utf-8"), flags=re.S | re.M)
+        offenders += [f"{path.name}: {line.strip()}" for line in outside.splitlines() if attribute.search(line)]
+    assert offenders == []
