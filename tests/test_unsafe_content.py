@@ -243,3 +243,67 @@ def test_no_template_puts_a_value_in_an_attribute_that_markdown_parses():
         outside = re.sub(r"^<!--raw-->\n.*?\n<!--/raw-->$", "", path.read_text(encoding="utf-8"), flags=re.S | re.M)
         offenders += [f"{path.name}: {line.strip()}" for line in outside.splitlines() if attribute.search(line)]
     assert offenders == []
+
+
+# Fields that take a constrained value (an id, a date, an address, a file name, a hash, a
+# unit, a word from a list): hostile text there is refused at its place, never rendered.
+CONSTRAINED = [
+    ("topics.yaml", ("topics", 0, "id")),
+    ("sources.yaml", ("sources", 0, "id")),
+    ("sources.yaml", ("sources", 0, "published")),
+    ("sources.yaml", ("sources", 0, "url")),
+    ("sources.yaml", ("sources", 0, "kind")),
+    ("sources.yaml", ("sources", 0, "archive", "file")),
+    ("sources.yaml", ("sources", 0, "archive", "sha256")),
+    ("entities.yaml", ("entities", 0, "id")),
+    ("entities.yaml", ("entities", 0, "kind")),
+    ("entities.yaml", ("entities", 1, "controlled_by", "entity")),
+    ("facts.yaml", ("facts", 0, "id")),
+    ("facts.yaml", ("facts", 0, "topic")),
+    ("facts.yaml", ("facts", 0, "date")),
+    ("facts.yaml", ("facts", 0, "entities", 0)),
+    ("facts.yaml", ("facts", 0, "value", "unit")),
+    ("facts.yaml", ("facts", 0, "value", "qualifier")),
+    ("facts.yaml", ("facts", 0, "converted", 0, "source")),
+    ("facts.yaml", ("facts", 0, "tags", 0)),
+    ("facts.yaml", ("facts", 0, "citations", 0, "source")),
+    ("facts.yaml", ("facts", 3, "claimed_by", 0)),
+    ("briefing.yaml", ("briefing", "subject")),
+    ("briefing.yaml", ("briefing", "as_of")),
+    ("briefing.yaml", ("briefing", "key_points", 0)),
+    ("disagreements.yaml", ("disagreements", 0, "id")),
+    ("disagreements.yaml", ("disagreements", 0, "verdict")),
+]
+ATTRIBUTE_ATTACKS = [
+    '"><script>alert(1)</script>',
+    "x' onmouseover='alert(1)",
+    "[x](y)",
+    "a/onx=alert(1)",
+    "&#106;avascript:alert(1)",
+    "javascript:alert(1)",
+    "JaVa\tScRiPt:alert(1)",
+    "//evil.example/x",
+    "data:text/html,<b>x</b>",
+    "valid-looking\n",
+]
+
+
+@pytest.mark.parametrize("attack", ATTRIBUTE_ATTACKS)
+def test_hostile_text_in_a_constrained_field_is_refused_there(attack):
+    from fixture_registry import FILES
+
+    from scripts.registry import load_registry_texts
+
+    for name, path in CONSTRAINED:
+        data = yaml.safe_load(FILES[name])
+        holder = data
+        for key in path[:-1]:
+            holder = holder[key]
+        holder[path[-1]] = attack
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        _, found = load_registry_texts({f"facts/{name}": text.encode("utf-8")})
+        field = [k for k in path if isinstance(k, str)][-1]
+        located = [
+            p for p in found if p.severity == "error" and f"'{field}'" in p.message and repr(attack) in p.message
+        ]
+        assert located, f"{name} {path}: {attack!r} was not refused: {[str(p) for p in found]}"
