@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import re
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import output
 from .cache import ParseCache
 from .checks import check_registry
 from .linkcheck import check_external, check_site
 from .problems import Problem, format_github, format_problem, sort_problems
 from .quotes import check_quotes, sha256_of
-from .registry import Registry, load_registry, load_registry_texts, registry_files
+from .registry import Registry, load_registry, load_registry_texts, load_schema, registry_files
 from .reports import diff_registries, format_diff, format_stats
 from .yaml_loader import load_yaml_bytes
 
@@ -46,6 +46,10 @@ class Options:
     @property
     def facts_dir(self) -> Path:
         return self.root / "facts"
+
+    @property
+    def site_path(self) -> Path:
+        return self.site_dir if self.site_dir.is_absolute() else self.root / self.site_dir
 
     @property
     def archive_dir(self) -> Path:
@@ -105,30 +109,59 @@ def cmd_check(options: Options, github: bool) -> int:
 
 
 def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
-    """Check, render, then write generated pages and the site, each swapped in atomically."""
+    """Check, render, then switch in the generated pages and the site together (see output.py)."""
     from .pages import render_site  # rendering needs Jinja; checking does not
 
-    registry, problems = gather(options, cache=True)
-    report(problems, registry, github)
-    if any(p.severity == "error" for p in problems):
-        print("build stopped: nothing was written", file=sys.stderr)
-        return 1
-    pages = render_site(registry)
-    generated = options.root / GENERATED
-    previous = _stage_generated(generated, pages)
+    site = options.site_path
+    refusal = _overlap(site, options)
+    if refusal:
+        print(f"error: --site-dir {options.site_dir.as_posix()}: {refusal}; nothing was touched", file=sys.stderr)
+        return 2
+    with output.build_lock(options.root) as lock:
+        recovered = output.recover(options.root, site)
+        if recovered:
+            print(f"note: {recovered}", file=sys.stderr)
+        registry, problems = gather(options, cache=True)
+        report(problems, registry, github)
+        if any(p.severity == "error" for p in problems):
+            print("build stopped: nothing was written", file=sys.stderr)
+            return 1
+        pages = render_site(registry)
+        staged = output.stage(options.root, site)
+        output.write_pages(staged.generated, pages)
+        if mkdocs and not _build_site(options, staged, lock):
+            output.discard(staged)
+            print("mkdocs build failed: docs/ and site/ are as they were", file=sys.stderr)
+            return 1
+        output.switch(options.root, staged, options.root / GENERATED, site if mkdocs else None)
     if not mkdocs:
-        _discard(previous)
         count = sum(rel.endswith(".md") for rel in pages)
         print(f"wrote {count} pages and {len(pages) - count} other files to {GENERATED.as_posix()}/")
         return 0
-    ok = _build_site(options)
-    if not ok:
-        _restore(generated, previous)
-        print("mkdocs build failed: docs/ and site/ are as they were", file=sys.stderr)
-        return 1
-    _discard(previous)
-    print(f"site built: {(options.site_dir / 'index.html').as_posix()}")
+    print(f"site built: {options.site_dir.as_posix().rstrip('/')}/index.html")
     return 0
+
+
+def _overlap(site: Path, options: Options) -> str | None:
+    """Why `site` cannot be the output folder: it is, holds or sits in an input; None if it can be."""
+    resolved = site.resolve()
+    root = options.root.resolve()
+    if resolved == root or root.is_relative_to(resolved):
+        return "it holds the whole project"
+    inputs = {
+        "facts/": options.facts_dir,
+        "docs/": options.root / "docs",
+        "templates/": options.root / "templates",
+        "scripts/": options.root / "scripts",
+        ".git/": options.root / ".git",
+        ".cache/": options.root / ".cache",
+        "the archive folder": options.archive_dir,
+    }
+    for name, path in inputs.items():
+        path = path.resolve()
+        if resolved == path or resolved.is_relative_to(path) or path.is_relative_to(resolved):
+            return f"the build would replace {name}, an input"
+    return None
 
 
 # What the live preview last rendered from (`serve` keeps this module loaded between rebuilds).
@@ -191,56 +224,28 @@ def _write_changed(folder: Path, pages: dict[str, str]) -> set[str]:
     return written
 
 
-def _stage_generated(generated: Path, pages: dict[str, str]) -> Path | None:
-    """Write pages to a fresh folder beside docs/generated and swap it in; return the old one."""
-    generated.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".generated-new-", dir=generated.parent))
-    for rel, text in sorted(pages.items()):
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
-    return _swap_in(staging, generated, ".generated-old-")
-
-
-def _swap_in(staging: Path, target: Path, prefix: str) -> Path | None:
-    """Put `staging` in `target`'s place in two renames; return the old `target`, moved aside."""
-    previous = None
-    if target.exists():
-        previous = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
-        previous.rmdir()
-        target.rename(previous)
-    staging.rename(target)
-    return previous
-
-
-def _restore(generated: Path, previous: Path | None) -> None:
-    shutil.rmtree(generated, ignore_errors=True)
-    if previous is not None:
-        previous.rename(generated)
-
-
-def _discard(previous: Path | None) -> None:
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-
-
-def _build_site(options: Options) -> bool:
-    """Run `mkdocs build --strict` into a temporary folder, then swap it in for site/."""
-    site = options.site_dir if options.site_dir.is_absolute() else options.root / options.site_dir
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=site.parent))
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # Material's end-of-life banner
+def _build_site(options: Options, staged: output.Staged, lock: int) -> bool:
+    """Run `mkdocs build --strict` on the staged pages into the staged site; check its links."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", BRIEFING_PAGES=str(staged.generated.resolve()))
     env.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(options.root))
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)]
-    result = subprocess.run(command, cwd=options.root, env=env)
-    broken = check_site(staging)[0] if result.returncode == 0 else []
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staged.site)]
+    # MkDocs holds the build lock with us, and dies with us: a killed build leaves no writer behind.
+    result = subprocess.run(command, cwd=options.root, env=env, pass_fds=(lock,), preexec_fn=_die_with_parent)
+    broken = check_site(staged.site)[0] if result.returncode == 0 else []
     for link in broken:
         print(f"error: {link}", file=sys.stderr)
-    if result.returncode != 0 or broken:
-        shutil.rmtree(staging, ignore_errors=True)
-        return False
-    _discard(_swap_in(staging, site, ".site-old-"))
-    return True
+    return result.returncode == 0 and not broken
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to kill it when the build that started it dies (a no-op elsewhere)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _source_date_epoch(root: Path) -> str:
@@ -371,6 +376,10 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     elif kind == "entity":
         entry = entity_entry(values, taken)
     else:
+        name_problem = _archive_name_problem(values["archive_file"])
+        if name_problem:  # before the file is opened: the name could point anywhere
+            print(f"error: --archive-file {values['archive_file']!r} {name_problem}", file=sys.stderr)
+            return 2
         archived = options.archive_dir / values["archive_file"]
         if not archived.is_file():
             print(
@@ -397,6 +406,12 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     _write_text(path, after)
     print(f"added {kind} '{entry['id']}' to {target}")
     return 0
+
+
+def _archive_name_problem(name: str) -> str | None:
+    """The schema's rule for an archive file name, applied before anything is read."""
+    rule = load_schema()["definitions"]["source"]["properties"]["archive"]["properties"]["file"]
+    return None if re.search(rule["pattern"], name) else rule["errorMessage"]
 
 
 def _ask_missing(kind: str, values: dict, fields: list[tuple[str, str, bool, bool]]) -> list[str]:
@@ -440,7 +455,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+        p.add_argument(
+            "--root",
+            type=Path,
+            help="project folder (default: the nearest folder up from here with mkdocs.yml and facts/)",
+        )
         p.add_argument(
             "--sources",
             type=Path,
@@ -517,13 +536,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def find_root(start: Path) -> Path:
+    """The project a command is run in: the nearest folder from `start` up with mkdocs.yml and facts/.
+
+    So every command works from any subfolder (facts/, docs/) and writes only under the project,
+    as git finds its repository. Outside any project, `start` itself.
+    """
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file() and (folder / "facts").is_dir():
+            return folder
+    return start
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run one subcommand; exit status 1 means the input has problems."""
     args = _parser().parse_args(argv)
+    root = getattr(args, "root", None) or find_root(Path.cwd())
     if args.command == "linkcheck":
-        return cmd_linkcheck(args.site_dir, args.external)
+        return cmd_linkcheck(args.site_dir if args.site_dir.is_absolute() else root / args.site_dir, args.external)
     options = Options(
-        root=args.root,
+        root=root,
         sources=args.sources,
         strict=args.strict,
         site_dir=getattr(args, "site_dir", Path("site")),

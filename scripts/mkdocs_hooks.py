@@ -9,6 +9,7 @@ preview serves instead of docs/generated/).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -30,7 +31,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _pages
-    _pages = Path(config.docs_dir) / GENERATED
+    # `briefing build` points MkDocs at the pages it staged; a plain `mkdocs build` reads docs/generated/.
+    staged = os.environ.get("BRIEFING_PAGES")
+    _pages = Path(staged) if staged else Path(config.docs_dir) / GENERATED
     if _serving:
         from scripts.cli import PREVIEW, regenerate  # the CLI alone writes files
 

@@ -12,6 +12,7 @@ import copy
 import difflib
 import gc
 import json
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -284,18 +285,58 @@ def _anchor_end(pattern: str) -> str:
     return pattern
 
 
+REGISTRY_SUFFIXES = (".yaml", ".yml")
+
+
 def registry_files(facts_dir: Path) -> list[Path]:
-    """Every registry file, in a stable order."""
-    found = [p for p in facts_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(facts_dir).as_posix())
+    """Every registry file, in a stable order (see `find_registry_files`)."""
+    return find_registry_files(facts_dir, facts_dir)[0]
+
+
+def find_registry_files(facts_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """The registry: every *.yaml and *.yml file under facts/, in a stable order.
+
+    Hidden files and folders (.git/, an editor's .swp) are not part of it. A name the build
+    cannot show (not UTF-8), a suffix in capitals (x.YAML) and a symbolic link are problems
+    at their path rather than files silently skipped or followed out of facts/.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for folder, dirs, names in os.walk(facts_dir):
+        here = Path(folder)
+        for name in sorted(dirs):
+            if name.startswith("."):
+                dirs.remove(name)
+            elif (here / name).is_symlink():
+                dirs.remove(name)
+                problems.append(error(Loc(_display(here / name, root)), "registry folders must not be symbolic links"))
+        for name in names:
+            path = here / name
+            if name.startswith(".") or not name.lower().endswith(REGISTRY_SUFFIXES):
+                continue
+            shown = _display(path, root)
+            if shown != shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace"):
+                problems.append(error(Loc(_printable(shown)), "file name is not UTF-8: rename the file"))
+            elif not name.endswith(REGISTRY_SUFFIXES):
+                stem = name[: name.rindex(".")]
+                problems.append(
+                    error(Loc(shown), "registry file names end in lowercase .yaml or .yml", f"rename it {stem}.yaml")
+                )
+            else:
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(facts_dir).as_posix()), problems
+
+
+def _printable(shown: str) -> str:
+    """A file name that is not UTF-8, with its undecodable bytes written as \\xNN."""
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def load_registry(facts_dir: Path, root: Path, cache: ParseCache | None = None) -> tuple[Registry, list[Problem]]:
     """Read every registry file under facts/ and load it (see `load_registry_texts`)."""
     texts: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    files = registry_files(facts_dir)
-    if not files:
+    files, problems = find_registry_files(facts_dir, root)
+    if not files and not problems:
         problems.append(error(Loc(_display(facts_dir, root)), "no registry files (*.yaml) found"))
     for path in files:
         display = _display(path, root)

@@ -117,3 +117,24 @@ def test_symlinked_registry_file(fresh, tmp_path):
 def test_missing_archive_folder_fails_a_strict_build(fresh):
     shutil.rmtree(fresh.archive)
     assert refused(fresh) == ["../archive:1:1: error: archive folder not found: 7 quotes in 2 sources went unverified"]
+
+
+def test_file_names_outside_the_registry_are_located(fresh):
+    """Not UTF-8 or a suffix in capitals: named as problems; hidden files and folders are not the registry."""
+    (fresh.facts / os.fsdecode(b"\xff-bad.yaml")).write_text("facts: []\n", encoding="utf-8")
+    (fresh.facts / "shouting.YAML").write_text("facts: []\n", encoding="utf-8")
+    (fresh.facts / ".git").mkdir()
+    (fresh.facts / ".git" / "config.yaml").write_text("not: [a registry\n", encoding="utf-8")
+    (fresh.facts / ".sources.yaml.swp").write_text("\x00\x01", encoding="utf-8")
+    assert refused(fresh) == [
+        "facts/\\xff-bad.yaml:1:1: error: file name is not UTF-8: rename the file",
+        "facts/shouting.YAML:1:1: error: registry file names end in lowercase .yaml or .yml",
+    ]
+
+
+def test_a_symlinked_registry_folder_is_refused(fresh, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "more.yaml").write_text("facts: []\n", encoding="utf-8")
+    os.symlink(outside, fresh.facts / "more")
+    assert refused(fresh) == ["facts/more:1:1: error: registry folders must not be symbolic links"]

@@ -114,3 +114,40 @@ def test_linkcheck_command(site_project):
     result = site_project.run("linkcheck")
     assert result.returncode == 0, result.stderr
     assert "0 broken internal links" in result.stdout
+
+
+def test_an_output_folder_over_an_input_is_refused_before_anything_is_touched(site_project):
+    assert site_project.run("build", "--strict").returncode == 0
+    (site_project.facts / "draft.yaml").write_text("# uncommitted work\n", encoding="utf-8")
+    everything = snapshot(site_project.root.parent)
+    archive = site_project.archive.as_posix()
+    for site_dir, why in [
+        ("facts", "the build would replace facts/, an input"),
+        ("facts/site", "the build would replace facts/, an input"),
+        ("docs", "the build would replace docs/, an input"),
+        ("docs/generated", "the build would replace docs/, an input"),
+        ("templates", "the build would replace templates/, an input"),
+        (".", "it holds the whole project"),
+        ("..", "it holds the whole project"),
+        (archive, "the build would replace the archive folder, an input"),
+        (archive + "/copy", "the build would replace the archive folder, an input"),
+    ]:
+        result = site_project.run("build", "--site-dir", site_dir)
+        assert result.returncode == 2, site_dir
+        assert result.stderr == f"error: --site-dir {site_dir}: {why}; nothing was touched\n"
+    assert snapshot(site_project.root.parent) == everything
+
+
+def test_new_source_refuses_an_archive_name_before_reading_it(project, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password\n", encoding="utf-8")
+    result = project.run(
+        "new", "source", "--title", "T", "--publisher", "P", "--published", "2024", "--kind", "news-report",
+        "--reliability", "R.", "--summary", "S.", "--archive-file", "../../secret.txt",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: --archive-file '../../secret.txt' is not a plain file name inside the archive folder "
+        "(no folders, '..', backslashes or leading dot)\n"
+    )
+    assert "sha256" not in result.stdout + result.stderr
