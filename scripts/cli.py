@@ -14,16 +14,20 @@ import subprocess
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import output
 from .cache import ParseCache
 from .checks import check_registry
 from .linkcheck import check_external, check_site
-from .problems import Problem, format_github, format_problem, sort_problems
+from .problems import Loc, Problem, format_github, format_problem, sort_problems
 from .quotes import check_quotes, sha256_of
 from .registry import Registry, load_registry, load_registry_texts, load_schema, registry_files
 from .reports import diff_registries, format_diff, format_stats
 from .yaml_loader import load_yaml_bytes
+
+if TYPE_CHECKING:
+    from .editing import LostComment as LostCommentType
 
 GENERATED = Path("docs") / "generated"
 # The live preview's pages: outside docs/, so that writing them does not wake MkDocs' file
@@ -326,7 +330,7 @@ def _git(root: Path, *args: str) -> bytes:
 
 def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
     """Rewrite registry files in the canonical form (key order, quoting); --check only reports."""
-    from .editing import format_text
+    from .editing import LostComment, format_text
 
     targets = paths or registry_files(options.facts_dir)
     failed = False
@@ -339,7 +343,12 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
             failed = True
             continue
         text = raw.decode("utf-8")
-        formatted = format_text(text)
+        try:
+            formatted = format_text(text)
+        except LostComment as lost:
+            _report_lost_comment(display, lost)
+            failed = True
+            continue
         if formatted == text:
             continue
         if check:
@@ -351,6 +360,17 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
     return 1 if failed else 0
 
 
+def _report_lost_comment(display: str, lost: LostCommentType) -> None:
+    """A comment the rewrite would drop: where it is and what to do; nothing was written."""
+    problem = Problem(
+        Loc(display, lost.line, lost.col),
+        f"rewriting this file would lose the comment {lost.text!r}",
+        hint="comments inside { } cannot be kept: move it onto a line of its own above, or write the "
+        "mapping as a block; nothing was written",
+    )
+    print(format_problem(problem), file=sys.stderr)
+
+
 def _write_text(path: Path, text: str) -> None:
     """Replace a file in one step, so a reader never sees half of it."""
     temporary = path.with_name(f".{path.name}.tmp")
@@ -360,7 +380,7 @@ def _write_text(path: Path, text: str) -> None:
 
 def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     """Scaffold a valid entry with the next free id in the right file; nothing is written unless it checks."""
-    from .editing import FIELDS, add_entry, entity_entry, fact_entry, source_entry, target_file
+    from .editing import FIELDS, LostComment, add_entry, entity_entry, fact_entry, source_entry, target_file
 
     values = {name: getattr(args, name, None) for name in vars(args)}
     missing = _ask_missing(kind, values, FIELDS[kind])
@@ -394,7 +414,11 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     target = target_file(section, holdings, entry.get("topic"))
     path = options.root / target
     before = path.read_text(encoding="utf-8") if path.exists() else None
-    after = add_entry(before, section, entry, header=f"#\n# {section.capitalize()}.\n")
+    try:
+        after = add_entry(before, section, entry, header=f"#\n# {section.capitalize()}.\n")
+    except LostComment as lost:
+        _report_lost_comment(target, lost)
+        return 1
     problems = _problems_of_new_entry(options, registry, target, after, section, entry["id"])
     lines = {target: after.splitlines()}
     for problem in problems:

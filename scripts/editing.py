@@ -13,8 +13,10 @@ import re
 import unicodedata
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
 
 from .registry import load_schema
 
@@ -29,18 +31,28 @@ def _yaml() -> YAML:
     return yaml
 
 
+class LostComment(ValueError):
+    """A comment the round-trip model cannot keep (inside a flow mapping): say where, write nothing."""
+
+    def __init__(self, line: int, col: int, text: str) -> None:
+        super().__init__(f"{line}:{col}: the comment {text!r} cannot be kept here")
+        self.line, self.col, self.text = line, col, text
+
+
 def format_text(text: str) -> str:
-    """The canonical form of one registry file's text."""
+    """The canonical form of one registry file's text; raises LostComment rather than drop one."""
+    body, trailer = _split_trailer(text)
     yaml = _yaml()
-    data = yaml.load(text)
+    data = yaml.load(body)
     _reorder(data, load_schema())
-    return _dump(yaml, data)
+    return _kept(text, _dump(yaml, data) + trailer)
 
 
 def add_entry(text: str | None, section: str, entry: dict[str, Any], header: str = "") -> str:
     """The file's text with `entry` appended to `section` (created if absent), in canonical form."""
+    body, trailer = _split_trailer(text or "")
     yaml = _yaml()
-    data = yaml.load(text) if text else None
+    data = yaml.load(body) if body else None
     if data is None:
         data = CommentedMap()
     if section not in data or data[section] is None:
@@ -50,13 +62,100 @@ def add_entry(text: str | None, section: str, entry: dict[str, Any], header: str
     data[section].append(node)
     _reorder(data, load_schema())
     out = _dump(yaml, data)
-    return out if text else HEADER + header + out
+    return _kept(text or "", out + trailer) if text else HEADER + header + out
+
+
+def _split_trailer(text: str) -> tuple[str, str]:
+    """The file's closing comments (at the margin, after the last entry) apart from the rest.
+
+    The round-trip model hangs them on the last entry, where a new entry would follow them.
+    """
+    lines = text.splitlines(keepends=True)
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    trailer = "".join(lines[end:])
+    if not end or not trailer.strip():
+        return text, ""
+    return "".join(lines[:end]), trailer.rstrip("\n") + "\n"
 
 
 def _dump(yaml: YAML, data: Any) -> str:
+    _unflow_commented(data)
+    _quote_ambiguous(data)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _unflow_commented(node: Any, column: int = 0) -> None:
+    """A [flow, list] with comments among its items becomes a block list, each comment kept.
+
+    A comment after an item ('[a,  # why') stays on that item's line; one on a line of its own
+    stays on its own line, above the next item. `column` is where the node's owner key starts
+    in the canonical layout (a block list's items start 4 further in, a mapping's keys 2).
+    """
+    if isinstance(node, CommentedSeq):
+        if node.fa.flow_style() and any(node.ca.items.values()):
+            node.fa.set_block_style()
+            for index, slots in sorted(node.ca.items.items()):
+                for token in list(slots[1] or []) if len(slots) > 1 else []:
+                    previous = node.lc.data.get(index - 1) if index else None
+                    if previous and token.start_mark.line == previous[0]:
+                        slots[1].remove(token)
+                        end = column + 4 + len(str(node[index - 1]))
+                        node.yaml_add_eol_comment(token.value.strip(), index - 1, end + 2)
+                    else:
+                        token.start_mark.column = column + 2
+        for item in node:
+            _unflow_commented(item, column + 4 if isinstance(item, CommentedMap) else column + 2)
+    elif isinstance(node, CommentedMap):
+        for value in node.values():
+            _unflow_commented(value, column if isinstance(value, CommentedSeq) else column + 2)
+
+
+# What a YAML 1.1 reader (PyYAML, many tools) takes for a boolean, null, number or time when
+# written plain; ruamel writes YAML 1.2, where these are text. Written quoted, every reader agrees.
+_YAML11 = pyyaml.resolver.Resolver()
+_YAML11_Y_N = {"y", "Y", "n", "N"}  # booleans in the YAML 1.1 spec, though not in PyYAML
+_TEXT = "tag:yaml.org,2002:str"
+
+
+def _quote_ambiguous(node: Any) -> None:
+    items = (
+        node.items() if isinstance(node, CommentedMap) else enumerate(node) if isinstance(node, CommentedSeq) else []
+    )
+    for key, value in list(items):
+        if isinstance(value, str) and not isinstance(value, ScalarString):
+            if value in _YAML11_Y_N or _YAML11.resolve(pyyaml.ScalarNode, value, (True, False)) != _TEXT:
+                node[key] = SingleQuotedScalarString(value)
+        else:
+            _quote_ambiguous(value)
+
+
+def comments(text: str) -> list[tuple[int, int, str]]:
+    """Every comment in a YAML text, as (line, column, text), 1-based."""
+    spans = [(t.start_mark.index, t.end_mark.index) for t in pyyaml.scan(text) if isinstance(t, pyyaml.ScalarToken)]
+    found = []
+    start = 0
+    for match in re.finditer(r"(?:^|(?<=[ \t]))#[^\n]*", text, re.M):
+        if any(a <= match.start() < b for a, b in spans[start:]):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        found.append((line, col, match.group(0).rstrip()))
+    return found
+
+
+def _kept(before: str, after: str) -> str:
+    """`after`, if it still has every comment of `before`; otherwise LostComment for the first one lost."""
+    remaining = [text for _, _, text in comments(after)]
+    for line, col, text in comments(before):
+        if text in remaining:
+            remaining.remove(text)
+        else:
+            raise LostComment(line, col, text)
+    return after
 
 
 def _commented(value: Any) -> Any:

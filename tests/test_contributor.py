@@ -7,6 +7,7 @@ import pty
 import subprocess
 
 import pytest
+import yaml
 from conftest import BRIEFING
 
 from scripts.editing import target_file
@@ -208,6 +209,82 @@ def test_fmt_checks_and_writes_the_canonical_form(project):
     )
     assert project.run("fmt", "--check", "facts/extra.yaml").returncode == 0
     assert project.run("check").returncode == 0
+
+
+def test_fmt_keeps_comments_inside_lists_and_at_the_end(project):
+    project.write(
+        "extra.yaml",
+        "topics:\n"
+        "  - id: extra\n"
+        "    title: Extra\n"
+        "    description: More.\n"
+        "facts:\n"
+        "  - id: extra-fact\n"
+        "    statement: Acme was founded in 2019.\n"
+        "    topic: extra\n"
+        "    entities: [acme,  # why it is about Acme\n"
+        "      # and a line of its own\n"
+        "      portville]\n"
+        "    citations:\n"
+        "      - source: wire\n"
+        '        quote: "The firm was founded in 2019."\n'
+        "# The end of the file.\n",
+    )
+    assert project.run("fmt", "facts/extra.yaml").returncode == 0
+    assert (project.facts / "extra.yaml").read_text(encoding="utf-8") == (
+        "topics:\n"
+        "  - id: extra\n"
+        "    title: Extra\n"
+        "    description: More.\n"
+        "facts:\n"
+        "  - id: extra-fact\n"
+        "    statement: Acme was founded in 2019.\n"
+        "    topic: extra\n"
+        "    entities:\n"
+        "      - acme  # why it is about Acme\n"
+        "      # and a line of its own\n"
+        "      - portville\n"
+        "    citations:\n"
+        "      - source: wire\n"
+        "        quote: The firm was founded in 2019.\n"
+        "# The end of the file.\n"
+    )
+    assert project.run("fmt", "--check", "facts/extra.yaml").returncode == 0
+    result = project.run(
+        "new", "fact", "--statement", "Acme raised money.", "--topic", "extra", "--entity", "acme",
+        "--cite", "planet", "Acme Robotics has raised 2 billion yuan",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = (project.facts / "extra.yaml").read_text(encoding="utf-8")
+    assert text.endswith("        quote: Acme Robotics has raised 2 billion yuan\n# The end of the file.\n")
+    assert "      - acme  # why it is about Acme\n      # and a line of its own\n" in text
+
+
+def test_fmt_quotes_what_a_yaml_1_1_reader_would_not_read_as_text(project):
+    words = ["yes", "on", "No", "OFF", "y", "n", "~", "null", "12:30", "1_000", "0x1F", "2024-01-01", "True"]
+    project.write("extra.yaml", "topics:\n  - id: extra\n    title: Extra\n    description: More.\n")
+    project.edit(
+        "extra.yaml",
+        "    description: More.\n",
+        "    description: More.\n    tags: [" + ", ".join(f'"{w}"' for w in words) + "]\n",
+    )
+    project.run("fmt", "facts/extra.yaml")
+    text = (project.facts / "extra.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["topics"][0]["tags"] == words  # PyYAML reads YAML 1.1
+    assert project.run("fmt", "--check", "facts/extra.yaml").returncode == 0
+
+
+def test_fmt_refuses_to_lose_a_comment_it_cannot_keep(project):
+    original = "topics:\n  - {id: extra,  # a comment in a flow mapping\n     title: Extra, description: More.}\n"
+    project.write("extra.yaml", original)
+    result = project.run("fmt", "facts/extra.yaml")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "facts/extra.yaml:2:18: error: rewriting this file would lose the comment '# a comment in a flow mapping'\n"
+        "  hint: comments inside { } cannot be kept: move it onto a line of its own above, or write the mapping "
+        "as a block; nothing was written\n"
+    )
+    assert (project.facts / "extra.yaml").read_text(encoding="utf-8") == original
 
 
 def test_fmt_never_parses_what_the_build_refuses(project):
