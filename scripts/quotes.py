@@ -68,6 +68,11 @@ class ArchivedText:
     def folded(self) -> str:
         return fold(self.text)
 
+    @cached_property
+    def mapped(self) -> tuple[str, list[int]]:
+        """The folded text with the map back to the archive's characters, made once per source."""
+        return normalise(self.text)
+
     def contains(self, quote: str) -> bool:
         """True if the quote, folded the same way, stands in the text."""
         folded = fold(quote)
@@ -75,7 +80,7 @@ class ArchivedText:
 
     def mismatch_hint(self, quote: str) -> str:
         """Say where the quote parts from the source, in the source's own words."""
-        folded_text, where = normalise(self.text)  # the map back to the text: only when a quote fails
+        folded_text, where = self.mapped  # the map back to the text: only once a quote fails
         folded, qwhere = normalise(quote)
         low, high = 0, len(folded)
         while low < high:  # the longest prefix of the quote found in the text
@@ -109,6 +114,12 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A failing quote's hint searches the source for where the quote parts from it: worth it for the
+# few a contributor is fixing, not for thousands at once (a file pasted from the wrong source).
+HINTED = 20
+UNHINTED = f"no hint: only the first {HINTED} quotes not found get one; fix those and check again"
+
+
 def check_quotes(
     registry: Registry, archive_dir: Path, strict: bool, shown_as: str | None = None, verified: set[str] | None = None
 ) -> list[Problem]:
@@ -134,6 +145,7 @@ def check_quotes(
             )
         ]
     problems: list[Problem] = []
+    failed = 0
     for source in registry.sources:
         archived, source_problems = _read_archive(source, archive_dir, shown)
         problems += source_problems
@@ -144,11 +156,12 @@ def check_quotes(
             if key in known or archived.contains(citation.quote):
                 verified.add(key)
             else:
+                failed += 1
                 problems.append(
                     error(
                         citation.origin.at("quote"),
                         f"quote not found in source '{source.id}' ({source.archive_file})",
-                        archived.mismatch_hint(citation.quote),
+                        archived.mismatch_hint(citation.quote) if failed <= HINTED else UNHINTED,
                     )
                 )
     return problems

@@ -132,3 +132,19 @@ def test_missing_archive_folder_counts_unverified_quotes(project):
 def test_fast_fold_agrees_with_the_mapped_normalisation(text):
     """Matching uses `fold`; hints use `normalise`: they must fold alike (combining marks aside)."""
     assert fold(text) == normalise(text)[0]
+
+
+def test_many_failing_quotes_are_all_reported_and_the_first_ones_hinted(project):
+    """A file of wrong quotes costs about what a passing check does: the costly hint goes to the first few."""
+    from scripts.quotes import HINTED, UNHINTED
+
+    entries = "".join(
+        f"  - id: wrong-{n}\n    statement: S {n}.\n    topic: funding\n    entities: [acme]\n"
+        f"    citations:\n      - source: planet\n        quote: Acme Robotics has raised {n + 100} billion yuan\n"
+        for n in range(HINTED + 5)
+    )
+    project.write("wrong.yaml", "facts:\n" + entries)
+    found = [(m, h) for m, h in with_hints(project) if "quote not found" in m]
+    assert len(found) == HINTED + 5
+    assert [h for _, h in found].count(UNHINTED) == 5
+    assert found[0][1].startswith("matches the source up to 'Acme Robotics has raised'")
