@@ -268,3 +268,45 @@ def test_screenshots_for_review(browser, site_url, scheme):
     mobile.screenshot(path=str(SCREENSHOTS / f"home-phone-{scheme}.png"))
     phone.close()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory) -> str:
+    """The site built with hostile text in every field (see test_unsafe_content.py), served locally."""
+    from test_unsafe_content import HOSTILE_URL, PAYLOADS, build
+
+    site = build(tmp_path_factory.mktemp("hostile-browser"), PAYLOADS, HOSTILE_URL).root / "site"
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "path", ["", "sources/hostile-source/", "topics/hostile-topic/", "timeline/", "disagreements/"]
+)
+def test_hostile_text_runs_no_script_in_a_real_browser(browser, hostile_url, path):
+    """Load, focus every link and hover every footnote: no alert, no handler, no mark on the body."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_url + path)
+    for link in page.locator("article a").all()[:80]:
+        link.focus()
+    for ref in page.locator("a.footnote-ref").all()[:10]:
+        ref.hover()
+    page.wait_for_timeout(200)
+    assert dialogs == []
+    marks = page.evaluate("Object.keys(document.body.dataset)")
+    assert [m for m in marks if not m.startswith("md")] == []  # the theme's own are mdColorScheme, ...
+    assert page.evaluate("document.querySelectorAll('[autofocus],[onfocus],[onmouseover],[onclick]').length") == 0
+    context.close()
