@@ -49,13 +49,13 @@ class ParseCache:
     def put(self, key: str, doc: YamlDocument) -> None:
         self._write(key, doc)
 
-    def load_set(self, name: str) -> set[str]:
-        """A set kept under a name (the quotes already verified)."""
+    def load_map(self, name: str) -> dict[str, str]:
+        """A mapping kept under a name (the quotes already verified, with their archived words)."""
         self.used.add(name)
         value = self._read(name)
-        return value if isinstance(value, set) else set()
+        return value if isinstance(value, dict) else {}
 
-    def save_set(self, name: str, items: set[str]) -> None:
+    def save_map(self, name: str, items: dict[str, str]) -> None:
         self._write(name, items)
 
     def prune(self) -> None:

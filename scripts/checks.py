@@ -7,12 +7,34 @@ problems pointing at the exact field, with the closest existing ids as a hint.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 from .problems import Loc, Problem, error, warning
 from .registry import Origin, Registry
 
 MAX_QUOTE_WORDS = 40
+# What a quote needs to be evidence: at least three words, not all of them common ones, or a
+# figure with its unit ("$140 million", "1 billion yuan", "30%"). "." or "the" prove nothing.
+MIN_QUOTE_WORDS = 3
+STOP_WORDS = frozenset(
+    """a an the and or nor but of in on at to for by with from as into onto over under than then so
+    is are was were be been being am do does did has have had it its it's this that these those there here
+    he she they we you i me him her them us his hers their our your my not no yes if which who whom whose
+    what when where why how all any some such very just also only""".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+_UNIT = re.compile(
+    r"[$€£¥%]|\b(?:yuan|rmb|dollars?|euros?|pounds?|million|billion|trillion|bn|mn|percent|parameters?)\b", re.I
+)
+
+
+def too_short(quote: str) -> bool:
+    """True if a quote is too short to prove anything (see MIN_QUOTE_WORDS)."""
+    words = _WORD.findall(quote)
+    if len(words) >= MIN_QUOTE_WORDS and any(w.lower() not in STOP_WORDS for w in words):
+        return False
+    return not (any(w[0].isdigit() for w in words) and _UNIT.search(quote))
 
 
 def check_registry(registry: Registry, strict: bool) -> list[Problem]:
@@ -152,7 +174,16 @@ def _check_citations(registry: Registry) -> list[Problem]:
     for citation in _all_citations(registry):
         problems += sources.check(citation.source, citation.origin.at("source"))
         words = len(citation.quote.split())
-        if words > MAX_QUOTE_WORDS:
+        if too_short(citation.quote):
+            problems.append(
+                error(
+                    citation.origin.at("quote"),
+                    f"quote {citation.quote!r} is too short to be evidence",
+                    f"quote at least {MIN_QUOTE_WORDS} words, not all common ones like 'the' or 'of', "
+                    "or a figure with its unit ('$140 million')",
+                )
+            )
+        elif words > MAX_QUOTE_WORDS:
             problems.append(
                 error(
                     citation.origin.at("quote"),

@@ -34,7 +34,7 @@ GENERATED = Path("docs") / "generated"
 # watcher for a second rebuild, and a preview never touches the built docs/generated/.
 PREVIEW = Path(".cache") / "preview"
 CACHE = Path(".cache") / "briefing"
-VERIFIED = "verified-quotes"
+VERIFIED = "verified-quotes-2"  # quote key -> its archived words
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
@@ -75,10 +75,10 @@ def gather(options: Options, cache: bool = False) -> tuple[Registry, list[Proble
 def check(registry: Registry, options: Options, parse_cache: ParseCache | None = None) -> list[Problem]:
     """Cross-references and quotes; the quotes found before are remembered in the parse cache."""
     problems = check_registry(registry, options.strict)
-    verified = parse_cache.load_set(VERIFIED) if parse_cache else None
+    verified = parse_cache.load_map(VERIFIED) if parse_cache else None
     problems += check_quotes(registry, options.archive_dir, options.strict, _shown(options), verified)
     if parse_cache:
-        parse_cache.save_set(VERIFIED, verified)
+        parse_cache.save_map(VERIFIED, verified)
         parse_cache.prune()
     return problems
 

@@ -58,7 +58,7 @@ def _value(value: Value | None) -> dict | None:
 def _citation(citation, index: Index) -> dict:
     return {
         "source": citation.source,
-        "quote": citation.quote,
+        "quote": index.words(citation),
         "locator": citation.locator,
         "source_page": index.citation_address(citation),
     }
@@ -207,7 +207,7 @@ def _citations_csv(index: Index) -> str:
     for f in registry.facts:
         for c in f.citations:
             cite = _citation(c, index)
-            rows.append([f.id, "fact", c.source, c.quote, c.locator or "", cite["source_page"]])
+            rows.append([f.id, "fact", c.source, cite["quote"], c.locator or "", cite["source_page"]])
     for d in registry.disagreements:
         for number, v in enumerate(d.variants, 1):
             for c in v.citations:
@@ -217,7 +217,7 @@ def _citations_csv(index: Index) -> str:
                         f"{d.id}--{number}",
                         "disagreement-variant",
                         c.source,
-                        c.quote,
+                        cite["quote"],
                         c.locator or "",
                         cite["source_page"],
                     ]

@@ -161,8 +161,12 @@ class Index:
         citation = self.cited[label]
         source = self.sources[citation.source]
         link = ROOT + self.citation_address(citation)
-        note = Note(label, html_text(source.publisher), link, source.published.label, html_text(citation.quote))
+        note = Note(label, html_text(source.publisher), link, source.published.label, html_text(self.words(citation)))
         return self.piece("_footnote.html.j2", label, note=note, backrefs=Markup(BACKREFS))
+
+    def words(self, citation: Citation) -> str:
+        """A quote as the archive prints it (as typed only when the archive was not read)."""
+        return self.registry.archived.get((citation.source, citation.quote), citation.quote)
 
     def fact_view(self, fact: Fact) -> FactView:
         """Built once per fact: the same view serves every page that lists it."""
@@ -438,7 +442,7 @@ def fact_view(fact: Fact, index: Index) -> FactView:
 
 def _search_text(fact: Fact, index: Index) -> Markup:
     aliases = [a for e in fact.entities + fact.claimed_by for a in index.entities[e].aliases]
-    quotes = [c.quote for c in fact.citations] if len(index.registry.facts) <= SEARCH_QUOTES_LIMIT else []
+    quotes = [index.words(c) for c in fact.citations] if len(index.registry.facts) <= SEARCH_QUOTES_LIMIT else []
     return md_text(" · ".join(dict.fromkeys(aliases + quotes)))
 
 
@@ -840,7 +844,7 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
             continue
         quote = {
             "anchor": anchor,
-            "quote": md_text(citation.quote),
+            "quote": md_text(index.words(citation)),
             "locator": md_text(citation.locator) if citation.locator else None,
         }
         if isinstance(owner, Fact):

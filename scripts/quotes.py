@@ -1,8 +1,18 @@
 """The quote check: every citation's words must stand in the archived text of its source.
 
-Only differences a copy of the same article can show are forgiven: white space (including
-none at all after punctuation, as in run-together sentences), Unicode form, and typographic
-quote marks, apostrophes and dashes. A changed word, or two words run into one, fails.
+A quote proves something only if a reader finds those words in the source, as words. So:
+- Matching forgives only what a faithful copy of the same article can differ in: white space
+  (including none at all after punctuation, as in run-together sentences), typographic quote
+  marks, apostrophes and dashes, and Unicode canonical equivalence (é as one character or
+  two). A quote that matches only through compatibility folding (fullwidth Ｚ, mathematical
+  𝐙, superscript ¹, the ﬁ ligature) is refused, with the source's own characters as a hint.
+- The match starts and ends on word boundaries of the archived text: not inside a word, and
+  not inside a number ("40 million" is not in "$140 million", nor "000" in "1,000"). A
+  footnote number printed against a word ("rivalries2.") is not part of the word, nor one
+  digit printed against a year at the end of a sentence ("by 20301." is 2030, note 1).
+- The site shows each quote as the archive has it: the matched span's own characters,
+  whatever the contributor typed (`Registry.archived`).
+How many words a quote needs to be evidence is checked in checks.py, with its length limit.
 """
 
 from __future__ import annotations
@@ -10,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -23,17 +34,20 @@ _FOLD = {
 }
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+def normalise(text: str, form: str = "NFD") -> tuple[str, list[int]]:
     """Fold text for comparison, and map each folded character back to its index in `text`.
 
     White space is dropped except a single space between two letters or digits, so
-    "listing.The" matches "listing. The" but "Zhipuhas" does not match "Zhipu has".
+    "listing.The" matches "listing. The" but "Zhipuhas" does not match "Zhipu has". `form`
+    is the Unicode decomposition: canonical (NFD) for matching, compatibility (NFKD) only to
+    recognise a look-alike character and say so.
     """
     out: list[str] = []
     where: list[int] = []
     gap: int | None = None  # where the current run of white space started
+    decompose = unicodedata.normalize
     for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char):
+        for part in decompose(form, char) if not char.isascii() else char:
             if part.isspace():
                 gap = index if gap is None else gap
                 continue
@@ -47,40 +61,76 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-_TABLE = str.maketrans(_FOLD)
-_LONE_SPACE = re.compile(r"(?<![^\W_])\s++|\s++(?![^\W_])")  # white space not between two letters/digits
-_SPACES = re.compile(r"\s+")
+def _is_word(char: str) -> bool:
+    """Part of a word: a letter, a digit, or a combining mark (the accent of a decomposed é)."""
+    return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
-def fold(text: str) -> str:
-    """What `normalise` gives, without the map, at C speed: for matching many quotes fast."""
-    text = unicodedata.normalize("NFKD", text).translate(_TABLE)
-    return _SPACES.sub(" ", _LONE_SPACE.sub("", text))
+@dataclass(frozen=True)
+class Span:
+    """Where a quote stands in the archived text: [start, end) in the text's own characters."""
+
+    start: int
+    end: int
 
 
 class ArchivedText:
-    """A source's archived text, folded once (when first needed) so every quote is a substring test."""
+    """A source's archived text, folded once (when first needed) so every quote is a substring search."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-
-    @cached_property
-    def folded(self) -> str:
-        return fold(self.text)
 
     @cached_property
     def mapped(self) -> tuple[str, list[int]]:
         """The folded text with the map back to the archive's characters, made once per source."""
         return normalise(self.text)
 
+    @cached_property
+    def compatible(self) -> tuple[str, list[int]]:
+        """The same with look-alike characters folded too: only to explain a quote that fails."""
+        return normalise(self.text, "NFKD")
+
+    def find(self, quote: str) -> Span | None:
+        """The first place the quote stands in the text on word boundaries, or None."""
+        return _find(normalise(quote)[0], *self.mapped)
+
+    def shown(self, span: Span) -> str:
+        """The archive's own characters for a span, on one line, as a reader sees them."""
+        return " ".join(self.text[span.start : span.end].split())
+
     def contains(self, quote: str) -> bool:
-        """True if the quote, folded the same way, stands in the text."""
-        folded = fold(quote)
-        return bool(folded) and folded in self.folded
+        return self.find(quote) is not None
+
+    def diagnose(self, quote: str) -> tuple[str, str]:
+        """Why a quote is not found ("{where}" for the source), and a hint to the nearest passage that would be."""
+        folded = normalise(quote)[0]
+        text, where = self.mapped
+        cut = _find(folded, text, where, boundaries=False)
+        if cut is not None:
+            return (
+                "quote starts or ends inside a word or a number {where}",
+                f"the source's words there are {self._whole_words(cut)!r}: quote whole words, and whole numbers",
+            )
+        compat_span = _find(normalise(quote, "NFKD")[0], *self.compatible)
+        if compat_span is not None:
+            return (
+                "quote matches {where} only if look-alike characters (fullwidth, mathematical, superscript, "
+                "ligatures) count as the same",
+                f"the source prints {self.shown(compat_span)!r}: copy its characters",
+            )
+        return "quote not found {where}", self.mismatch_hint(quote)
+
+    def _whole_words(self, span: Span) -> str:
+        start, end = span.start, span.end
+        while start > 0 and (_is_word(self.text[start - 1]) or _in_number(self.text, start - 1)):
+            start -= 1
+        while end < len(self.text) and (_is_word(self.text[end]) or _in_number(self.text, end)):
+            end += 1
+        return _clip(self.text[start:end], size=80)
 
     def mismatch_hint(self, quote: str) -> str:
         """Say where the quote parts from the source, in the source's own words."""
-        folded_text, where = self.mapped  # the map back to the text: only once a quote fails
+        folded_text, where = self.mapped
         folded, qwhere = normalise(quote)
         low, high = 0, len(folded)
         while low < high:  # the longest prefix of the quote found in the text
@@ -102,6 +152,52 @@ class ArchivedText:
         )
 
 
+def _in_number(text: str, index: int) -> bool:
+    """A '.' or ',' between two digits ("1,000", "1.4") belongs to the number."""
+    return text[index] in ".," and 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
+
+
+def _find(quote: str, text: str, where: list[int], boundaries: bool = True) -> Span | None:
+    """The first occurrence of folded `quote` in folded `text` whose ends fall on word boundaries."""
+    if not quote:
+        return None
+    at = text.find(quote)
+    while at != -1:
+        end = at + len(quote)
+        if not boundaries or (_starts_clean(text, at) and _ends_clean(text, end)):
+            return Span(where[at], where[end - 1] + 1)
+        at = text.find(quote, at + 1)
+    return None
+
+
+def _starts_clean(text: str, at: int) -> bool:
+    if at == 0 or not _is_word(text[at]):
+        return True
+    before = text[at - 1]
+    if _is_word(before):
+        return False
+    return not (text[at].isdigit() and before in ".," and at >= 2 and text[at - 2].isdigit())
+
+
+# A footnote number printed against the word it follows ("rivalries2."), as copies with their
+# reference list cut off print them: the word ends before it.
+_FOOTNOTE = re.compile(r"[0-9]{1,2}(?![^\W_])")
+_YEAR_FOOTNOTE = re.compile(r"(?:19|20)[0-9]{2}[0-9](?![^\W_]|[.,][0-9])")  # "by 20301." is 2030, note 1
+
+
+def _ends_clean(text: str, end: int) -> bool:
+    if end == len(text) or not _is_word(text[end - 1]):
+        return True
+    after = text[end]
+    if text[end - 1].islower() and _FOOTNOTE.match(text, end):
+        return True
+    if _YEAR_FOOTNOTE.match(text, max(0, end - 4)) and (end < 5 or not _is_word(text[end - 5])):
+        return True
+    if _is_word(after):
+        return False
+    return not (text[end - 1].isdigit() and after in ".," and end + 1 < len(text) and text[end + 1].isdigit())
+
+
 def _clip(text: str, tail: bool = False, size: int = 40) -> str:
     text = " ".join(text.split())
     if len(text) <= size:
@@ -121,16 +217,21 @@ UNHINTED = f"no hint: only the first {HINTED} quotes not found get one; fix thos
 
 
 def check_quotes(
-    registry: Registry, archive_dir: Path, strict: bool, shown_as: str | None = None, verified: set[str] | None = None
+    registry: Registry,
+    archive_dir: Path,
+    strict: bool,
+    shown_as: str | None = None,
+    verified: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Check archive files (safe name, present, checksum) and that every quote stands in its source.
 
-    `shown_as` is how messages name the archive folder (relative to the project, usually).
-    `verified` holds keys of quotes found before in an archive text with the same checksum (a
-    cache kept between runs): those are not searched again. On return it holds this run's keys.
+    Each quote found is recorded in `registry.archived` as the archive prints it. `shown_as`
+    is how messages name the archive folder. `verified` maps keys of quotes found before in an
+    archive text with the same checksum (a cache kept between runs) to their archived words:
+    those are not searched again. On return it holds this run's.
     """
-    known = set(verified or ())
-    verified = set() if verified is None else verified
+    known = dict(verified or {})
+    verified = {} if verified is None else verified
     verified.clear()
     citations = _citations_by_source(registry)
     shown = shown_as or archive_dir.as_posix()
@@ -153,17 +254,21 @@ def check_quotes(
             continue
         for citation in citations.get(source.id, []):
             key = hashlib.sha256(f"{source.archive_sha256}\0{citation.quote}".encode()).hexdigest()
-            if key in known or archived.contains(citation.quote):
-                verified.add(key)
+            words = known.get(key)
+            if words is None:
+                span = archived.find(citation.quote)
+                words = archived.shown(span) if span else None
+            if words is not None:
+                verified[key] = words
+                registry.archived[(source.id, citation.quote)] = words
+                continue
+            failed += 1
+            if failed <= HINTED:
+                message, hint = archived.diagnose(citation.quote)
             else:
-                failed += 1
-                problems.append(
-                    error(
-                        citation.origin.at("quote"),
-                        f"quote not found in source '{source.id}' ({source.archive_file})",
-                        archived.mismatch_hint(citation.quote) if failed <= HINTED else UNHINTED,
-                    )
-                )
+                message, hint = "quote not found {where}", UNHINTED
+            where = f"in source '{source.id}' ({source.archive_file})"
+            problems.append(error(citation.origin.at("quote"), message.format(where=where), hint))
     return problems
 
 

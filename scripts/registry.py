@@ -252,6 +252,9 @@ class Registry:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
     # False when some file or entry failed to load: checks that need the whole picture then wait.
     complete: bool = True
+    # Each verified quote as the archive prints it, by (source id, quote as typed): set by the
+    # quote check, shown on the site in place of the contributor's typing.
+    archived: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def briefing(self) -> Briefing | None:

@@ -70,10 +70,10 @@ def test_verified_quotes_are_remembered_but_a_changed_archive_is_checked_again(p
     from scripts.quotes import check_quotes
 
     registry, _ = load_registry(project.facts, project.root)
-    verified: set[str] = set()
+    verified: dict[str, str] = {}
     assert check_quotes(registry, project.archive, True, None, verified) == []
     assert len(verified) == 7  # every quote of the fixture
-    remembered = set(verified)
+    remembered = dict(verified)
     assert check_quotes(registry, project.archive, True, None, verified) == [] and verified == remembered
     # The same quotes against a changed text: the checksum differs, so nothing is taken on trust.
     (project.archive / "wire.txt").write_text("Entirely different words.\n", encoding="utf-8")

@@ -56,7 +56,14 @@ HARMLESS_URL = "https://example.org/a?b=c&d=e"
 
 def archive_text(texts: list[str]) -> str:
     """The archived source prints every text, so that quotes of them pass the quote check."""
-    return "\n".join(t.replace("\n", " ") for t in texts) + "\n"
+    return "\n".join(SAID + t.replace("\n", " ") + " ." for t in texts) + "\n"
+
+
+SAID = "The source said: "  # a quote is at least three words, so each starts with these
+
+
+def quoted(text: str) -> str:
+    return SAID + text.replace("\n", " ")
 
 
 def registry(texts: list[str], url: str) -> dict[str, dict]:
@@ -79,7 +86,7 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
             "value": {"amount": 1000000 * (i + 1), "unit": "USD"},
             "tags": ["funding-round"],
             "note": f"Note {i}: {payload(i + 3)}",
-            "citations": [{"source": "hostile-source", "quote": one_line(i), "locator": one_line(i + 1)}],
+            "citations": [{"source": "hostile-source", "quote": quoted(payload(i)), "locator": one_line(i + 1)}],
         }
         for i in range(len(texts))
     ]
@@ -132,9 +139,9 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
                             "claim": payload(2),
                             "rank": "erroneous",
                             "reason": payload(5),
-                            "citations": [{"source": "hostile-source", "quote": one_line(2)}],
+                            "citations": [{"source": "hostile-source", "quote": quoted(payload(2))}],
                         },
-                        {"claim": payload(6), "citations": [{"source": "hostile-source", "quote": one_line(6)}]},
+                        {"claim": payload(6), "citations": [{"source": "hostile-source", "quote": quoted(payload(6))}]},
                     ],
                     "note": payload(8),
                 }
@@ -225,14 +232,15 @@ def test_downloads_keep_the_text_and_start_no_formula(sites):
     hostile, _ = sites
     data = json.loads((hostile / "data" / "facts.json").read_text(encoding="utf-8"))
     assert [f["statement"] for f in data["facts"]] == [f"Fact {i}: {p}" for i, p in enumerate(PAYLOADS)]
-    assert [f["citations"][0]["quote"] for f in data["facts"]] == [p.replace("\n", " ") for p in PAYLOADS]
+    # Quotes are shown as the archive prints them, white space collapsed.
+    assert [f["citations"][0]["quote"] for f in data["facts"]] == [" ".join(quoted(p).split()) for p in PAYLOADS]
     assert data["sources"][0]["url"] == HOSTILE_URL
     for name in ("facts.csv", "citations.csv"):
         rows = list(csv.reader(io.StringIO((hostile / "data" / name).read_text(encoding="utf-8"))))
         cells = [cell for row in rows for cell in row]
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
-    quotes = [row[3] for row in csv.reader(io.StringIO((hostile / "data" / "citations.csv").read_text("utf-8")))]
-    assert '\'=HYPERLINK("https://evil.example","click")' in quotes  # shown as text, not run
+    locators = [row[4] for row in csv.reader(io.StringIO((hostile / "data" / "citations.csv").read_text("utf-8")))]
+    assert '\'=HYPERLINK("https://evil.example","click")' in locators  # shown as text, not run
 
 
 def test_no_template_puts_a_value_in_an_attribute_that_markdown_parses():
