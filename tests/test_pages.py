@@ -15,6 +15,7 @@ import pytest
 import yaml
 from helpers import Scan
 
+from scripts.cli import Options, check
 from scripts.pages import environment, render_site
 from scripts.registry import load_registry
 
@@ -23,8 +24,11 @@ GOLDEN = Path(__file__).parent / "golden" / "fixture"
 
 
 def rendered(project) -> dict[str, str]:
+    """The pages as the build makes them: loaded, checked (quotes then show the archive's words), rendered."""
     registry, problems = load_registry(project.facts, project.root)
     assert problems == []
+    options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
+    assert check(registry, options) == []
     return render_site(registry)
 
 
