@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from .figures import MONTHS, amount, figures, month_names, months, years
 from .problems import Loc, Problem, error, warning
 from .registry import Origin, Registry
 
@@ -44,6 +45,8 @@ def check_registry(registry: Registry, strict: bool) -> list[Problem]:
     problems += _check_unique_ids(registry)
     problems += _check_references(registry)
     problems += _check_citations(registry)
+    problems += _check_speakers(registry)
+    problems += _check_figures(registry)
     problems += _check_disagreements(registry)
     if registry.complete:  # with entries missing, "unused" would be noise
         problems += _check_unused(registry, strict)
@@ -213,6 +216,154 @@ def _check_citations(registry: Registry) -> list[Problem]:
     return problems
 
 
+def _check_speakers(registry: Registry) -> list[Problem]:
+    """Who speaks: each speaker and each source's basis exists; a party's claim has that party's words."""
+    inv = registry.invalid_ids
+    entities = _Ids("entity", registry.entities, inv.get("entities", set()))
+    sources = _Ids("source", registry.sources, inv.get("sources", set()))
+    problems: list[Problem] = []
+    for citation in _all_citations(registry):
+        if citation.speaker:
+            problems += entities.check(citation.speaker, citation.origin.at("speaker"))
+    for source in registry.sources:
+        for i, basis in enumerate(source.based_on):
+            if basis.source:
+                problems += sources.check(basis.source, source.origin.at("based_on", i, "source"))
+                if basis.source == source.id:
+                    problems.append(
+                        error(source.origin.at("based_on", i, "source"), "a source cannot be based on itself")
+                    )
+    for fact in registry.facts:
+        if fact.origin.partial:
+            continue
+        speakers = {c.speaker for c in fact.citations}
+        for i, party in enumerate(fact.claimed_by):
+            if party not in speakers:
+                problems.append(
+                    error(
+                        fact.origin.at("claimed_by", i),
+                        f"fact '{fact.id}' is shown as a claim by '{party}', but no citation gives {party}'s words",
+                        f"mark the citation whose words are the party's with 'speaker: {party}'; words in the "
+                        "source's own voice (a headline, its commentary) are the outlet's claim, not the party's",
+                    )
+                )
+    return problems
+
+
+def _check_figures(registry: Registry) -> list[Problem]:
+    """Every figure a fact or a disputed version states stands in its own quotes, or is marked as ours."""
+    problems: list[Problem] = []
+    for fact in registry.facts:
+        if fact.origin.partial:
+            continue
+        derived = [f for d in fact.derived for f in figures(d.figure)]
+        problems += _figures_in(
+            fact.statement, fact.origin.at("statement"), fact.citations, derived, f"fact '{fact.id}'"
+        )
+        if fact.value:
+            problems += _value_in(fact.value, fact.origin.at("value", "amount"), fact.citations, derived)
+        for i, converted in enumerate(fact.converted):
+            own = tuple(c for c in fact.citations if c.source == converted.source)
+            problems += _value_in(converted, fact.origin.at("converted", i, "amount"), own, derived)
+        problems += _dates_in(
+            fact.statement, fact.origin.at("statement"), fact.date, fact.citations, f"fact '{fact.id}'"
+        )
+        for i, item in enumerate(fact.derived):
+            if not figures(item.figure):
+                problems.append(error(fact.origin.at("derived", i, "figure"), f"no figure in {item.figure!r}"))
+    for disagreement in registry.disagreements:
+        for i, variant in enumerate(disagreement.variants):
+            where = f"disagreement '{disagreement.id}', version {i + 1}"
+            problems += _figures_in(variant.claim, variant.origin.at("claim"), variant.citations, [], where)
+            if variant.value:
+                problems += _value_in(variant.value, variant.origin.at("value", "amount"), variant.citations, [])
+    return problems
+
+
+def _figures_in(text: str, where: Loc, citations: tuple, derived: list, owner: str) -> list[Problem]:
+    quoted = [f for c in citations for f in figures(c.quote)]
+    problems = []
+    for figure in figures(text):
+        same = [q for q in quoted if figure.same_amount(q)]
+        if any(q.qualifier is None or q.qualifier == figure.qualifier for q in same):
+            continue
+        if same:
+            problems.append(
+                error(
+                    where,
+                    f"{owner}: the statement's {figure.text!r} drops the source's qualifier ({same[0].text!r})",
+                    "keep the source's 'over', 'about', 'up to': a figure is as exact as the source makes it",
+                )
+            )
+        elif not any(figure.same_amount(d) for d in derived):
+            problems.append(
+                error(
+                    where,
+                    f"{owner}: the figure {figure.text!r} is in none of its quotes",
+                    _quoted_hint(quoted)
+                    + "; if the figure is ours (a sum, a conversion, a count), add it under 'derived' with its working",
+                )
+            )
+    return problems
+
+
+def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Problem]:
+    figure = amount(value.amount, value.unit)
+    quoted = [f for c in citations for f in figures(c.quote)]
+    same = [q for q in quoted if figure.same_amount(q)]
+    if not same and any(figure.same_amount(d) for d in derived):
+        return []
+    if not same:
+        return [
+            error(
+                where,
+                f"the amount {value.amount:,g} {value.unit} is in none of the quotes it rests on",
+                _quoted_hint(quoted) + "; if it is ours (a sum, a conversion), add it under 'derived' with its working",
+            )
+        ]
+    qualifiers = {q.qualifier for q in same}
+    if None not in qualifiers and value.qualifier not in qualifiers:
+        shown = next(q.text for q in same)
+        return [
+            error(
+                where,
+                f"the amount {value.amount:,g} {value.unit} has qualifier {value.qualifier or 'none'!r}, "
+                f"but the source writes {shown!r}",
+                f"set 'qualifier: {sorted(qualifiers)[0]}'",
+            )
+        ]
+    return []
+
+
+def _dates_in(text: str, where: Loc, date, citations: tuple, owner: str) -> list[Problem]:
+    quotes = " ".join(c.quote for c in citations)
+    quoted_years, quoted_months, named = years(quotes), months(quotes), month_names(quotes)
+    problems = []
+    for year in sorted(years(text)):
+        if (date and date.year == year) or year in quoted_years:
+            continue
+        problems.append(error(where, f"{owner}: the year {year} is neither the fact's date nor in its quotes"))
+    for year, month in sorted(months(text)):
+        if date and date.year == year and date.month in (month, None):
+            continue
+        if (year, month) in quoted_months or (
+            month in named and (year in quoted_years or (date and date.year == year))
+        ):
+            continue
+        problems.append(
+            error(
+                where, f"{owner}: {MONTHS[month - 1].capitalize()} {year} is neither the fact's date nor in its quotes"
+            )
+        )
+    return problems
+
+
+def _quoted_hint(quoted: list) -> str:
+    if not quoted:
+        return "its quotes give no figure"
+    return "its quotes give " + ", ".join(dict.fromkeys(repr(q.text) for q in quoted))
+
+
 def _check_disagreements(registry: Registry) -> list[Problem]:
     problems = []
     for disagreement in registry.disagreements:
@@ -241,6 +392,7 @@ def _check_unused(registry: Registry, strict: bool) -> list[Problem]:
     make = error if strict else warning
     cited = {c.source for c in _all_citations(registry)}
     used_entities = {e for f in registry.facts for e in (*f.entities, *f.claimed_by)}
+    used_entities |= {c.speaker for c in _all_citations(registry) if c.speaker}
     used_topics = {f.topic for f in registry.facts}
     problems = []
     for source in registry.sources:

@@ -127,12 +127,14 @@ class Converted:
 
 @dataclass(frozen=True)
 class Citation:
-    """A source's own words backing a claim."""
+    """A source's words backing a claim: its own, or a party's that it reports (`speaker`)."""
 
     source: str
     quote: str
     locator: str | None
     origin: Origin = field(repr=False, compare=False)
+    speaker: str | None = None  # an entity id; None: the source's own voice
+    via: str | None = None  # the report or wire the source names for these words
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,19 @@ class Source:
     archive_sha256: str
     reliability: str
     summary: str
-    original_publisher: str | None
     author: str | None
     url: str | None
     origin: Origin = field(repr=False, compare=False)
+    based_on: tuple[Basis, ...] = ()
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a source is made from: a source we hold (`source`) or one we know by name."""
+
+    relation: str  # repost, rewrite, teaser or cites
+    source: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +202,16 @@ class Fact:
     citations: tuple[Citation, ...]
     note: str | None
     origin: Origin = field(repr=False, compare=False)
+    derived: tuple[Derived, ...] = ()
+    outside_knowledge: str | None = None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A figure that is ours (a sum, a conversion, a count), with how we got it."""
+
+    figure: str
+    working: str
 
 
 @dataclass(frozen=True)
@@ -201,6 +222,7 @@ class Variant:
     reason: str | None
     citations: tuple[Citation, ...]
     origin: Origin = field(repr=False, compare=False)
+    outside_knowledge: str | None = None
 
 
 @dataclass(frozen=True)
@@ -233,8 +255,31 @@ class Briefing:
 
 
 def independent_sources(citations: tuple[Citation, ...], sources: dict[str, Source]) -> int:
-    """How many independent sources back a claim: a repost and its original count once."""
-    return len({sources[c.source].original_publisher or sources[c.source].publisher for c in citations})
+    """How many independent sources back a claim: words with one origin count once.
+
+    A citation's origin is its `via` (two outlets relaying one wire story are one source),
+    else its source's: what a repost, rewrite or teaser is based on, followed back to the
+    first document, else the publisher.
+    """
+    return len({citation_origin(c, sources) for c in citations})
+
+
+def citation_origin(citation: Citation, sources: dict[str, Source]) -> str:
+    """Where a citation's words come from, as a key: 'via:reuters', 'name:cryptopolitan', 'publisher:…'."""
+    if citation.via:
+        return "via:" + " ".join(citation.via.casefold().split())
+    return source_origin(sources[citation.source], sources)
+
+
+def source_origin(source: Source, sources: dict[str, Source], seen: frozenset[str] = frozenset()) -> str:
+    for basis in source.based_on:
+        if basis.relation == "cites":
+            continue  # it credits the other for some claims; the rest is its own
+        if basis.name:
+            return "name:" + " ".join(basis.name.casefold().split())
+        if basis.source in sources and basis.source not in seen:
+            return source_origin(sources[basis.source], sources, seen | {source.id})
+    return "publisher:" + " ".join(source.publisher.casefold().split())
 
 
 @dataclass
@@ -675,7 +720,14 @@ def _value(data: dict | None) -> Value | None:
 
 def _citations(items: list[dict], origin: Origin, key: str = "citations") -> tuple[Citation, ...]:
     return tuple(
-        Citation(c["source"], c["quote"], c.get("locator"), Origin(origin.doc, origin.path + (key, i)))
+        Citation(
+            c["source"],
+            c["quote"],
+            c.get("locator"),
+            Origin(origin.doc, origin.path + (key, i)),
+            c.get("speaker"),
+            c.get("via"),
+        )
         for i, c in enumerate(items)
     )
 
@@ -703,10 +755,10 @@ def _source(d: dict, o: Origin) -> Source:
         archive_sha256=d["archive"]["sha256"],
         reliability=d["reliability"],
         summary=d["summary"],
-        original_publisher=d.get("original_publisher"),
         author=d.get("author"),
         url=d.get("url"),
         origin=o,
+        based_on=tuple(Basis(b["relation"], b.get("source"), b.get("name")) for b in d.get("based_on", [])),
     )
 
 
@@ -739,6 +791,8 @@ def _fact(d: dict, o: Origin) -> Fact:
         citations=_citations(d["citations"], o),
         note=d.get("note"),
         origin=o,
+        derived=tuple(Derived(x["figure"], x["working"]) for x in d.get("derived", [])),
+        outside_knowledge=d.get("outside_knowledge"),
     )
 
 
@@ -751,6 +805,7 @@ def _disagreement(d: dict, o: Origin) -> Disagreement:
             v.get("reason"),
             _citations(v["citations"], Origin(o.doc, o.path + ("variants", i))),
             Origin(o.doc, o.path + ("variants", i)),
+            v.get("outside_knowledge"),
         )
         for i, v in enumerate(d["variants"])
     )
