@@ -238,7 +238,7 @@ def _check_speakers(registry: Registry) -> list[Problem]:
             continue
         speakers = {c.speaker for c in fact.citations}
         for i, party in enumerate(fact.claimed_by):
-            if party not in speakers:
+            if party in entities.ids and party not in speakers:
                 problems.append(
                     error(
                         fact.origin.at("claimed_by", i),
@@ -264,7 +264,8 @@ def _check_figures(registry: Registry) -> list[Problem]:
             problems += _value_in(fact.value, fact.origin.at("value", "amount"), fact.citations, derived)
         for i, converted in enumerate(fact.converted):
             own = tuple(c for c in fact.citations if c.source == converted.source)
-            problems += _value_in(converted, fact.origin.at("converted", i, "amount"), own, derived)
+            if own:  # otherwise the source is unknown or not cited, and that is the problem to report
+                problems += _value_in(converted, fact.origin.at("converted", i, "amount"), own, derived)
         problems += _dates_in(
             fact.statement, fact.origin.at("statement"), fact.date, fact.citations, f"fact '{fact.id}'"
         )
@@ -317,7 +318,7 @@ def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Proble
         return [
             error(
                 where,
-                f"the amount {value.amount:,g} {value.unit} is in none of the quotes it rests on",
+                f"the amount {value.amount:,} {value.unit} is in none of the quotes it rests on",
                 _quoted_hint(quoted) + "; if it is ours (a sum, a conversion), add it under 'derived' with its working",
             )
         ]
@@ -327,7 +328,7 @@ def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Proble
         return [
             error(
                 where,
-                f"the amount {value.amount:,g} {value.unit} has qualifier {value.qualifier or 'none'!r}, "
+                f"the amount {value.amount:,} {value.unit} has qualifier {value.qualifier or 'none'!r}, "
                 f"but the source writes {shown!r}",
                 f"set 'qualifier: {sorted(qualifiers)[0]}'",
             )

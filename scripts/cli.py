@@ -537,6 +537,12 @@ def _parser() -> argparse.ArgumentParser:
     fact.add_argument(
         "--cite", nargs=2, action="append", metavar=("SOURCE", "QUOTE"), help="a source id and its exact words (repeat)"
     )
+    fact.add_argument(
+        "--speaker",
+        metavar="ENTITY",
+        help="who speaks in the quoted words, when the source gives them as a party's (an entity id; every --cite)",
+    )
+    fact.add_argument("--via", metavar="NAME", help="the report or wire the source names for those words: Reuters")
     fact.add_argument("--value", nargs=2, metavar=("AMOUNT", "UNIT"), help="a structured value: 1000000000 CNY")
     fact.add_argument("--qualifier", choices=["exactly", "about", "more-than", "at-least", "up-to", "less-than"])
     fact.add_argument("--tag", action="append", help="a kind of event, e.g. funding-round (repeat)")
@@ -544,9 +550,13 @@ def _parser() -> argparse.ArgumentParser:
     source = kinds.add_parser("source", help="add a source; its archive file's sha256 is computed for you")
     common(source)
     source.add_argument("--id", help="the source's id (default: publisher and date)")
-    for flag in ("title", "publisher", "original-publisher", "author", "published", "url", "reliability", "summary"):
+    for flag in ("title", "publisher", "author", "published", "url", "reliability", "summary"):
         source.add_argument(f"--{flag}")
-    source.add_argument("--kind", choices=["news-report", "repost", "analysis", "primary-statement"])
+    source.add_argument(
+        "--kind", choices=["news-report", "repost", "rewrite", "teaser", "analysis", "primary-statement"]
+    )
+    source.add_argument("--based-on", metavar="SOURCE_OR_NAME", help="what it is made from: a source id, or a name")
+    source.add_argument("--relation", choices=["repost", "rewrite", "teaser", "cites"], help="to --based-on")
     source.add_argument("--archive-file", help="the text's file name in the archive folder")
     entity = kinds.add_parser("entity", help="add an entity")
     common(entity)

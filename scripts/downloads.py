@@ -32,9 +32,11 @@ FACT_COLUMNS = [
     "independent_sources",
     "disputed_in",
     "note",
+    "derived",
+    "outside_knowledge",
     "page",
 ]
-CITATION_COLUMNS = ["record", "record_kind", "source", "quote", "locator", "source_page"]
+CITATION_COLUMNS = ["record", "record_kind", "source", "speaker", "via", "quote", "locator", "source_page"]
 
 
 def downloads(index: Index) -> dict[str, str]:
@@ -58,6 +60,8 @@ def _value(value: Value | None) -> dict | None:
 def _citation(citation, index: Index) -> dict:
     return {
         "source": citation.source,
+        "speaker": citation.speaker,
+        "via": citation.via,
         "quote": index.words(citation),
         "locator": citation.locator,
         "source_page": index.citation_address(citation),
@@ -84,7 +88,7 @@ def _json(index: Index) -> str:
                 "id": s.id,
                 "title": s.title,
                 "publisher": s.publisher,
-                "original_publisher": s.original_publisher,
+                "based_on": [{"source": b.source, "name": b.name, "relation": b.relation} for b in s.based_on],
                 "author": s.author,
                 "published": s.published.iso,
                 "published_precision": s.published.precision,
@@ -126,6 +130,8 @@ def _json(index: Index) -> str:
                 ],
                 "tags": list(f.tags),
                 "note": f.note,
+                "derived": [{"figure": d.figure, "working": d.working} for d in f.derived],
+                "outside_knowledge": f.outside_knowledge,
                 "independent_sources": independent_sources(f.citations, index.sources),
                 "disputed_in": [d.id for d in index.disputes.get(f.id, [])],
                 "citations": [_citation(c, index) for c in f.citations],
@@ -146,6 +152,7 @@ def _json(index: Index) -> str:
                         "value": _value(v.value),
                         "rank": v.rank,
                         "reason": v.reason,
+                        "outside_knowledge": v.outside_knowledge,
                         "citations": [_citation(c, index) for c in v.citations],
                     }
                     for v in d.variants
@@ -195,6 +202,8 @@ def _facts_csv(index: Index) -> str:
                 independent_sources(f.citations, index.sources),
                 ";".join(d.id for d in index.disputes.get(f.id, [])),
                 f.note or "",
+                "; ".join(f"{d.figure}: {d.working}" for d in f.derived),
+                f.outside_knowledge or "",
                 index.fact_address(f),
             ]
         )
@@ -207,7 +216,18 @@ def _citations_csv(index: Index) -> str:
     for f in registry.facts:
         for c in f.citations:
             cite = _citation(c, index)
-            rows.append([f.id, "fact", c.source, cite["quote"], c.locator or "", cite["source_page"]])
+            rows.append(
+                [
+                    f.id,
+                    "fact",
+                    c.source,
+                    c.speaker or "",
+                    c.via or "",
+                    cite["quote"],
+                    c.locator or "",
+                    cite["source_page"],
+                ]
+            )
     for d in registry.disagreements:
         for number, v in enumerate(d.variants, 1):
             for c in v.citations:
@@ -217,6 +237,8 @@ def _citations_csv(index: Index) -> str:
                         f"{d.id}--{number}",
                         "disagreement-variant",
                         c.source,
+                        c.speaker or "",
+                        c.via or "",
                         cite["quote"],
                         c.locator or "",
                         cite["source_page"],

@@ -230,6 +230,12 @@ FIELDS: dict[str, list[tuple[str, str, bool, bool]]] = {
         ("topic", "Topic id", True, False),
         ("entity", "Entity ids it is about (space-separated)", True, True),
         ("cite", "Source id and the quote, as: SOURCE-ID | exact words", True, True),
+        (
+            "speaker",
+            "Who speaks in the quote: an entity id if the source gives the words as a party's (empty: the source's own words)",
+            False,
+            False,
+        ),
         ("date", "Date (YYYY, YYYY-MM or YYYY-MM-DD; empty if none)", False, False),
     ],
     "source": [
@@ -276,19 +282,34 @@ def fact_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
             entry["value"]["qualifier"] = values["qualifier"]
     if values.get("tag"):
         entry["tags"] = list(values["tag"])
-    entry["citations"] = [{"source": source, "quote": quote} for source, quote in values["cite"]]
+    entry["citations"] = []
+    for source, quote in values["cite"]:
+        citation = {"source": source, "quote": quote}
+        if values.get("speaker"):
+            citation["speaker"] = values["speaker"]
+        if values.get("via"):
+            citation["via"] = values["via"]
+        entry["citations"].append(citation)
     if values.get("note"):
         entry["note"] = values["note"]
     return entry
 
 
 def source_entry(values: dict[str, Any], taken: set[str], sha256: str) -> dict[str, Any]:
-    """A source from `briefing new source`'s answers; the checksum is read from the archive."""
+    """A source from `briefing new source`'s answers; the checksum is read from the archive.
+
+    `--based-on` names a source in the registry by its id, or one we do not hold by its name.
+    """
     base = f"{slug(values['publisher'], 3)}-{slug(str(values['published']), 3)}"
     entry: dict[str, Any] = {"id": values.get("id") or free_id(base, taken)}
-    for key in ("title", "publisher", "original_publisher", "author", "published", "url", "kind"):
+    for key in ("title", "publisher", "author", "published", "url", "kind"):
         if values.get(key):
             entry[key] = values[key]
+    if values.get("based_on"):
+        origin = values["based_on"]
+        entry["based_on"] = [
+            {("source" if origin in taken else "name"): origin, "relation": values.get("relation") or "repost"}
+        ]
     entry["archive"] = {"file": values["archive_file"], "sha256": sha256}
     entry["reliability"] = values["reliability"]
     entry["summary"] = values["summary"]

@@ -49,7 +49,9 @@ KIND_TITLES = {
 }
 SOURCE_KINDS = {
     "news-report": "News report",
-    "repost": "Repost or aggregator",
+    "repost": "Repost of another outlet's article",
+    "rewrite": "Rewrite of other outlets' reporting",
+    "teaser": "Teaser of another article",
     "analysis": "Analysis",
     "primary-statement": "Primary statement",
 }
@@ -59,6 +61,7 @@ VERDICTS = {
     "erroneous": "Erroneous: a source is plainly wrong",
 }
 RANKS = {"preferred": "Preferred", "normal": "Reported", "erroneous": "Erroneous"}
+RELATIONS = {"repost": "a repost of", "rewrite": "a rewrite of", "teaser": "a teaser of", "cites": "cites"}
 
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
@@ -363,29 +366,38 @@ class Link:
 
 @dataclass
 class Ref:
-    """A source named in the text, linked to its quote, with footnote markers whose tooltips show it."""
+    """A source named in the text, linked to its quote, with footnote markers whose tooltips show it.
+
+    When the quoted words are a party's, the reference says so: "OpenAI, as reported by Tech
+    in Asia (from Reuters; Jun 2025)".
+    """
 
     name: Markup
     href: str  # the first quote of this source for the claim, on the source's page
     published: str
     marker: Markup
+    speaker: Markup | None = None
+    via: Markup | None = None
 
 
 def source_refs(citations: tuple[Citation, ...], index: Index) -> list[Ref]:
-    """One reference per source, in citation order, carrying a footnote for each of its quotes."""
-    markers: dict[str, list[Markup]] = {}
-    first: dict[str, Citation] = {}
+    """One reference per source and speaker, in citation order, carrying a footnote for each quote."""
+    markers: dict[tuple, list[Markup]] = {}
+    first: dict[tuple, Citation] = {}
     for citation in citations:
-        markers.setdefault(citation.source, []).append(index.marker(citation))
-        first.setdefault(citation.source, citation)
+        key = (citation.source, citation.speaker, citation.via)
+        markers.setdefault(key, []).append(index.marker(citation))
+        first.setdefault(key, citation)
     return [
         Ref(
-            md_text(index.sources[s].publisher),
-            href(index.citation_page[id(first[s])], index.anchor[id(first[s])]),
-            index.sources[s].published.short_label,
+            md_text(index.sources[key[0]].publisher),
+            href(index.citation_page[id(first[key])], index.anchor[id(first[key])]),
+            index.sources[key[0]].published.short_label,
             MARKER_SEPARATOR.join(m),
+            md_text(index.entities[key[1]].name) if key[1] else None,
+            md_text(key[2]) if key[2] else None,
         )
-        for s, m in markers.items()
+        for key, m in markers.items()
     ]
 
 
@@ -411,6 +423,8 @@ class FactView:
     topic: Link
     note: Markup | None
     href: str
+    derived: list[tuple[Markup, Markup]]  # figures that are ours, with their working
+    outside_knowledge: Markup | None
 
 
 def fact_view(fact: Fact, index: Index) -> FactView:
@@ -437,6 +451,8 @@ def fact_view(fact: Fact, index: Index) -> FactView:
         topic=Link(md_text(index.topics[fact.topic].title), href(index.fact_page(fact))),
         note=md_text(fact.note) if fact.note else None,
         href=href(index.fact_page(fact), fact.id),
+        derived=[(md_text(d.figure), md_text(d.working)) for d in fact.derived],
+        outside_knowledge=md_text(fact.outside_knowledge) if fact.outside_knowledge else None,
     )
 
 
@@ -761,6 +777,7 @@ def disagreement_views(index: Index, page: Page) -> list[dict]:
                     "refs": page.refs(variant.citations),
                     "rank": RANKS[variant.rank],
                     "reason": md_text(variant.reason) if variant.reason else None,
+                    "outside_knowledge": md_text(variant.outside_knowledge) if variant.outside_knowledge else None,
                 }
             )
         views.append(
@@ -846,6 +863,8 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
             "anchor": anchor,
             "quote": md_text(index.words(citation)),
             "locator": md_text(citation.locator) if citation.locator else None,
+            "speaker": entity_link(index.entities[citation.speaker]) if citation.speaker else None,
+            "via": md_text(citation.via) if citation.via else None,
         }
         if isinstance(owner, Fact):
             entry = facts.setdefault(
@@ -874,7 +893,16 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
     return {
         "title": md_text(source.title),
         "publisher": md_text(source.publisher),
-        "original_publisher": md_text(source.original_publisher) if source.original_publisher else None,
+        "based_on": [
+            {
+                "relation": RELATIONS[b.relation],
+                "link": Link(md_text(index.sources[b.source].title), page.href(f"sources/{b.source}.md"))
+                if b.source
+                else None,
+                "name": md_text(b.name) if b.name else None,
+            }
+            for b in source.based_on
+        ],
         "author": md_text(source.author) if source.author else None,
         "published": _published(source.published),
         "kind": SOURCE_KINDS[source.kind],

@@ -131,6 +131,7 @@ FILES = {
     citations:
       - source: planet
         quote: "We will open-source our arm controller this year."
+        speaker: ada-lovelace
 """,
     "disagreements.yaml": HEADER
     + """disagreements:

@@ -111,7 +111,7 @@ def test_new_fact_with_a_wrong_quote_writes_nothing(project):
         "The firm was created in 2019.",
     )
     assert result.returncode == 1
-    assert "facts/facts.yaml:48:16: error: quote not found in source 'wire' (wire.txt)" in result.stderr
+    assert "facts/facts.yaml:49:16: error: quote not found in source 'wire' (wire.txt)" in result.stderr
     assert "not added: fix the fact above; nothing was written" in result.stderr
     assert (project.facts / "facts.yaml").read_bytes() == before
 

@@ -23,12 +23,16 @@ REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "fixture"
 
 
-def rendered(project) -> dict[str, str]:
-    """The pages as the build makes them: loaded, checked (quotes then show the archive's words), rendered."""
+def rendered(project, checked: bool = True) -> dict[str, str]:
+    """The pages as the build makes them: loaded, checked (quotes then show the archive's words), rendered.
+
+    Unchecked, for registries the checks would refuse but the renderer must still make safe.
+    """
     registry, problems = load_registry(project.facts, project.root)
     assert problems == []
-    options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
-    assert check(registry, options) == []
+    if checked:
+        options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
+        assert check(registry, options) == []
     return render_site(registry)
 
 
@@ -90,7 +94,7 @@ def test_hostile_statement_is_shown_literally(project, text):
         "statement: Acme was founded in 2019.",
         f"statement: {yaml.safe_dump(text).strip().removesuffix('...').strip()}",
     )
-    pages = rendered(project)
+    pages = rendered(project, checked=False)
     md = site_markdown()
     for page in ("topics/company.md", "timeline.md", "entities/acme.md", "sources/wire.md", "index.md"):
         body = pages[page].split("\n---\n", 1)[1]  # MkDocs reads the front matter; Markdown gets the rest

@@ -86,7 +86,21 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
             "value": {"amount": 1000000 * (i + 1), "unit": "USD"},
             "tags": ["funding-round"],
             "note": f"Note {i}: {payload(i + 3)}",
-            "citations": [{"source": "hostile-source", "quote": quoted(payload(i)), "locator": one_line(i + 1)}],
+            "outside_knowledge": f"Ours {i}: {payload(i + 5)}",
+            # The figures the statement and value add to the quotes: ours, with hostile working.
+            "derived": [
+                {"figure": str(i), "working": f"Working {one_line(i + 4)}"},
+                {"figure": f"${i + 1} million", "working": f"Sum {one_line(i + 6)}"},
+            ],
+            "citations": [
+                {
+                    "source": "hostile-source",
+                    "quote": quoted(payload(i)),
+                    "locator": one_line(i + 1),
+                    "speaker": "evil-corp",
+                    "via": f"Wire {one_line(i + 2)}",
+                }
+            ],
         }
         for i in range(len(texts))
     ]
@@ -109,7 +123,7 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
                     "title": f"Source {one_line(5)}",
                     "publisher": f"Publisher {one_line(6)}",
                     "author": one_line(7),
-                    "original_publisher": one_line(8),
+                    "based_on": [{"name": f"Origin {one_line(8)}", "relation": "repost"}],
                     "published": "2024-05-03",
                     "url": url,
                     "kind": "news-report",
@@ -139,6 +153,7 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
                             "claim": payload(2),
                             "rank": "erroneous",
                             "reason": payload(5),
+                            "outside_knowledge": payload(7),
                             "citations": [{"source": "hostile-source", "quote": quoted(payload(2))}],
                         },
                         {"claim": payload(6), "citations": [{"source": "hostile-source", "quote": quoted(payload(6))}]},
@@ -198,6 +213,11 @@ def test_payloads_are_shown_literally(sites):
     topic = visible((hostile / "topics" / "hostile-topic" / "index.html").read_text(encoding="utf-8"))
     for i, p in enumerate(PAYLOADS):
         assert " ".join(f"Fact {i}: {p}".split()) in topic, p
+    # The fields a reader sees beside a statement: our own knowledge, derived figures, the origin named.
+    for i in range(len(PAYLOADS)):
+        for shown in (f"Ours {i}: {PAYLOADS[(i + 5) % len(PAYLOADS)]}", f"Working {PAYLOADS[(i + 4) % len(PAYLOADS)]}"):
+            assert " ".join(shown.split()) in topic, shown
+        assert " ".join(f"from Wire {PAYLOADS[(i + 2) % len(PAYLOADS)]};".split()) in topic
     # A forged raw-HTML marker as a paragraph of its own stays text, and pulls no fact block up.
     assert topic.startswith("Topic text {: onclick=alert(4) } ¶ briefingraw000000 Funding rounds ¶ Funding rounds over")
     source = visible((hostile / "sources" / "hostile-source" / "index.html").read_text(encoding="utf-8"))
@@ -239,7 +259,8 @@ def test_downloads_keep_the_text_and_start_no_formula(sites):
         rows = list(csv.reader(io.StringIO((hostile / "data" / name).read_text(encoding="utf-8"))))
         cells = [cell for row in rows for cell in row]
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
-    locators = [row[4] for row in csv.reader(io.StringIO((hostile / "data" / "citations.csv").read_text("utf-8")))]
+    rows = list(csv.reader(io.StringIO((hostile / "data" / "citations.csv").read_text("utf-8"))))
+    locators = [row[rows[0].index("locator")] for row in rows]
     assert '\'=HYPERLINK("https://evil.example","click")' in locators  # shown as text, not run
 
 
