@@ -99,9 +99,19 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
     source_quotes: list[list[str]] = [[] for _ in range(n_sources)]
     facts = []
     for i in range(n):
+        value = None
+        if rng.random() < 0.2:
+            value = {"amount": rng.randint(1, 900) * 1_000_000, "unit": rng.choice(["CNY", "USD"])}
+        tagged = rng.random() < 0.05
+        if tagged:
+            value = {"amount": rng.randint(1, 900) * 1_000_000, "unit": "CNY"}
         citations = []
         for s in rng.sample(range(n_sources), rng.randint(1, 3)):
             quote = f"{_sentence(rng, 8, 20)} number {i}-{s}"
+            if value and not citations:  # the value stands in the first quote, as the checks require
+                quote += (
+                    f" worth {value['amount'] // 1_000_000} million {'yuan' if value['unit'] == 'CNY' else 'dollars'}"
+                )
             source_quotes[s].append(quote)
             citations.append({"source": f"source-{s:04d}", "quote": quote})
         fact = {
@@ -114,11 +124,10 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
             ),
             "citations": citations,
         }
-        if rng.random() < 0.2:
-            fact["value"] = {"amount": rng.randint(1, 900) * 1_000_000, "unit": rng.choice(["CNY", "USD"])}
-        if rng.random() < 0.05:
+        if value:
+            fact["value"] = value
+        if tagged:
             fact["tags"] = ["funding-round"]
-            fact["value"] = {"amount": rng.randint(1, 900) * 1_000_000, "unit": "CNY"}
         facts.append(fact)
     sources = []
     for s in range(n_sources):
@@ -353,7 +362,7 @@ def measure(n: int, workdir: Path, repeat: int) -> Result:
     edited = root / "facts" / "facts-000.yaml"
     original = edited.read_text(encoding="utf-8")
     for r in range(repeat):  # a contributor edits one statement in one file
-        edited.write_text(original.replace("(fact 0).", f"(fact 0, edit {r + 1}).", 1), encoding="utf-8")
+        edited.write_text(original.replace("(fact 0).", f"(fact 0, edited{' again' * r}).", 1), encoding="utf-8")
         times, rss = generator_run(root, archive)
         for k, v in times.items():
             edit[k].seconds.append(v)
@@ -383,7 +392,7 @@ def measure(n: int, workdir: Path, repeat: int) -> Result:
     # pages whose Markdown changed, and MkDocs rebuilds only those into the site built above.
     preview = Measured()
     for r in range(repeat):
-        edited.write_text(original.replace("(fact 0).", f"(fact 0, preview {r + 1}).", 1), encoding="utf-8")
+        edited.write_text(original.replace("(fact 0).", f"(fact 0, previewed{' again' * r}).", 1), encoding="utf-8")
         generator_run(root, archive)
         command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--quiet", "--site-dir", str(site)]
         preview.seconds.append(run(command, root, env)[0])
