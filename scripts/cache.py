@@ -26,6 +26,9 @@ def _version() -> bytes:
         HERE / "yaml_loader.py",
         HERE / "registry.py",
         HERE / "problems.py",
+        HERE / "quotes.py",  # the remembered quotes and clean figure checks are theirs
+        HERE / "figures.py",
+        HERE / "checks.py",
         HERE.parent / "facts" / "registry.schema.json",
     ):
         digest.update(path.read_bytes())
@@ -50,13 +53,17 @@ class ParseCache:
         self._write(key, doc)
 
     def load_map(self, name: str) -> dict[str, str]:
-        """A mapping kept under a name (the quotes already verified, with their archived words)."""
+        """A mapping kept under a name (the quotes already verified, with their archived words).
+
+        Kept per version of the code that made it: a change to the checks starts it afresh.
+        """
+        name = f"{name}-{_version().hex()[:16]}"
         self.used.add(name)
         value = self._read(name)
         return value if isinstance(value, dict) else {}
 
     def save_map(self, name: str, items: dict[str, str]) -> None:
-        self._write(name, items)
+        self._write(f"{name}-{_version().hex()[:16]}", items)
 
     def prune(self) -> None:
         """Drop entries this run did not ask for (old versions of edited files)."""

@@ -7,6 +7,7 @@ problems pointing at the exact field, with the closest existing ids as a hint.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -38,15 +39,19 @@ def too_short(quote: str) -> bool:
     return not (any(w[0].isdigit() for w in words) and _UNIT.search(quote))
 
 
-def check_registry(registry: Registry, strict: bool) -> list[Problem]:
-    """All whole-registry problems; `strict` turns would-be warnings (unused entries) into errors."""
+def check_registry(registry: Registry, strict: bool, figures_known: dict[str, str] | None = None) -> list[Problem]:
+    """All whole-registry problems; `strict` turns would-be warnings (unused entries) into errors.
+
+    `figures_known` holds the keys of facts whose figures were found in their quotes before (a
+    cache kept between runs): those are not read again. On return it holds this run's.
+    """
     problems: list[Problem] = []
     problems += _check_briefing(registry)
     problems += _check_unique_ids(registry)
     problems += _check_references(registry)
     problems += _check_citations(registry)
     problems += _check_speakers(registry)
-    problems += _check_figures(registry)
+    problems += _check_figures(registry, figures_known)
     problems += _check_disagreements(registry)
     if registry.complete:  # with entries missing, "unused" would be noise
         problems += _check_unused(registry, strict)
@@ -250,34 +255,60 @@ def _check_speakers(registry: Registry) -> list[Problem]:
     return problems
 
 
-def _check_figures(registry: Registry) -> list[Problem]:
+def _check_figures(registry: Registry, known: dict[str, str] | None = None) -> list[Problem]:
     """Every figure a fact or a disputed version states stands in its own quotes, or is marked as ours."""
+    remembered = dict(known or {})
+    if known is not None:
+        known.clear()
     problems: list[Problem] = []
     for fact in registry.facts:
         if fact.origin.partial:
             continue
-        derived = [f for d in fact.derived for f in figures(d.figure)]
-        problems += _figures_in(
-            fact.statement, fact.origin.at("statement"), fact.citations, derived, f"fact '{fact.id}'"
-        )
-        if fact.value:
-            problems += _value_in(fact.value, fact.origin.at("value", "amount"), fact.citations, derived)
-        for i, converted in enumerate(fact.converted):
-            own = tuple(c for c in fact.citations if c.source == converted.source)
-            if own:  # otherwise the source is unknown or not cited, and that is the problem to report
-                problems += _value_in(converted, fact.origin.at("converted", i, "amount"), own, derived)
-        problems += _dates_in(
-            fact.statement, fact.origin.at("statement"), fact.date, fact.citations, f"fact '{fact.id}'"
-        )
-        for i, item in enumerate(fact.derived):
-            if not figures(item.figure):
-                problems.append(error(fact.origin.at("derived", i, "figure"), f"no figure in {item.figure!r}"))
+        key = _figures_key(fact)
+        if key in remembered:
+            known[key] = ""
+            continue
+        before = len(problems)
+        problems += _fact_figures(fact)
+        if known is not None and len(problems) == before:
+            known[key] = ""
     for disagreement in registry.disagreements:
         for i, variant in enumerate(disagreement.variants):
             where = f"disagreement '{disagreement.id}', version {i + 1}"
             problems += _figures_in(variant.claim, variant.origin.at("claim"), variant.citations, [], where)
             if variant.value:
                 problems += _value_in(variant.value, variant.origin.at("value", "amount"), variant.citations, [])
+    return problems
+
+
+def _figures_key(fact) -> str:
+    """What a fact's figure check depends on, as a hash: the same key, the same (clean) answer."""
+    parts = (
+        fact.statement,
+        fact.date,
+        fact.value,
+        fact.converted,
+        fact.derived,
+        [(c.source, c.quote) for c in fact.citations],
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _fact_figures(fact) -> list[Problem]:
+    """A fact's statement, value and converted amounts against its quotes and date."""
+    problems: list[Problem] = []
+    derived = [f for d in fact.derived for f in figures(d.figure)]
+    problems += _figures_in(fact.statement, fact.origin.at("statement"), fact.citations, derived, f"fact '{fact.id}'")
+    if fact.value:
+        problems += _value_in(fact.value, fact.origin.at("value", "amount"), fact.citations, derived)
+    for i, converted in enumerate(fact.converted):
+        own = tuple(c for c in fact.citations if c.source == converted.source)
+        if own:  # otherwise the source is unknown or not cited, and that is the problem to report
+            problems += _value_in(converted, fact.origin.at("converted", i, "amount"), own, derived)
+    problems += _dates_in(fact.statement, fact.origin.at("statement"), fact.date, fact.citations, f"fact '{fact.id}'")
+    for i, item in enumerate(fact.derived):
+        if not figures(item.figure):
+            problems.append(error(fact.origin.at("derived", i, "figure"), f"no figure in {item.figure!r}"))
     return problems
 
 

@@ -35,6 +35,7 @@ GENERATED = Path("docs") / "generated"
 PREVIEW = Path(".cache") / "preview"
 CACHE = Path(".cache") / "briefing"
 VERIFIED = "verified-quotes-2"  # quote key -> its archived words
+FIGURES = "figures-found"  # keys of facts whose figures stand in their quotes
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
@@ -74,10 +75,12 @@ def gather(options: Options, cache: bool = False) -> tuple[Registry, list[Proble
 
 def check(registry: Registry, options: Options, parse_cache: ParseCache | None = None) -> list[Problem]:
     """Cross-references and quotes; the quotes found before are remembered in the parse cache."""
-    problems = check_registry(registry, options.strict)
+    figures_known = parse_cache.load_map(FIGURES) if parse_cache else None
+    problems = check_registry(registry, options.strict, figures_known)
     verified = parse_cache.load_map(VERIFIED) if parse_cache else None
     problems += check_quotes(registry, options.archive_dir, options.strict, _shown(options), verified)
     if parse_cache:
+        parse_cache.save_map(FIGURES, figures_known)
         parse_cache.save_map(VERIFIED, verified)
         parse_cache.prune()
     return problems

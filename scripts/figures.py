@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = "january february march april may june july august september october november december".split()
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3}
@@ -34,16 +35,15 @@ QUALIFIERS = {
     "less than": "less-than", "under": "less-than", "below": "less-than", "fewer than": "less-than",
 }  # fmt: skip
 
-_QUALIFIER = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
+_QUALIFIER = "|".join(sorted((re.escape(q).replace("\\ ", r"\s+") for q in QUALIFIERS), key=len, reverse=True))
 _SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _FIGURE = re.compile(
     rf"""
-    (?:(?P<qualifier>{_QUALIFIER})\s*)?
-    (?P<currency>US\$|\$|¥|€|£|(?:RMB|CNY|USD|EUR|GBP)\s?)?
+    (?P<currency>US\$|[$¥€£]|\b(?:RMB|CNY|USD|EUR|GBP)\s?)?
     (?:
         (?P<number>(?<![\w.,-])(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)
-      | (?P<word>(?<![\w-])(?:{_WORDS}|one(?=[\s-]+(?:{_SCALE})\b)))
+      | (?P<word>\b(?<!-)(?:{_WORDS}|one(?=[\s-]+(?:{_SCALE})\b)))
     )
     (?:[\s-]?(?P<scale>{_SCALE})(?![\w]))?
     (?:\s?(?P<unit>%|percent\b|per\s+cent\b|yuan\b|dollars?\b|euros?\b|pounds?\b))?
@@ -51,6 +51,8 @@ _FIGURE = re.compile(
     """,
     re.I | re.X,
 )
+# The qualifier in front of a figure, read back from where the figure starts.
+_QUALIFIED = re.compile(rf"(?:^|(?<=[^\w]))(?P<qualifier>{_QUALIFIER})\s*$", re.I)
 _MONTH_NEAR = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})(?:\s+[0-9]{{1,2}},?)?\s+((?:19|20)[0-9]{{2}})\b", re.I)
 _YEAR_MONTH = re.compile(r"\b((?:19|20)[0-9]{2})-([0-9]{2})\b")
@@ -73,7 +75,8 @@ class Figure:
         return abs(self.value - other.value) <= 1e-9 * max(abs(self.value), abs(other.value), 1)
 
 
-def figures(text: str) -> list[Figure]:
+@lru_cache(maxsize=65536)
+def figures(text: str) -> tuple[Figure, ...]:
     """Every amount, count and percentage in a text; years and the days of dates are left out."""
     found = []
     for match in _FIGURE.finditer(text):
@@ -96,10 +99,12 @@ def figures(text: str) -> list[Figure]:
         for part in (currency, unit):
             if part:
                 code = CURRENCIES.get(part.strip().lower(), code)
-        qualifier = QUALIFIERS[match.group("qualifier").lower()] if match.group("qualifier") else None
+        before = _QUALIFIED.search(text, max(0, match.start() - 16), match.start())
+        qualifier = QUALIFIERS[" ".join(before.group("qualifier").lower().split())] if before else None
+        text_of = text[before.start() : match.end()] if before else match.group(0)
         percent = bool(unit) and (unit == "%" or unit.lower().startswith("per"))
-        found.append(Figure(value, match.group(0).strip(), code, qualifier, percent))
-    return found
+        found.append(Figure(value, text_of.strip(), code, qualifier, percent))
+    return tuple(found)
 
 
 def amount(value: float, unit: str) -> Figure:

@@ -79,3 +79,19 @@ def test_verified_quotes_are_remembered_but_a_changed_archive_is_checked_again(p
     (project.archive / "wire.txt").write_text("Entirely different words.\n", encoding="utf-8")
     problems = check_quotes(registry, project.archive, True, None, verified)
     assert [p.message.split(";")[0] for p in problems] == ["archive file 'wire.txt' does not match the recorded sha256"]
+
+
+def test_clean_figure_checks_are_remembered_but_an_edited_fact_is_read_again(project):
+    from scripts.checks import check_registry
+
+    registry, _ = load_registry(project.facts, project.root)
+    known: dict[str, str] = {}
+    assert check_registry(registry, True, known) == []
+    assert len(known) == 4  # every fact of the fixture
+    project.edit("facts.yaml", "Acme raised 2 billion yuan", "Acme raised 8 billion yuan")
+    registry, _ = load_registry(project.facts, project.root)
+    problems = check_registry(registry, True, known)
+    assert [p.message for p in problems] == [
+        "fact 'may-2024-round': the figure '8 billion yuan' is in none of its quotes"
+    ]
+    assert len(known) == 3
