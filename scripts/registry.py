@@ -265,21 +265,24 @@ def independent_sources(citations: tuple[Citation, ...], sources: dict[str, Sour
 
 
 def citation_origin(citation: Citation, sources: dict[str, Source]) -> str:
-    """Where a citation's words come from, as a key: 'via:reuters', 'name:cryptopolitan', 'publisher:…'."""
-    if citation.via:
-        return "via:" + " ".join(citation.via.casefold().split())
-    return source_origin(sources[citation.source], sources)
+    """Where a citation's words come from, by name: its via, or its source's origin."""
+    return _name(citation.via) if citation.via else source_origin(sources[citation.source], sources)
 
 
 def source_origin(source: Source, sources: dict[str, Source], seen: frozenset[str] = frozenset()) -> str:
+    """The first document a repost, rewrite or teaser leads back to, by name; else its publisher."""
     for basis in source.based_on:
         if basis.relation == "cites":
             continue  # it credits the other for some claims; the rest is its own
         if basis.name:
-            return "name:" + " ".join(basis.name.casefold().split())
+            return _name(basis.name)
         if basis.source in sources and basis.source not in seen:
             return source_origin(sources[basis.source], sources, seen | {source.id})
-    return "publisher:" + " ".join(source.publisher.casefold().split())
+    return _name(source.publisher)
+
+
+def _name(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 @dataclass

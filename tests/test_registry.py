@@ -176,3 +176,29 @@ def test_unknown_section(project):
 def test_blank_text_is_refused(project):
     project.edit("facts.yaml", "statement: Acme was founded in 2019.", 'statement: "   "')
     assert problems(project) == ["facts/facts.yaml:26:16: error: fact 'acme-founded': field 'statement' is blank"]
+
+
+def test_independent_sources_follow_lineage_and_via():
+    """A repost, a rewrite or a teaser counts with what it is made from; one wire via two outlets counts once."""
+    from scripts.registry import Basis, Citation, Source, independent_sources
+
+    def source(sid: str, publisher: str, *based_on: Basis) -> Source:
+        return Source(
+            sid, "T", publisher, None, "news-report", "f.txt", "0" * 64, "R.", "S.", None, None, None, based_on
+        )
+
+    sources = {
+        "original": source("original", "Cryptopolitan"),
+        "repost": source("repost", "BitcoinEthereumNews.com", Basis("repost", source="original")),
+        "repost-by-name": source("repost-by-name", "Aggregator", Basis("repost", name="Cryptopolitan")),
+        "citing": source("citing", "Tech in Asia", Basis("cites", name="Reuters")),
+        "other": source("other", "AsianFin"),
+    }
+
+    def cite(sid: str, via: str | None = None) -> Citation:
+        return Citation(sid, "q", None, None, None, via)
+
+    assert independent_sources((cite("original"), cite("repost")), sources) == 1
+    assert independent_sources((cite("repost"), cite("repost-by-name"), cite("original")), sources) == 1
+    assert independent_sources((cite("citing"), cite("other")), sources) == 2  # citing Reuters is not being Reuters
+    assert independent_sources((cite("citing", "Reuters"), cite("other", " reuters ")), sources) == 1
