@@ -903,6 +903,7 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
             }
             for b in source.based_on
         ],
+        "unheld": _unheld(source),
         "author": md_text(source.author) if source.author else None,
         "published": _published(source.published),
         "kind": SOURCE_KINDS[source.kind],
@@ -914,6 +915,16 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
         "facts": list(facts.values()),
         "claims": list(claims.values()),
     }
+
+
+def _unheld(source: Source) -> str:
+    """Say once which of the documents a source is based on the briefing does not hold."""
+    names = [b for b in source.based_on if b.name]
+    if not names:
+        return ""
+    if len(names) == len(source.based_on):
+        return "none of them among this briefing's sources" if len(names) > 1 else "not among this briefing's sources"
+    return "those not linked are not among this briefing's sources"
 
 
 def _published(date: PartialDate) -> str:
