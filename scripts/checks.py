@@ -368,14 +368,17 @@ def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Proble
 
 
 def _dates_in(text: str, where: Loc, date, citations: tuple, owner: str) -> list[Problem]:
+    named_years, named_months = years(text), months(text)
+    if not named_years and not named_months:
+        return []
     quotes = " ".join(c.quote for c in citations)
     quoted_years, quoted_months, named = years(quotes), months(quotes), month_names(quotes)
     problems = []
-    for year in sorted(years(text)):
+    for year in sorted(named_years):
         if (date and date.year == year) or year in quoted_years:
             continue
         problems.append(error(where, f"{owner}: the year {year} is neither the fact's date nor in its quotes"))
-    for year, month in sorted(months(text)):
+    for year, month in sorted(named_months):
         if date and date.year == year and date.month in (month, None):
             continue
         if (year, month) in quoted_months or (

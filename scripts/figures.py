@@ -40,6 +40,7 @@ _SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
 _WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _FIGURE = re.compile(
     rf"""
+    (?=[$¥€£0-9]|(?<![a-z])[a-z])  # a figure starts with a sign, a digit or a word: fail fast elsewhere
     (?P<currency>US\$|[$¥€£]|\b(?:RMB|CNY|USD|EUR|GBP)\s?)?
     (?:
         (?P<number>(?<![\w.,-])(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)
