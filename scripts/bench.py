@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import os
 import random
@@ -33,10 +34,11 @@ from pathlib import Path
 import yaml
 
 from .cache import ParseCache
-from .cli import CACHE, GENERATED, Options, _write_changed, check
+from .cli import BUILD, CACHE, Options, _write_changed, check
 from .pages import render_site
 from .quotes import sha256_of
 from .registry import load_registry
+from .site_source import read_config, site_source
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -230,25 +232,33 @@ REFERENCE_EXTENSIONS = """markdown_extensions:
 """
 
 
-def reference_config(ours: str) -> str:
-    """This site's mkdocs.yml turned into a typical Material setup: the usual extensions,
+def reference_config(source: Path) -> str:
+    """The site source's mkdocs.yml turned into a typical Material setup: the usual extensions,
     navigation.sections, no pruning, and every page in the navigation."""
-    head, _, tail = ours.partition("markdown_extensions:")
-    tail = tail[tail.index("\nvalidation:") :]
-    head = head.replace("  features:\n", "  features:\n    - navigation.sections\n")
-    head = head.replace("extra:\n", "extra:\n  briefing_nav: .nav-full.yml\n")
-    return head + REFERENCE_EXTENSIONS + tail
+    config = yaml.safe_load((source / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["features"] = ["navigation.sections", *config["theme"]["features"]]
+    config["nav"] = full_nav(source / "docs")
+    config.pop("not_in_nav", None)
+    extensions = yaml.safe_dump({k: v for k, v in config.items() if k != "markdown_extensions"}, sort_keys=False)
+    return extensions + REFERENCE_EXTENSIONS
 
 
-def full_nav(generated: Path) -> str:
-    """Every generated page in the navigation, by folder, as MkDocs' automatic navigation would."""
-    pages = sorted(p.relative_to(generated).as_posix() for p in generated.rglob("*.md"))
+def full_nav(docs: Path) -> list:
+    """Every page in the navigation, by folder, as MkDocs' automatic navigation would."""
+    pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
     sections: dict[str, list[str]] = {}
     for page in pages:
         sections.setdefault(page.split("/")[0] if "/" in page else "", []).append(page)
     nav: list = list(sections.pop("", []))
     nav += [{folder.capitalize(): items} for folder, items in sections.items()]
-    return yaml.safe_dump(nav, sort_keys=False)
+    return nav
+
+
+def zensical_config(source: Path) -> str:
+    """The site source's mkdocs.yml for Zensical, which keeps its output inside the config's folder."""
+    return (
+        (source / "mkdocs.yml").read_text(encoding="utf-8").replace("site_dir: ../site\n", "site_dir: site-zensical\n")
+    )
 
 
 @dataclass
@@ -290,10 +300,11 @@ def stages(root: Path, archive: Path) -> dict[str, float]:
     if errors:
         raise SystemExit("the synthetic registry has errors:\n" + "\n".join(errors[:10]))
     start = time.perf_counter()
-    pages = render_site(registry)
+    config, _ = read_config(root)
+    files, _ = site_source(root, config, render_site(registry))
     times["render"] = time.perf_counter() - start
     start = time.perf_counter()
-    _write_changed(root / GENERATED, pages)
+    _write_changed(root / BUILD, files)
     times["write"] = time.perf_counter() - start
     return times
 
@@ -323,6 +334,7 @@ class Result:
     ours: Measured
     reference: Measured
     preview: Measured  # mkdocs build --dirty after a one-file edit, as `briefing serve --dirty` rebuilds
+    zensical: Measured  # the same site source built by Zensical (empty if it is not installed)
     pages: int = 0
     search_index: int = 0
     largest_page: tuple[int, str] = (0, "")
@@ -354,7 +366,7 @@ def measure(n: int, workdir: Path, repeat: int) -> Result:
     peak = 0.0
     for _ in range(repeat):  # cold: no parse cache, no generated pages
         shutil.rmtree(cache, ignore_errors=True)
-        shutil.rmtree(root / GENERATED, ignore_errors=True)
+        shutil.rmtree(root / BUILD, ignore_errors=True)
         times, rss = generator_run(root, archive)
         peak = max(peak, rss)
         for k, v in times.items():
@@ -368,23 +380,26 @@ def measure(n: int, workdir: Path, repeat: int) -> Result:
             edit[k].seconds.append(v)
     edited.write_text(original, encoding="utf-8")
     generator_run(root, archive)
-    generated = root / GENERATED
-    (generated / ".nav-full.yml").write_text(full_nav(generated), encoding="utf-8")
-    (root / "mkdocs-reference.yml").write_text(
-        reference_config((root / "mkdocs.yml").read_text(encoding="utf-8")), encoding="utf-8"
-    )
+    source = root / BUILD
+    (source / "mkdocs-reference.yml").write_text(reference_config(source), encoding="utf-8")
+    (source / "zensical.yml").write_text(zensical_config(source), encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
-    ours, reference = Measured(), Measured()
+    ours, reference, zensical = Measured(), Measured(), Measured()
     builds = repeat if n <= 2000 else 1  # a large reference build takes minutes; once is enough there
     for _ in range(builds):
         for config, measured in (("mkdocs.yml", ours), ("mkdocs-reference.yml", reference)):
             site = root / f"site-{config.split('.')[0]}"
             shutil.rmtree(site, ignore_errors=True)
-            seconds, rss, _ = run(
-                [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", config, "--site-dir", str(site)], root, env
-            )
+            command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", config, "--site-dir", str(site)]
+            seconds, rss, _ = run(command, source, env)
             measured.seconds.append(seconds)
             measured.peak_mib = max(measured.peak_mib, rss)
+        if importlib.util.find_spec("zensical"):  # the same site source, built by the other engine
+            shutil.rmtree(source / "site-zensical", ignore_errors=True)
+            shutil.rmtree(source / ".cache", ignore_errors=True)
+            seconds, rss, _ = run([sys.executable, "-m", "zensical", "build", "-f", "zensical.yml"], source, env)
+            zensical.seconds.append(seconds)
+            zensical.peak_mib = max(zensical.peak_mib, rss)
     site = root / "site-mkdocs"
     html = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
     search_index = (site / "search" / "search_index.json").stat().st_size
@@ -395,7 +410,7 @@ def measure(n: int, workdir: Path, repeat: int) -> Result:
         edited.write_text(original.replace("(fact 0).", f"(fact 0, previewed{' again' * r}).", 1), encoding="utf-8")
         generator_run(root, archive)
         command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--quiet", "--site-dir", str(site)]
-        preview.seconds.append(run(command, root, env)[0])
+        preview.seconds.append(run(command, source, env)[0])
     edited.write_text(original, encoding="utf-8")
     return Result(
         n,
@@ -405,6 +420,7 @@ def measure(n: int, workdir: Path, repeat: int) -> Result:
         ours,
         reference,
         preview,
+        zensical,
         pages=len(html),
         search_index=search_index,
         largest_page=max(html),
@@ -427,6 +443,7 @@ def table(result: Result) -> str:
             f"{result.ours.peak_mib:.0f} MiB",
         ),
         ("mkdocs build, reference config", result.reference.median, None, f"{result.reference.peak_mib:.0f} MiB"),
+        ("zensical build, the same site source", result.zensical.median, None, f"{result.zensical.peak_mib:.0f} MiB"),
         ("whole build (generator + mkdocs)", whole, result.generator_edit + result.preview.median, ""),
     ]
     lines = [

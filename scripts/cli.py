@@ -1,8 +1,8 @@
-"""The one entry point, and the only module that writes to disk.
+"""The one entry point, and (with output.py) the only code that writes to disk.
 
 The pipeline reads top to bottom: load → check → render → write. Nothing is written until
 every problem is known; output is staged beside its final place and swapped in only when
-the whole build has succeeded, so a failed build leaves docs/ and site/ as they were.
+the whole build has succeeded, so a failed build leaves build/ and site/ as they were.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,10 +31,10 @@ from .yaml_loader import load_yaml_bytes
 if TYPE_CHECKING:
     from .editing import LostComment as LostCommentType
 
-GENERATED = Path("docs") / "generated"
-# The live preview's pages: outside docs/, so that writing them does not wake MkDocs' file
-# watcher for a second rebuild, and a preview never touches the built docs/generated/.
+BUILD = Path("build")  # the site source: mkdocs.yml and docs/, which any mkdocs.yml-reading engine builds
+# The live preview's site source: a preview never touches the built build/ and site/.
 PREVIEW = Path(".cache") / "preview"
+ENGINES = ("mkdocs", "zensical")
 CACHE = Path(".cache") / "briefing"
 VERIFIED = "verified-quotes-2"  # quote key -> its archived words
 FIGURES = "figures-found"  # keys of facts whose figures stand in their quotes
@@ -115,38 +117,68 @@ def cmd_check(options: Options, github: bool) -> int:
     return 0
 
 
-def cmd_build(options: Options, github: bool, mkdocs: bool = True) -> int:
-    """Check, render, then switch in the generated pages and the site together (see output.py)."""
-    from .pages import render_site  # rendering needs Jinja; checking does not
-
+def cmd_build(options: Options, github: bool, engine: str | None = "mkdocs") -> int:
+    """Check, render the site source, build the site with `engine` (None: the source only), switch both in."""
     site = options.site_path
     refusal = _overlap(site, options)
     if refusal:
         print(f"error: --site-dir {options.site_dir.as_posix()}: {refusal}; nothing was touched", file=sys.stderr)
         return 2
+    if engine and not _engine_installed(engine):
+        return 2
     with output.build_lock(options.root) as lock:
         recovered = output.recover(options.root, site)
         if recovered:
             print(f"note: {recovered}", file=sys.stderr)
-        registry, problems = gather(options, cache=True)
-        report(problems, registry, github)
-        if any(p.severity == "error" for p in problems):
+        registry, files, problems = prepare(options, github)
+        if files is None:
             print("build stopped: nothing was written", file=sys.stderr)
             return 1
-        pages = render_site(registry)
         staged = output.stage(options.root, site)
-        output.write_pages(staged.generated, pages)
-        if mkdocs and not _build_site(options, staged, lock):
+        output.write_files(staged.source, files)
+        if engine and not _build_site(options, staged, lock, engine):
             output.discard(staged)
-            print("mkdocs build failed: docs/ and site/ are as they were", file=sys.stderr)
+            print(f"{engine} build failed: build/ and site/ are as they were", file=sys.stderr)
             return 1
-        output.switch(options.root, staged, options.root / GENERATED, site if mkdocs else None)
-    if not mkdocs:
-        count = sum(rel.endswith(".md") for rel in pages)
-        print(f"wrote {count} pages and {len(pages) - count} other files to {GENERATED.as_posix()}/")
+        output.switch(options.root, staged, options.root / BUILD, site if engine else None)
+    if not engine:
+        count = sum(rel.endswith(".md") for rel in files)
+        print(f"wrote the site source, {count} pages, to {BUILD.as_posix()}/")
         return 0
     print(f"site built: {options.site_dir.as_posix().rstrip('/')}/index.html")
     return 0
+
+
+def prepare(options: Options, github: bool, cache: bool = True) -> tuple[Registry, dict | None, list[Problem]]:
+    """Load, check and render: the site source's files, or None (and the problems printed) if any is wrong."""
+    from .pages import render_site  # rendering needs Jinja; checking does not
+    from .site_source import read_config, site_source
+
+    registry, problems = gather(options, cache=cache)
+    config, config_problems = read_config(options.root)
+    problems += config_problems
+    files = None
+    if config is not None and not any(p.severity == "error" for p in problems):
+        files, source_problems = site_source(options.root, config, render_site(registry))
+        problems += source_problems
+    report(sort_problems(problems), registry, github)
+    if any(p.severity == "error" for p in problems):
+        return registry, None, problems
+    return registry, files, problems
+
+
+def _engine_installed(engine: str) -> bool:
+    """Whether the engine can run here; if not, say how to install it."""
+    import importlib.util
+
+    if importlib.util.find_spec(engine) is not None:
+        return True
+    print(
+        f"error: {engine} is not installed in this environment: "
+        f"`.venv/bin/pip install {engine}` (make test installs it)",
+        file=sys.stderr,
+    )
+    return False
 
 
 def _overlap(site: Path, options: Options) -> str | None:
@@ -160,6 +192,7 @@ def _overlap(site: Path, options: Options) -> str | None:
         "docs/": options.root / "docs",
         "templates/": options.root / "templates",
         "scripts/": options.root / "scripts",
+        "build/ (the site source)": options.root / BUILD,
         ".git/": options.root / ".git",
         ".cache/": options.root / ".cache",
         "the archive folder": options.archive_dir,
@@ -171,73 +204,84 @@ def _overlap(site: Path, options: Options) -> str | None:
     return None
 
 
-# What the live preview last rendered from (`serve` keeps this module loaded between rebuilds).
-_previewed: tuple | None = None
+def regenerate(options: Options, previous: tuple | None) -> tuple | None:
+    """For live preview: re-render the site source into PREVIEW if an input changed; keep the last good one.
 
+    Returns the stamp of the inputs rendered from (`previous` if nothing changed or the inputs
+    have problems, which are printed).
+    """
+    from .pages import TEMPLATES
 
-def regenerate(root: Path) -> bool:
-    """For live preview: re-render the pages into PREVIEW; on problems keep the last good pages."""
-    from .pages import TEMPLATES, render_site
-
-    global _previewed
-    sources = Path(os.environ.get("BRIEFING_SOURCES", DEFAULT_SOURCES))
-    options = Options(root=root, sources=sources, strict=False, site_dir=Path("site"))
-    stamp = _inputs_stamp((options.facts_dir, TEMPLATES, options.archive_dir))
-    if stamp == _previewed and (root / PREVIEW / ".nav.yml").is_file():
-        return True  # a hand-written page or mkdocs.yml changed: the generated pages are current
-    registry, problems = gather(options, cache=True)
-    report(problems, registry, github=False)
-    if any(p.severity == "error" for p in problems):
-        print("preview not updated: fix the errors above", file=sys.stderr)
-        return False
-    written = _write_changed(root / PREVIEW, render_site(registry))
-    if ".nav.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
+    root = options.root
+    stamp = _inputs_stamp((options.facts_dir, TEMPLATES, options.archive_dir, root / "docs"), (root / "mkdocs.yml",))
+    if stamp == previous:
+        return previous
+    _, files, problems = prepare(options, github=False)
+    if files is None:
+        print("preview not updated: fix the errors above", file=sys.stderr, flush=True)
+        return stamp
+    written = _write_changed(root / PREVIEW, files)
+    if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
-    _previewed = stamp
-    return True
+    return stamp
 
 
-def _inputs_stamp(folders: tuple[Path, ...]) -> tuple:
+def _inputs_stamp(folders: tuple[Path, ...], files: tuple[Path, ...] = ()) -> tuple:
     """Every file the pages are made from, with a hash of its bytes: the same stamp, the same pages.
 
     Contents, not modification times, which some file systems keep to the second.
     """
-    return tuple(
-        (path.as_posix(), sha256_of(path.read_bytes()))
-        for folder in folders
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    )
+    paths = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()]
+    paths += [path for path in files if path.is_file()]
+    return tuple((path.as_posix(), sha256_of(path.read_bytes())) for path in paths)
 
 
-def _write_changed(folder: Path, pages: dict[str, str]) -> set[str]:
-    """Write only pages whose text changed (so the preview's file watcher settles), drop stale ones.
+def _write_changed(folder: Path, files: dict[str, str | bytes]) -> set[str]:
+    """Write only files whose content changed (so the preview's file watcher settles), drop stale ones.
 
-    Returns the pages written.
+    Returns the files written.
     """
     written = set()
-    for rel, text in sorted(pages.items()):
+    for rel, content in sorted(files.items()):
         target = folder / rel
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_text(target, text)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
         written.add(rel)
     for path in sorted(folder.rglob("*"), reverse=True):
         rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in pages:
+        if path.is_file() and rel not in files:
             path.unlink()
     return written
 
 
-def _build_site(options: Options, staged: output.Staged, lock: int) -> bool:
-    """Run `mkdocs build --strict` on the staged pages into the staged site; check its links."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", BRIEFING_PAGES=str(staged.generated.resolve()))
+def _build_site(options: Options, staged: output.Staged, lock: int, engine: str) -> bool:
+    """Build the staged site source into the staged site with `engine`, strictly; check its links."""
+    env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(options.root))
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staged.site)]
-    # MkDocs holds the build lock with us, and dies with us: a killed build leaves no writer behind.
-    result = subprocess.run(command, cwd=options.root, env=env, pass_fds=(lock,), preexec_fn=_die_with_parent)
+    if engine == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+        command += ["-f", str(staged.source / "mkdocs.yml"), "--site-dir", str(staged.site)]
+        cwd = staged.source
+    else:  # Zensical takes its folders from its config, inside the config's folder: a copy beside the source
+        config = staged.folder / "zensical.yml"
+        text = (staged.source / "mkdocs.yml").read_text(encoding="utf-8")
+        text = text.replace("docs_dir: docs\n", "docs_dir: source/docs\n", 1).replace(
+            "site_dir: ../site\n", "site_dir: site\n", 1
+        )
+        config.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config)]
+        cwd = staged.folder  # Zensical keeps its cache where it runs: not in the source
+    # The engine holds the build lock with us, and dies with us: a killed build leaves no writer behind.
+    result = subprocess.run(command, cwd=cwd, env=env, pass_fds=(lock,), preexec_fn=_die_with_parent)
+    if engine == "zensical" and result.returncode == 0:
+        staged.site.rmdir()
+        shutil.move(staged.folder / "site", staged.site)
     broken = check_site(staged.site)[0] if result.returncode == 0 else []
     for link in broken:
         print(f"error: {link}", file=sys.stderr)
@@ -265,16 +309,27 @@ def _source_date_epoch(root: Path) -> str:
 
 
 def cmd_serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
-    """Run MkDocs' live-reloading server; the hooks re-render the pages on every change.
+    """Live preview: render the site source into .cache/preview/, serve it with MkDocs, re-render on change.
 
-    With `dirty`, MkDocs rebuilds only the pages whose Markdown changed: a large registry's
-    preview then follows an edit in seconds instead of a whole build.
+    The server rebuilds when the preview's files change; this command watches facts/,
+    templates/, docs/, mkdocs.yml and the archive and re-renders what changed (nothing when the
+    inputs have problems: the last good preview stays). With `dirty`, MkDocs rebuilds only the
+    pages whose Markdown changed: a large registry's preview then follows an edit in seconds.
     """
-    env = dict(os.environ, BRIEFING_SOURCES=str(options.archive_dir), NO_MKDOCS_2_WARNING="1")
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr] + (["--dirty"] if dirty else [])
+    stamp = regenerate(options, None)
+    if not (options.root / PREVIEW / "mkdocs.yml").is_file():
+        print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
+        return 1
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr, "-f", str(PREVIEW / "mkdocs.yml")]
+    server = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=options.root)
     try:
-        return subprocess.run(command, cwd=options.root, env=env).returncode
+        while server.poll() is None:
+            time.sleep(0.5)
+            stamp = regenerate(options, stamp)
+        return server.returncode
     except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
         return 0
 
 
@@ -506,7 +561,13 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="check, render the pages and build the site")
     common(build)
     build.add_argument("--site-dir", type=Path, default=Path("site"), help="output folder (default: site)")
-    build.add_argument("--no-mkdocs", action="store_true", help="write docs/generated/ only")
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="mkdocs",
+        help="the static-site engine that builds site/ from the site source (default: mkdocs)",
+    )
+    build.add_argument("--source-only", action="store_true", help="write the site source build/ only, build no site")
     links = sub.add_parser("linkcheck", help="check internal links and anchors of the built site")
     links.add_argument("--site-dir", type=Path, default=Path("site"), help="built site (default: site)")
     links.add_argument("--external", action="store_true", help="also fetch external links (needs the network)")
@@ -610,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_fmt(options, args.paths, args.check)
     if args.command == "new":
         return cmd_new(options, args.what, args)
-    return cmd_build(options, github, mkdocs=not args.no_mkdocs)
+    return cmd_build(options, github, engine=None if args.source_only else args.engine)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
-"""The build's outputs, docs/generated/ and site/, switched together or not at all.
+"""The build's outputs, the site source build/ and the site/, switched together or not at all.
 
-A build writes both beside their final places (the pages in .cache/build/, the site in a
+A build writes both beside their final places (the source in .cache/build/, the site in a
 hidden folder beside site/), and only once both are complete does it switch them in: it
 first writes down what it is about to do (a commit record), then makes four renames, then
 removes the record. A build killed before the record leaves the old outputs, and its
@@ -30,14 +30,14 @@ SITE_PREFIXES = (".site-new-", ".site-old-")
 
 @dataclass
 class Staged:
-    """One build's outputs, written aside: its pages and its site."""
+    """One build's outputs, written aside: its site source and its site."""
 
-    folder: Path  # .cache/build/<name>/, holding generated/
+    folder: Path  # .cache/build/<name>/, holding source/
     site: Path  # a hidden folder beside the final site/
 
     @property
-    def generated(self) -> Path:
-        return self.folder / "generated"
+    def source(self) -> Path:
+        return self.folder / "source"
 
 
 @contextmanager
@@ -74,17 +74,20 @@ def stage(root: Path, site: Path) -> Staged:
     return Staged(folder, built)
 
 
-def write_pages(folder: Path, pages: dict[str, str]) -> None:
-    """Every page, under a folder that is not yet anybody's output."""
-    for rel, text in sorted(pages.items()):
+def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
+    """Every file (text or bytes), under a folder that is not yet anybody's output."""
+    for rel, content in sorted(files.items()):
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8", newline="\n")
 
 
-def switch(root: Path, staged: Staged, generated: Path, site: Path | None) -> None:
-    """Put the staged pages (and site, unless None) in place together; the old ones are removed."""
-    moves = [(staged.generated, generated, staged.folder / "generated-old")]
+def switch(root: Path, staged: Staged, source: Path, site: Path | None) -> None:
+    """Put the staged source (and site, unless None) in place together; the old ones are removed."""
+    moves = [(staged.source, source, staged.folder / "source-old")]
     if site is not None:
         moves.append((staged.site, site, staged.site.with_name(SITE_PREFIXES[1] + staged.site.name)))
     record = root / STAGING / RECORD

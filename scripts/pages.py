@@ -134,7 +134,7 @@ class Index:
             on_page = {f.id: part.path for part in parts for f in part.facts}
             for _, citation, owner in self.citing.get(source.id, []):  # claims in disagreements: on the first page
                 self.citation_page[id(citation)] = (
-                    on_page[owner.id] if isinstance(owner, Fact) else f"sources/{source.id}.md"
+                    on_page[owner.id] if isinstance(owner, Fact) else page_file(f"sources/{source.id}")
                 )
         self.page_of_fact = {
             f.id: part.path for parts in self.topic_parts.values() for part in parts for f in part.facts
@@ -225,13 +225,13 @@ def split_listing(base: str, facts: list[Fact], limit: int = LISTING_LIMIT) -> l
     its page as others are added (until its year or month has to be split).
     """
     if len(facts) <= limit:
-        return [Part(f"{base}.md", "", "all", facts)]
+        return [Part(page_file(base), "", "all", facts)]
     parts = []
     for year, group in _runs(facts, lambda f: f.date.year if f.date else None):
         if year is None:
-            parts.append(Part(f"{base}/undated.md", "Undated", "month", group))
+            parts.append(Part(page_file(f"{base}/undated"), "Undated", "month", group))
         elif len(group) <= limit:
-            parts.append(Part(f"{base}/{year}.md", str(year), "year", group))
+            parts.append(Part(page_file(f"{base}/{year}"), str(year), "year", group))
         else:
             for month, run in _runs(group, lambda f: f.date.month):
                 key, label = (
@@ -242,7 +242,7 @@ def split_listing(base: str, facts: list[Fact], limit: int = LISTING_LIMIT) -> l
                 chunks = [run[i : i + limit] for i in range(0, len(run), limit)]
                 for n, chunk in enumerate(chunks, 1):
                     suffix = (f"-{n}", f" ({n} of {len(chunks)})") if len(chunks) > 1 else ("", "")
-                    parts.append(Part(f"{base}/{key}{suffix[0]}.md", label + suffix[1], "month", chunk))
+                    parts.append(Part(page_file(f"{base}/{key}{suffix[0]}"), label + suffix[1], "month", chunk))
     return parts
 
 
@@ -278,14 +278,25 @@ class Note:
 # characters, which registry text cannot contain.
 MARK = "\x1f"  # around a footnote label in rendered text
 ROOT = "\x1e"  # the way from a page to the site root, filled in per page
+DOCS = "\x1c"  # the way from a page's Markdown file to the docs root, filled in per page
 BACKREFS = "\x1d"  # where a note's links back to its references go, filled in per page
 _MARKED = re.compile(f"{MARK}(c[0-9]+){MARK}")
 
 
 def raw_url(link: str) -> str:
-    """'/topics/x.md#a' (MkDocs rewrites it) as 'ROOT topics/x/#a' (raw HTML, filled in per page)."""
-    target, _, anchor = link.lstrip("/").partition("#")
+    """'DOCS topics/x.md#a' (a Markdown link) as 'ROOT topics/x/#a' (raw HTML, filled in per page)."""
+    target, _, anchor = link.removeprefix(DOCS).partition("#")
     return ROOT + built_url(target) + (f"#{anchor}" if anchor else "")
+
+
+def page_file(name: str) -> str:
+    """Where a generated page's Markdown goes: 'topics/funding' -> 'topics/funding/index.md'.
+
+    A page in a folder of its own is read from the folder its address names, so a relative link
+    in its raw HTML means the same to MkDocs (relative to the address) and to Zensical
+    (relative to the file).
+    """
+    return f"{name}/index.md"
 
 
 def built_url(page: str) -> str:
@@ -326,11 +337,12 @@ def footnotes(text: str, page: Page) -> str:
 
 
 def href(target: str, anchor: str | None = None) -> str:
-    """A link to a generated page from the docs root: MkDocs checks it and makes it relative.
+    """A Markdown link to a page, relative to the page it is on once DOCS is filled in.
 
-    The same text on every page, so a fact's view is built once however many pages show it.
+    The same text on every page until then, so a fact's view is built once however many pages
+    show it; plain relative `.md` links, which any mkdocs.yml-reading engine resolves.
     """
-    return f"/{target}" + (f"#{anchor}" if anchor else "")
+    return DOCS + target + (f"#{anchor}" if anchor else "")
 
 
 @dataclass
@@ -444,7 +456,9 @@ def fact_view(fact: Fact, index: Index) -> FactView:
         markers=MARKER_SEPARATOR.join(ref.marker for ref in refs),
         source_count=count,
         single_source=count == 1,
-        disputes=[Link(md_text(d.subject), href("disagreements.md", d.id)) for d in index.disputes.get(fact.id, [])],
+        disputes=[
+            Link(md_text(d.subject), href(page_file("disagreements"), d.id)) for d in index.disputes.get(fact.id, [])
+        ],
         entities=[entity_link(index.entities[e]) for e in fact.entities],
         search_text=_search_text(fact, index),
         claimed_by=[entity_link(index.entities[e]) for e in fact.claimed_by],
@@ -463,7 +477,7 @@ def _search_text(fact: Fact, index: Index) -> Markup:
 
 
 def entity_link(entity: Entity) -> Link:
-    return Link(md_text(entity.name), href(f"entities/{entity.id}.md"))
+    return Link(md_text(entity.name), href(page_file(f"entities/{entity.id}")))
 
 
 @dataclass
@@ -554,14 +568,14 @@ def _render_site(registry: Registry, templates: Path) -> dict[str, str]:
         body = env.get_template(template).render(page=page, **{k: v(page) for k, v in context.items()})
         text = footnotes(body.rstrip("\n") + "\n", page)
         root = "../" * len(built_url(path).strip("/").split("/")) if built_url(path) else ""
-        pages[path] = front_matter(title) + text.replace(ROOT, root)
+        pages[path] = front_matter(title) + text.replace(ROOT, root).replace(DOCS, "../" * path.count("/"))
 
     def render_listing(base: str, parts: list[Part], template: str, title: str, facts: bool = True, **context) -> None:
         """A listing on one page, or a first page linking to one page per part."""
         pages_ = (
             [(parts[0].path, 0)]
             if len(parts) == 1
-            else [(f"{base}.md", None)] + [(p.path, n) for n, p in enumerate(parts)]
+            else [(page_file(base), None)] + [(p.path, n) for n, p in enumerate(parts)]
         )
         for path, number in pages_:
             label = f"{title}: {parts[number].label}" if number is not None and len(parts) > 1 else title
@@ -569,7 +583,7 @@ def _render_site(registry: Registry, templates: Path) -> dict[str, str]:
                 path,
                 template,
                 label,
-                listing=lambda p, n=number: listing(parts, n, p, f"{base}.md", title, facts),
+                listing=lambda p, n=number: listing(parts, n, p, page_file(base), title, facts),
                 **{k: (lambda p, v=v, n=number: v(p, n)) for k, v in context.items()},
             )
 
@@ -594,7 +608,7 @@ def _render_site(registry: Registry, templates: Path) -> dict[str, str]:
         "timeline", index.timeline_parts, "timeline.md.j2", "Timeline", timeline=lambda p, n: timeline_view(index, p, n)
     )
     render(
-        "disagreements.md",
+        page_file("disagreements"),
         "disagreements.md.j2",
         "Where sources disagree",
         disagreements=lambda p: disagreement_views(index, p),
@@ -645,16 +659,16 @@ def navigation(index: Index, titles: dict[str, str]) -> str:
 
     entities_by_kind = defaultdict(list)
     for entity in sorted(index.registry.entities, key=lambda e: e.name.casefold()):
-        entities_by_kind[entity.kind].append(entry(f"entities/{entity.id}.md"))
+        entities_by_kind[entity.kind].append(entry(page_file(f"entities/{entity.id}")))
     # Every page carries the navigation, so it names single entities and sources only while there
     # are few: a build then costs the same per page at any size. The index pages list them all.
     few_entities = len(index.registry.entities) <= NAV_LIMIT
     few_sources = len(index.registry.sources) <= NAV_LIMIT
     nav = [
         entry("index.md"),
-        {"Topics": [entry("topics/index.md")] + [entry(f"topics/{t.id}.md") for t in index.registry.topics]},
-        entry("timeline.md"),
-        entry("disagreements.md"),
+        {"Topics": [entry("topics/index.md")] + [entry(page_file(f"topics/{t.id}")) for t in index.registry.topics]},
+        entry(page_file("timeline")),
+        entry(page_file("disagreements")),
         {
             "Entities": [entry("entities/index.md")]
             + (
@@ -665,7 +679,7 @@ def navigation(index: Index, titles: dict[str, str]) -> str:
         },
         {
             "Sources": [entry("sources/index.md")]
-            + ([entry(f"sources/{s.id}.md") for s in index.registry.sources] if few_sources else [])
+            + ([entry(page_file(f"sources/{s.id}")) for s in index.registry.sources] if few_sources else [])
         },
     ]
     return yaml.safe_dump(nav, sort_keys=False, allow_unicode=True)
@@ -706,7 +720,7 @@ def home_view(index: Index, page: Page) -> dict:
 def topic_summaries(index: Index, page: Page) -> list[dict]:
     return [
         {
-            "link": Link(md_text(t.title), page.href(f"topics/{t.id}.md")),
+            "link": Link(md_text(t.title), page.href(page_file(f"topics/{t.id}"))),
             "description": md_text(t.description),
             "count": len(index.by_topic.get(t.id, [])),
         }
@@ -839,7 +853,7 @@ def entity_view(index: Index, entity: Entity, page: Page) -> dict:
 def source_rows(index: Index, page: Page) -> list[dict]:
     return [
         {
-            "link": Link(md_text(s.title), page.href(f"sources/{s.id}.md")),
+            "link": Link(md_text(s.title), page.href(page_file(f"sources/{s.id}"))),
             "publisher": md_text(s.publisher),
             "published": s.published.label,
             "kind": SOURCE_KINDS[s.kind],
@@ -885,7 +899,9 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
                     "anchor": anchor,
                     "claim": md_text(variant.claim),
                     "rank": RANKS[variant.rank],
-                    "disagreement": Link(md_text(disagreement.subject), page.href("disagreements.md", disagreement.id)),
+                    "disagreement": Link(
+                        md_text(disagreement.subject), page.href(page_file("disagreements"), disagreement.id)
+                    ),
                     "quotes": [],
                 },
             )
@@ -896,7 +912,7 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
         "based_on": [
             {
                 "relation": RELATIONS[b.relation],
-                "link": Link(md_text(index.sources[b.source].title), page.href(f"sources/{b.source}.md"))
+                "link": Link(md_text(index.sources[b.source].title), page.href(page_file(f"sources/{b.source}")))
                 if b.source
                 else None,
                 "name": md_text(b.name) if b.name else None,

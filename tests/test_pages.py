@@ -96,7 +96,13 @@ def test_hostile_statement_is_shown_literally(project, text):
     )
     pages = rendered(project, checked=False)
     md = site_markdown()
-    for page in ("topics/company.md", "timeline.md", "entities/acme.md", "sources/wire.md", "index.md"):
+    for page in (
+        "topics/company/index.md",
+        "timeline/index.md",
+        "entities/acme/index.md",
+        "sources/wire/index.md",
+        "index.md",
+    ):
         body = pages[page].split("\n---\n", 1)[1]  # MkDocs reads the front matter; Markdown gets the rest
         out = md.reset().convert(body)
         scan = Scan(out)
@@ -104,7 +110,7 @@ def test_hostile_statement_is_shown_literally(project, text):
         assert (scan.handlers, scan.js_links) == ([], []), page
         visible = html.unescape(re.sub(r"<[^>]+>", "", out))
         assert " ".join(text.split()) in " ".join(visible.split()), page
-    assert "49" not in pages["topics/company.md"].split("Acme was")[0]
+    assert "49" not in pages["topics/company/index.md"].split("Acme was")[0]
 
 
 def test_output_does_not_depend_on_file_creation_order(project, tmp_path):
@@ -137,7 +143,7 @@ def test_split_listings_and_the_downloads_agree_on_where_everything_is(tmp_path)
     registry, problems = load_registry(tmp_path / "facts", tmp_path)
     assert problems == []
     pages = render_site(registry)
-    assert "topics/topic-00/2015.md" in pages  # the listing was split by year
+    assert "topics/topic-00/2015/index.md" in pages  # the listing was split by year
     records = [f["page"] for f in json.loads(pages["data/facts.json"])["facts"]]
     records += [row["source_page"] for row in csv.DictReader(pages["data/citations.csv"].splitlines())]
     for address in records:
