@@ -96,3 +96,14 @@ def real_site(tmp_path_factory) -> Project:
     result = project.run("build", "--strict", env={"SOURCE_DATE_EPOCH": "1750000000"})
     assert result.returncode == 0, result.stderr
     return project
+
+
+@pytest.fixture(scope="session")
+def zensical_site(real_site, tmp_path_factory) -> Project:
+    """The same project built by the second engine, Zensical, from the same site source."""
+    root = tmp_path_factory.mktemp("zensical") / "project"
+    shutil.copytree(real_site.root, root, symlinks=True, ignore=shutil.ignore_patterns("site", "build", ".cache"))
+    project = Project(root, real_site.archive)
+    result = project.run("build", "--strict", "--engine", "zensical", env={"SOURCE_DATE_EPOCH": "1750000000"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project

@@ -41,10 +41,8 @@ A11Y_PAGES = {
 }
 
 
-@pytest.fixture(scope="session")
-def site_url(real_site) -> str:
-    """The built site on a local web server, as a reader would reach it."""
-    site = real_site.root / "site"
+def serve(site: Path):
+    """A built site on a local web server, as a reader would reach it; yields its address."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -57,6 +55,22 @@ def site_url(real_site) -> str:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site) -> str:
+    yield from serve(real_site.root / "site")
+
+
+@pytest.fixture(scope="session")
+def zensical_url(zensical_site) -> str:
+    yield from serve(zensical_site.root / "site")
+
+
+@pytest.fixture(params=["mkdocs", "zensical"])
+def any_url(request) -> str:
+    """The site as each engine built it from the same source: what a reader does works on both."""
+    return request.getfixturevalue("site_url" if request.param == "mkdocs" else "zensical_url")
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +106,10 @@ def in_viewport(page: Page, selector: str) -> bool:
 def search(page: Page, site_url: str, query: str, anchor: str) -> None:
     """Type into the site's search box and open the result that links to `anchor`."""
     page.goto(site_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("label.md-search__icon, .md-search__input, .md-search__button").first.click()
     page.keyboard.type(query)
-    result = page.locator(f".md-search-result a[href*='#{anchor}']").first
+    # Material lists results in .md-search-result; Zensical as options of its search dialog.
+    result = page.locator(f".md-search-result a[href*='#{anchor}'], a[role=option][href*='#{anchor}']").first
     expect(result).to_be_attached(timeout=10_000)
     if not result.is_visible():  # Material folds extra matches of a page under "more"
         result.locator("xpath=ancestor::details").first.locator("summary").click()
@@ -103,29 +118,29 @@ def search(page: Page, site_url: str, query: str, anchor: str) -> None:
     page.wait_for_timeout(300)  # Material scrolls to the anchor after load
 
 
-def test_search_for_an_investor_opens_its_fact(page, site_url):
-    search(page, site_url, "Shangcheng", "hangzhou-investors-controlled-by-government")
+def test_search_for_an_investor_opens_its_fact(page, any_url):
+    search(page, any_url, "Shangcheng", "hangzhou-investors-controlled-by-government")
     assert "/topics/funding/" in page.url
     heading = "h3#hangzhou-investors-controlled-by-government"
     expect(page.locator(heading)).to_contain_text("Shangcheng Capital")
     assert in_viewport(page, heading)
 
 
-def test_search_by_an_alias_lands_on_the_fact(page, site_url):
+def test_search_by_an_alias_lands_on_the_fact(page, any_url):
     # "AIDP" is an alias of the 2017 plan's entity; the fact's statement does not contain it.
-    search(page, site_url, "AIDP", "aidp-2017")
+    search(page, any_url, "AIDP", "aidp-2017")
     expect(page.locator("h3#aidp-2017")).to_contain_text("New Generation Artificial Intelligence Development Plan")
     assert "AIDP" not in page.locator("h3#aidp-2017").inner_text()
     assert in_viewport(page, "h3#aidp-2017")
 
 
-def test_search_by_words_of_a_quote_lands_on_the_fact(page, site_url):
-    search(page, site_url, "whopping", "march-2025-round-amount")
+def test_search_by_words_of_a_quote_lands_on_the_fact(page, any_url):
+    search(page, any_url, "whopping", "march-2025-round-amount")
     assert in_viewport(page, "h3#march-2025-round-amount")
 
 
-def test_footnote_shows_the_quote_on_hover_and_on_focus(page, site_url):
-    page.goto(site_url + "topics/funding/")
+def test_footnote_shows_the_quote_on_hover_and_on_focus(page, any_url):
+    page.goto(any_url + "topics/funding/")
     marker = page.locator("h3#march-2025-round-amount + p.fact-meta a.footnote-ref").first
     marker.hover()
     tooltip = page.locator(".md-tooltip2--active")
@@ -275,19 +290,7 @@ def hostile_url(tmp_path_factory) -> str:
     """The site built with hostile text in every field (see test_unsafe_content.py), served locally."""
     from test_unsafe_content import HOSTILE_URL, PAYLOADS, build
 
-    site = build(tmp_path_factory.mktemp("hostile-browser"), PAYLOADS, HOSTILE_URL).root / "site"
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(site), **kwargs)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from serve(build(tmp_path_factory.mktemp("hostile-browser"), PAYLOADS, HOSTILE_URL).root / "site")
 
 
 @pytest.mark.parametrize(

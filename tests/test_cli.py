@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import yaml
 from helpers import snapshot
 
 
@@ -59,25 +60,49 @@ def test_github_annotations(project):
     )
 
 
-def test_build_without_mkdocs_writes_generated_pages_only(project):
-    handwritten = project.root / "docs" / "methodology.md"
-    handwritten.parent.mkdir(parents=True)
-    handwritten.write_text("# Mine\n", encoding="utf-8")
-    result = project.run("build", "--no-mkdocs")
+def test_build_source_only_writes_the_site_source_and_touches_no_hand_written_page(site_project):
+    docs = snapshot(site_project.root / "docs")
+    result = site_project.run("build", "--source-only")
     assert result.returncode == 0, result.stderr
-    generated = project.root / "docs" / "generated"
-    assert (generated / "index.md").is_file()
-    assert (generated / "sources" / "planet.md").is_file()
-    assert handwritten.read_text(encoding="utf-8") == "# Mine\n"
-    assert sorted(p.name for p in (project.root / "docs").iterdir()) == ["generated", "methodology.md"]
+    assert result.stdout.startswith("wrote the site source, ")
+    source = site_project.root / "build"
+    assert (source / "mkdocs.yml").is_file()
+    assert (source / "docs" / "index.md").is_file()
+    assert (source / "docs" / "sources" / "planet" / "index.md").is_file()
+    assert (source / "docs" / "methodology.md").read_bytes() == docs["methodology.md"]  # copied as it is
+    assert snapshot(site_project.root / "docs") == docs
+    assert not (site_project.root / "site").exists()
 
 
-def test_unknown_source_id_fails_the_build_and_leaves_docs_and_site_as_they_were(site_project):
+def test_the_site_source_needs_no_hooks_and_names_every_page(site_project):
+    """build/mkdocs.yml is the project's settings with the navigation and folders: nothing of MkDocs' own."""
+    assert site_project.run("build", "--source-only").returncode == 0
+    config = yaml.safe_load((site_project.root / "build" / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "hooks" not in config and "watch" not in config
+    assert (config["docs_dir"], config["site_dir"]) == ("docs", "../site")
+    text = yaml.safe_dump(config["nav"])
+    for page in ("index.md", "topics/funding/index.md", "entities/acme/index.md", "methodology.md"):
+        assert page in text
+
+
+def test_a_hand_written_page_in_a_generated_page_s_place_is_refused(site_project):
+    (site_project.root / "docs" / "timeline").mkdir()
+    (site_project.root / "docs" / "timeline" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    result = site_project.run("build", "--strict")
+    assert result.returncode == 1
+    assert (
+        "docs/timeline/index.md:1:1: error: this hand-written page has the address of a generated one: rename it"
+        in result.stderr
+    )
+    assert not (site_project.root / "build").exists()
+
+
+def test_unknown_source_id_fails_the_build_and_leaves_build_and_site_as_they_were(site_project):
     project = site_project
     first = project.run("build", "--strict")
     assert first.returncode == 0, first.stderr
-    docs, site = snapshot(project.root / "docs"), snapshot(project.root / "site")
-    assert "index.html" in site and "generated/index.md" in docs
+    source, site = snapshot(project.root / "build"), snapshot(project.root / "site")
+    assert "index.html" in site and "docs/index.md" in source
 
     project.edit(
         "facts.yaml",
@@ -88,25 +113,24 @@ def test_unknown_source_id_fails_the_build_and_leaves_docs_and_site_as_they_were
     assert result.returncode == 1
     assert "facts/facts.yaml:31:17: error: unknown source 'no-such-source'" in result.stderr
     assert "build stopped: nothing was written" in result.stderr
-    assert snapshot(project.root / "docs") == docs
+    assert snapshot(project.root / "build") == source
     assert snapshot(project.root / "site") == site
 
 
-def test_mkdocs_failure_restores_the_previous_generated_pages(site_project):
+def test_mkdocs_failure_leaves_the_previous_source_and_site(site_project):
     project = site_project
     assert project.run("build", "--strict").returncode == 0
-    docs, site = snapshot(project.root / "docs"), snapshot(project.root / "site")
+    source, site = snapshot(project.root / "build"), snapshot(project.root / "site")
     # A valid registry change, but a hand-written page with a broken link makes mkdocs --strict fail.
     project.edit("facts.yaml", "statement: Acme was founded in 2019.", "statement: Acme was set up in 2019.")
     methodology = project.root / "docs" / "methodology.md"
     methodology.write_text(methodology.read_text(encoding="utf-8") + "\n[broken](nowhere.md)\n", encoding="utf-8")
-    docs["methodology.md"] = methodology.read_bytes()
     result = project.run("build", "--strict")
     assert result.returncode == 1
-    assert "mkdocs build failed: docs/ and site/ are as they were" in result.stderr
-    assert snapshot(project.root / "docs") == docs
+    assert "mkdocs build failed: build/ and site/ are as they were" in result.stderr
+    assert snapshot(project.root / "build") == source
     assert snapshot(project.root / "site") == site
-    assert not list(project.root.glob(".site-*")) and not list((project.root / "docs").glob(".generated-*"))
+    assert not list(project.root.glob(".site-*")) and not list((project.root / ".cache" / "build").glob("*"))
 
 
 def test_linkcheck_command(site_project):

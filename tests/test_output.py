@@ -37,7 +37,7 @@ def state(project: Project) -> tuple[str, str]:
         return "new" if "round that Harbour Capital led" in text else "old" if "round led by Harbour" in text else "?"
 
     return (
-        which(project.root / "docs" / "generated" / "topics" / "funding.md"),
+        which(project.root / "build" / "docs" / "topics" / "funding" / "index.md"),
         which(project.root / "site" / "topics" / "funding" / "index.html"),
     )
 

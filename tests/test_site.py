@@ -136,3 +136,18 @@ def test_set_aside_html_comes_back_whole(real_site):
     funding = (real_site.root / "site" / "topics" / "funding" / "index.html").read_text(encoding="utf-8")
     registry, _ = load_registry(real_site.facts, real_site.root)
     assert funding.count('<h3 class="fact" id=') == sum(f.topic == "funding" for f in registry.facts)
+
+
+def test_zensical_builds_the_same_pages_from_the_same_source_with_no_broken_link(real_site, zensical_site):
+    """The second engine reads the same build/ folder: the same pages, every link and anchor resolving."""
+    mkdocs_pages = {
+        p.relative_to(real_site.root / "site").as_posix() for p in (real_site.root / "site").rglob("*.html")
+    }
+    zensical = zensical_site.root / "site"
+    zensical_pages = {p.relative_to(zensical).as_posix() for p in zensical.rglob("*.html")}
+    assert zensical_pages == mkdocs_pages
+    assert snapshot(zensical_site.root / "build") == snapshot(real_site.root / "build")
+    broken, _ = check_site(zensical)
+    assert broken == []
+    result = zensical_site.run("linkcheck")
+    assert result.returncode == 0 and " 0 broken internal links" in result.stdout, result.stderr
