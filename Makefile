@@ -1,51 +1,93 @@
 # Two commands on a fresh machine:
-#   make site   build the site into site/ (creates .venv with pinned dependencies)
+#   make site   build the site into site/ (creates .venv with the locked dependencies)
 #   make test   run the whole test suite
 # Others: make check (validate the registry only), make serve (live preview; for a large
-# registry: make serve SERVE_FLAGS=--dirty), make bench.
+# registry: make serve SERVE_FLAGS=--dirty), make bench, make lock (re-lock the dependencies),
+# make clean (generated pages, site and caches), make distclean (everything, .venv too).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SOURCES ?= ../shared/sources
-SERVE_FLAGS ?=
+# The archived sources: BRIEFING_SOURCES=DIR or SOURCES=DIR, else ../shared/sources.
+BRIEFING_SOURCES ?= ../shared/sources
+SOURCES ?= $(BRIEFING_SOURCES)
 export BRIEFING_SOURCES := $(SOURCES)
+SERVE_FLAGS ?=
+# One stamp per interpreter version: a .venv another Python made is rebuilt, not reused.
+PYVERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+INSTALLED := $(VENV)/.installed-$(PYVERSION)
+TESTED := $(VENV)/.installed-test-$(PYVERSION)
+PIP := $(BIN)/python -m pip install --disable-pip-version-check --no-input
 
-.PHONY: site test check serve clean browser bench
+.PHONY: site test check serve clean distclean browser bench lock
 
-site: $(VENV)/.installed
-	$(BIN)/briefing build --strict
+site: $(INSTALLED)
+	@$(BIN)/briefing build --strict
 
-check: $(VENV)/.installed
-	$(BIN)/briefing check --strict
+check: $(INSTALLED)
+	@$(BIN)/briefing check --strict
 
-serve: $(VENV)/.installed
-	$(BIN)/briefing serve $(SERVE_FLAGS)
+serve: $(INSTALLED)
+	@$(BIN)/briefing serve $(SERVE_FLAGS)
 
-test: $(VENV)/.installed-test browser
-	$(BIN)/python -m pytest
+test: $(TESTED) browser
+	@$(BIN)/python -m pytest
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $@
+$(INSTALLED): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: Python 3.11 or newer is needed, and '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
+	  echo "       Install it, then run: make $(MAKECMDGOALS) PYTHON=python3.11"; exit 1; }
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)" != \
+	  "$$($(PYTHON) -c 'import sys; print(sys.version_info[:2])')" ]; then \
+	  echo "rebuilding .venv: another Python made it"; rm -rf $(VENV); fi
+	@echo "installing the site's dependencies into .venv (log: .venv/install.log)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@{ $(PIP) --require-hashes -r requirements.txt && \
+	   $(PIP) --no-deps --no-build-isolation -e .; } > $(VENV)/install.log 2>&1 || { \
+	  tail -n 15 $(VENV)/install.log; echo "error: installing failed; the whole log is in .venv/install.log"; exit 1; }
+	@rm -f $(VENV)/.installed-*
+	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
-	touch $@
+$(TESTED): $(INSTALLED) requirements-test.txt
+	@echo "installing the test tools into .venv (log: .venv/install.log)"
+	@$(PIP) --require-hashes -r requirements-test.txt >> $(VENV)/install.log 2>&1 || { \
+	  tail -n 15 $(VENV)/install.log; echo "error: installing failed; the whole log is in .venv/install.log"; exit 1; }
+	@touch $@
 
 # Build-speed benchmark (a few minutes; not part of the tests): see docs/performance.md.
-bench: $(VENV)/.installed
-	$(BIN)/python -m scripts.bench --update docs/performance.md
+bench: $(TESTED)
+	@$(BIN)/python -m scripts.bench --update docs/performance.md
 
-# Browser tests drive Debian's Chromium (never a downloaded browser build).
+# Both requirement sets, locked with every file's hash: after changing pyproject.toml or
+# requirements-test.in. Existing pins are kept; `make lock LOCK_FLAGS=--upgrade` moves them all.
+LOCK_FLAGS ?=
+lock:
+	@test -x .cache/lock/bin/pip-compile || { $(PYTHON) -m venv .cache/lock && \
+	  .cache/lock/bin/python -m pip install --quiet --disable-pip-version-check pip-tools==7.6.2; }
+	@CUSTOM_COMPILE_COMMAND="make lock" .cache/lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --all-build-deps $(LOCK_FLAGS) \
+	  --output-file requirements.txt pyproject.toml
+	@CUSTOM_COMPILE_COMMAND="make lock" .cache/lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
+	  --output-file requirements-test.txt requirements-test.in
+	@echo "locked: requirements.txt, requirements-test.txt"
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build): installed here with
+# apt, as root or through sudo; where neither is possible, the message says what to install.
+CHROMIUM ?= /usr/bin/chromium
 browser:
-	@test -x /usr/bin/chromium || { \
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "error: the browser tests need Debian's chromium at /usr/bin/chromium, and installing it needs"; \
+	       echo "       root or sudo: run 'sudo apt-get install chromium fonts-dejavu-core', then make test again"; \
+	       exit 1; fi; \
 	  echo "installing Debian's chromium for the browser tests"; \
-	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
+# Generated pages, the site and the caches; .venv stays (make distclean removes it too).
 clean:
-	rm -rf site docs/generated .cache $(VENV)
+	rm -rf site build docs/generated .cache build-artifacts
+
+distclean: clean
+	rm -rf $(VENV)

@@ -35,6 +35,10 @@ BUILD = Path("build")  # the site source: mkdocs.yml and docs/, which any mkdocs
 # The live preview's site source: a preview never touches the built build/ and site/.
 PREVIEW = Path(".cache") / "preview"
 ENGINES = ("mkdocs", "zensical")
+MATERIAL_END_OF_LIFE = (
+    "note: Material for MkDocs reaches end of life on 5 May 2027; `briefing build --engine zensical` "
+    "builds this site with its successor (README: Engines)"
+)
 CACHE = Path(".cache") / "briefing"
 VERIFIED = "verified-quotes-2"  # quote key -> its archived words
 FIGURES = "figures-found"  # keys of facts whose figures stand in their quotes
@@ -145,6 +149,8 @@ def cmd_build(options: Options, github: bool, engine: str | None = "mkdocs") -> 
         count = sum(rel.endswith(".md") for rel in files)
         print(f"wrote the site source, {count} pages, to {BUILD.as_posix()}/")
         return 0
+    if engine == "mkdocs":
+        print(MATERIAL_END_OF_LIFE, file=sys.stderr)
     print(f"site built: {options.site_dir.as_posix().rstrip('/')}/index.html")
     return 0
 
@@ -265,6 +271,7 @@ def _build_site(options: Options, staged: output.Staged, lock: int, engine: str)
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch(options.root))
     if engine == "mkdocs":
+        env["NO_MKDOCS_2_WARNING"] = "1"  # its ten-line banner; the build says the same in one line
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
         command += ["-f", str(staged.source / "mkdocs.yml"), "--site-dir", str(staged.site)]
         cwd = staged.source
