@@ -163,7 +163,7 @@ class Index:
             return self._pieces[("_footnote.html.j2", label)]
         citation = self.cited[label]
         source = self.sources[citation.source]
-        link = ROOT + self.citation_address(citation)
+        link = DOCS + self.citation_address(citation)
         note = Note(label, html_text(source.publisher), link, source.published.label, html_text(self.words(citation)))
         return self.piece("_footnote.html.j2", label, note=note, backrefs=Markup(BACKREFS))
 
@@ -277,16 +277,18 @@ class Note:
 # numbered per page; links in raw HTML are relative to the page. The marks are control
 # characters, which registry text cannot contain.
 MARK = "\x1f"  # around a footnote label in rendered text
-ROOT = "\x1e"  # the way from a page to the site root, filled in per page
-DOCS = "\x1c"  # the way from a page's Markdown file to the docs root, filled in per page
+# The way from a page to the root, filled in per page. Every generated page is a folder's
+# index.md (see page_file), so it is the same for the page's file and for its address: one
+# placeholder serves Markdown links (to files) and raw HTML (to addresses).
+DOCS = "\x1c"
 BACKREFS = "\x1d"  # where a note's links back to its references go, filled in per page
 _MARKED = re.compile(f"{MARK}(c[0-9]+){MARK}")
 
 
 def raw_url(link: str) -> str:
-    """'DOCS topics/x.md#a' (a Markdown link) as 'ROOT topics/x/#a' (raw HTML, filled in per page)."""
+    """'DOCS topics/x/index.md#a' (a Markdown link) as 'DOCS topics/x/#a' (raw HTML)."""
     target, _, anchor = link.removeprefix(DOCS).partition("#")
-    return ROOT + built_url(target) + (f"#{anchor}" if anchor else "")
+    return DOCS + built_url(target) + (f"#{anchor}" if anchor else "")
 
 
 def page_file(name: str) -> str:
@@ -567,8 +569,7 @@ def _render_site(registry: Registry, templates: Path) -> dict[str, str]:
         titles[path] = title
         body = env.get_template(template).render(page=page, **{k: v(page) for k, v in context.items()})
         text = footnotes(body.rstrip("\n") + "\n", page)
-        root = "../" * len(built_url(path).strip("/").split("/")) if built_url(path) else ""
-        pages[path] = front_matter(title) + text.replace(ROOT, root).replace(DOCS, "../" * path.count("/"))
+        pages[path] = front_matter(title) + text.replace(DOCS, "../" * path.count("/"))
 
     def render_listing(base: str, parts: list[Part], template: str, title: str, facts: bool = True, **context) -> None:
         """A listing on one page, or a first page linking to one page per part."""

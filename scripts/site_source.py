@@ -108,18 +108,34 @@ def _nav_pages(nav) -> list[str]:
 
 
 def _not_in_nav(pages: list[str], listed: set[str]) -> list[str]:
-    """Patterns for the pages reached by links rather than menus, by folder where a whole folder is.
+    """Patterns for the pages reached by links rather than menus, as few as the folders allow.
 
-    So that MkDocs does not list them as omitted from the navigation (MkDocs' `not_in_nav`).
+    So that MkDocs does not list them as omitted from the navigation (MkDocs' `not_in_nav`);
+    a handful of folder patterns, not one a page, keeps matching them cheap at any size.
     """
-    folders: dict[str, list[str]] = {}
+    tree: dict = {}
     for page in pages:
-        folders.setdefault(page.rpartition("/")[0], []).append(page)
-    patterns = []
-    for folder, inside in sorted(folders.items()):
-        left_out = [p for p in inside if p not in listed]
-        if folder and len(left_out) == len(inside):
-            patterns.append(f"/{folder}/*.md")
+        node = tree
+        for part in page.split("/")[:-1]:
+            node = node.setdefault(part, {})
+        node.setdefault("", []).append(page)
+    return _patterns(tree, "", listed)
+
+
+def _patterns(node: dict, prefix: str, listed: set[str]) -> list[str]:
+    folders = {name: child for name, child in sorted(node.items()) if name}
+    patterns = [f"/{page}" for page in node.get("", []) if page not in listed]
+    if folders and not any(_any_listed(child, listed) for child in folders.values()):
+        return patterns + [f"/{prefix}*/"]
+    for name, child in folders.items():
+        if not _any_listed(child, listed):
+            patterns.append(f"/{prefix}{name}/")
         else:
-            patterns += [f"/{page}" for page in left_out]
+            patterns += _patterns(child, f"{prefix}{name}/", listed)
     return patterns
+
+
+def _any_listed(node: dict, listed: set[str]) -> bool:
+    return any(page in listed for page in node.get("", [])) or any(
+        _any_listed(child, listed) for name, child in node.items() if name
+    )
