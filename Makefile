@@ -56,7 +56,7 @@ $(TESTED): $(INSTALLED) requirements-test.txt
 
 # Build-speed benchmark (a few minutes; not part of the tests): see docs/performance.md.
 bench: $(TESTED)
-	@$(BIN)/python -m scripts.bench --update docs/performance.md
+	@$(BIN)/python -m briefing.tools.bench --update docs/performance.md
 
 # Both requirement sets, locked with every file's hash: after changing pyproject.toml or
 # requirements-test.in. Existing pins are kept; `make lock LOCK_FLAGS=--upgrade` moves them all.

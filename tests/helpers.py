@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from scripts.cli import Options, gather
+from briefing.cli import Options, gather
 
 
 def problems(project, strict: bool = False, severity: str | None = None) -> list[str]:
@@ -59,3 +59,21 @@ class Scan(HTMLParser):
                 self.handlers.append(f"<{tag} {name}=...>")
             if name in URL_ATTRIBUTES and scheme_of(value or "").startswith(BAD_SCHEMES):
                 self.js_links.append(f"<{tag} {name}={value}>")
+
+
+def serve(folder: Path):
+    """A folder on a loopback web server, as a reader (or `briefing archive`) reaches it; yields its address."""
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from conftest import REPO
 
-from scripts.checks import MAX_QUOTE_WORDS
-from scripts.cli import Options, gather
+from briefing.check.checks import MAX_QUOTE_WORDS
+from briefing.cli import Options, gather
 
 ARCHIVE = REPO.parent / "shared" / "sources"
 

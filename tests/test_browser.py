@@ -8,13 +8,12 @@ build-artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import http.server
-import threading
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
 from conftest import REPO
+from helpers import serve
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,22 +38,6 @@ A11Y_PAGES = {
     "disagreements": "disagreements/",
     "timeline": "timeline/",
 }
-
-
-def serve(site: Path):
-    """A built site on a local web server, as a reader would reach it; yields its address."""
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(site), **kwargs)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
 
 
 @pytest.fixture(scope="session")

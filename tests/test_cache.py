@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scripts.cache import ParseCache
-from scripts.pages import render_site
-from scripts.registry import load_registry
+from briefing.load.cache import ParseCache
+from briefing.load.registry import load_registry
+from briefing.render.pages import render_site
 
 
 class CountingCache(ParseCache):
@@ -67,7 +67,7 @@ def test_a_damaged_entry_is_a_miss(project):
 
 
 def test_verified_quotes_are_remembered_but_a_changed_archive_is_checked_again(project):
-    from scripts.quotes import check_quotes
+    from briefing.check.quotes import check_quotes
 
     registry, _ = load_registry(project.facts, project.root)
     verified: dict[str, str] = {}
@@ -82,7 +82,7 @@ def test_verified_quotes_are_remembered_but_a_changed_archive_is_checked_again(p
 
 
 def test_clean_figure_checks_are_remembered_but_an_edited_fact_is_read_again(project):
-    from scripts.checks import check_registry
+    from briefing.check.checks import check_registry
 
     registry, _ = load_registry(project.facts, project.root)
     known: dict[str, str] = {}

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import BRIEFING
 
-from scripts.editing import target_file
+from briefing.tools.editing import target_file
 
 SUBCOMMANDS = [
     "check",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.linkcheck import check_external, check_site
+from briefing.tools.linkcheck import check_external, check_site
 
 
 def write(site: Path, rel: str, body: str) -> None:

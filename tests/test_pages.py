@@ -15,9 +15,10 @@ import pytest
 import yaml
 from helpers import Scan
 
-from scripts.cli import Options, check
-from scripts.pages import environment, render_site
-from scripts.registry import load_registry
+from briefing.cli import Options, check
+from briefing.load.registry import load_registry
+from briefing.render.index import environment
+from briefing.render.pages import render_site
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "fixture"
@@ -137,7 +138,7 @@ def _page_of(address: str, pages: dict[str, str]) -> str:
 
 
 def test_split_listings_and_the_downloads_agree_on_where_everything_is(tmp_path):
-    from scripts.bench import generate
+    from briefing.tools.bench import generate
 
     generate(2000, tmp_path)  # about 170 facts a topic: more than one page holds
     registry, problems = load_registry(tmp_path / "facts", tmp_path)

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_pages import site_markdown
 
-from scripts.cli import Options, gather
-from scripts.escaping import md_text
-from scripts.pages import render_site
+from briefing.cli import Options, gather
+from briefing.render.escaping import md_text
+from briefing.render.pages import render_site
 
 MD = site_markdown()
 

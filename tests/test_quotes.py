@@ -10,7 +10,7 @@ from helpers import problems, with_hints
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scripts.quotes import ArchivedText, normalise
+from briefing.check.quotes import ArchivedText, normalise
 
 SOURCE = ArchivedText(
     "The company’s founder said: “We will open‑source it.”The round—led by Harbour—closed.\n\n\n"
@@ -162,7 +162,7 @@ def test_any_run_of_whole_words_is_found_and_shown_as_printed(words, data):
 
 def test_many_failing_quotes_are_all_reported_and_the_first_ones_hinted(project):
     """A file of wrong quotes costs about what a passing check does: the costly hint goes to the first few."""
-    from scripts.quotes import HINTED, UNHINTED
+    from briefing.check.quotes import HINTED, UNHINTED
 
     entries = "".join(
         f"  - id: wrong-{n}\n    statement: S {n}.\n    topic: funding\n    entities: [acme]\n"

@@ -7,8 +7,8 @@ import re
 
 from helpers import snapshot
 
-from scripts.linkcheck import check_site
-from scripts.registry import load_registry
+from briefing.load.registry import load_registry
+from briefing.tools.linkcheck import check_site
 
 
 def test_real_briefing_has_a_page_for_every_source_entity_and_topic(real_site):
@@ -116,7 +116,7 @@ def test_downloads_match_the_site_and_their_documentation(real_site):
 
 
 def test_csv_cells_that_look_like_formulas_are_defused(tmp_path):
-    from scripts.downloads import _cell
+    from briefing.render.downloads import _cell
 
     assert [_cell(v) for v in ("=HYPERLINK(1)", "+1", "-1", "@x", "plain", 3)] == [
         "'=HYPERLINK(1)",

@@ -321,7 +321,7 @@ ATTRIBUTE_ATTACKS = [
 def test_hostile_text_in_a_constrained_field_is_refused_there(attack):
     from fixture_registry import FILES
 
-    from scripts.registry import load_registry_texts
+    from briefing.load.registry import load_registry_texts
 
     for name, path in CONSTRAINED:
         data = yaml.safe_load(FILES[name])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.yaml_loader import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_bytes
+from briefing.load.yaml_loader import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_bytes
 
 
 def load(text: str | bytes):

@@ -1,0 +1,1 @@
+"""The briefing site generator: a facts registry checked against archived sources, published as a static site."""

@@ -1,0 +1,1 @@
+"""Check: cross-references, quotes against the archive, figures against the quotes."""

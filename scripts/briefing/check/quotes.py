@@ -1,0 +1,333 @@
+"""The quote check: every citation's words must stand in the archived text of its source.
+
+A quote proves something only if a reader finds those words in the source, as words. So:
+- Matching forgives only what a faithful copy of the same article can differ in: white space
+  (including none at all after punctuation, as in run-together sentences), typographic quote
+  marks, apostrophes and dashes, and Unicode canonical equivalence (é as one character or
+  two). A quote that matches only through compatibility folding (fullwidth Ｚ, mathematical
+  𝐙, superscript ¹, the ﬁ ligature) is refused, with the source's own characters as a hint.
+- The match starts and ends on word boundaries of the archived text: not inside a word, and
+  not inside a number ("40 million" is not in "$140 million", nor "000" in "1,000"). A
+  footnote number printed against a word ("rivalries2.") is not part of the word, nor one
+  digit printed against a year at the end of a sentence ("by 20301." is 2030, note 1).
+- The site shows each quote as the archive has it: the matched span's own characters,
+  whatever the contributor typed (`Registry.archived`).
+How many words a quote needs to be evidence is checked in checks.py, with its length limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from briefing.load.registry import Citation, Registry, Source
+from briefing.problems import Loc, Problem, error, warning
+
+_FOLD = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043", "-"),
+}
+
+
+def normalise(text: str, form: str = "NFD") -> tuple[str, list[int]]:
+    """Fold text for comparison, and map each folded character back to its index in `text`.
+
+    White space is dropped except a single space between two letters or digits, so
+    "listing.The" matches "listing. The" but "Zhipuhas" does not match "Zhipu has". `form`
+    is the Unicode decomposition: canonical (NFD) for matching, compatibility (NFKD) only to
+    recognise a look-alike character and say so. Runs of plain ASCII are copied as slices, so
+    a long archive folds at near C speed.
+    """
+    text, origin = _decomposed(text, form)
+    out: list[str] = []
+    where: list[int] = []
+    at = 0
+    for gap in _SPACES.finditer(text):
+        start, end = gap.span()
+        out.append(text[at:start])
+        where.extend(origin[at:start] if origin is not None else range(at, start))
+        if start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+            out.append(" ")
+            where.append(origin[start] if origin is not None else start)
+        at = end
+    out.append(text[at:])
+    where.extend(origin[at:] if origin is not None else range(at, len(text)))
+    return "".join(out), where
+
+
+_SPACES = re.compile(r"\s+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _decomposed(text: str, form: str) -> tuple[str, list[int] | None]:
+    """Each non-ASCII character decomposed and its typographic marks folded; the map back (None: the same)."""
+    if text.isascii():
+        return text, None
+    parts: list[str] = []
+    origin: list[int] = []
+    at = 0
+    for run in _NON_ASCII.finditer(text):
+        parts.append(text[at : run.start()])
+        origin.extend(range(at, run.start()))
+        for index in range(run.start(), run.end()):
+            for part in unicodedata.normalize(form, text[index]):
+                parts.append(_FOLD.get(part, part))
+                origin.append(index)
+        at = run.end()
+    parts.append(text[at:])
+    origin.extend(range(at, len(text)))
+    return "".join(parts), origin
+
+
+def _is_word(char: str) -> bool:
+    """Part of a word: a letter, a digit, or a combining mark (the accent of a decomposed é)."""
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a quote stands in the archived text: [start, end) in the text's own characters."""
+
+    start: int
+    end: int
+
+
+class ArchivedText:
+    """A source's archived text, folded once (when first needed) so every quote is a substring search."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def mapped(self) -> tuple[str, list[int]]:
+        """The folded text with the map back to the archive's characters, made once per source."""
+        return normalise(self.text)
+
+    @cached_property
+    def compatible(self) -> tuple[str, list[int]]:
+        """The same with look-alike characters folded too: only to explain a quote that fails."""
+        return normalise(self.text, "NFKD")
+
+    def find(self, quote: str) -> Span | None:
+        """The first place the quote stands in the text on word boundaries, or None."""
+        return _find(normalise(quote)[0], *self.mapped)
+
+    def shown(self, span: Span) -> str:
+        """The archive's own characters for a span, on one line, as a reader sees them."""
+        return " ".join(self.text[span.start : span.end].split())
+
+    def contains(self, quote: str) -> bool:
+        return self.find(quote) is not None
+
+    def diagnose(self, quote: str) -> tuple[str, str]:
+        """Why a quote is not found ("{where}" for the source), and a hint to the nearest passage that would be."""
+        folded = normalise(quote)[0]
+        text, where = self.mapped
+        cut = _find(folded, text, where, boundaries=False)
+        if cut is not None:
+            return (
+                "quote starts or ends inside a word or a number {where}",
+                f"the source's words there are {self._whole_words(cut)!r}: quote whole words, and whole numbers",
+            )
+        compat_span = _find(normalise(quote, "NFKD")[0], *self.compatible)
+        if compat_span is not None:
+            return (
+                "quote matches {where} only if look-alike characters (fullwidth, mathematical, superscript, "
+                "ligatures) count as the same",
+                f"the source prints {self.shown(compat_span)!r}: copy its characters",
+            )
+        return "quote not found {where}", self.mismatch_hint(quote)
+
+    def _whole_words(self, span: Span) -> str:
+        start, end = span.start, span.end
+        while start > 0 and (_is_word(self.text[start - 1]) or _in_number(self.text, start - 1)):
+            start -= 1
+        while end < len(self.text) and (_is_word(self.text[end]) or _in_number(self.text, end)):
+            end += 1
+        return _clip(self.text[start:end], size=80)
+
+    def mismatch_hint(self, quote: str) -> str:
+        """Say where the quote parts from the source, in the source's own words."""
+        folded_text, where = self.mapped
+        folded, qwhere = normalise(quote)
+        low, high = 0, len(folded)
+        while low < high:  # the longest prefix of the quote found in the text
+            mid = (low + high + 1) // 2
+            if folded[:mid] in folded_text:
+                low = mid
+            else:
+                high = mid - 1
+        if low < min(12, len(folded)):
+            return "no passage of the source starts like this quote; copy the words from the archived text"
+        start = folded_text.find(folded[:low])
+        matched = quote[: qwhere[low - 1] + 1]
+        quote_rest = quote[qwhere[low] :] if low < len(qwhere) else ""
+        source_at = where[start + low] if start + low < len(where) else len(self.text)
+        source_rest = self.text[source_at:]
+        return (
+            f"matches the source up to {_clip(matched, tail=True)!r}; "
+            f"then the quote has {_clip(quote_rest)!r} where the source has {_clip(source_rest)!r}"
+        )
+
+
+def _in_number(text: str, index: int) -> bool:
+    """A '.' or ',' between two digits ("1,000", "1.4") belongs to the number."""
+    return text[index] in ".," and 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
+
+
+def _find(quote: str, text: str, where: list[int], boundaries: bool = True) -> Span | None:
+    """The first occurrence of folded `quote` in folded `text` whose ends fall on word boundaries."""
+    if not quote:
+        return None
+    at = text.find(quote)
+    while at != -1:
+        end = at + len(quote)
+        if not boundaries or (_starts_clean(text, at) and _ends_clean(text, end)):
+            return Span(where[at], where[end - 1] + 1)
+        at = text.find(quote, at + 1)
+    return None
+
+
+def _starts_clean(text: str, at: int) -> bool:
+    if at == 0 or not _is_word(text[at]):
+        return True
+    before = text[at - 1]
+    if _is_word(before):
+        return False
+    return not (text[at].isdigit() and before in ".," and at >= 2 and text[at - 2].isdigit())
+
+
+# A footnote number printed against the word it follows ("rivalries2."), as copies with their
+# reference list cut off print them: the word ends before it.
+_FOOTNOTE = re.compile(r"[0-9]{1,2}(?![^\W_])")
+_YEAR_FOOTNOTE = re.compile(r"(?:19|20)[0-9]{2}[0-9](?![^\W_]|[.,][0-9])")  # "by 20301." is 2030, note 1
+
+
+def _ends_clean(text: str, end: int) -> bool:
+    if end == len(text) or not _is_word(text[end - 1]):
+        return True
+    after = text[end]
+    if text[end - 1].islower() and _FOOTNOTE.match(text, end):
+        return True
+    if _YEAR_FOOTNOTE.match(text, max(0, end - 4)) and (end < 5 or not _is_word(text[end - 5])):
+        return True
+    if _is_word(after):
+        return False
+    return not (text[end - 1].isdigit() and after in ".," and end + 1 < len(text) and text[end + 1].isdigit())
+
+
+def _clip(text: str, tail: bool = False, size: int = 40) -> str:
+    text = " ".join(text.split())
+    if len(text) <= size:
+        return text
+    return "..." + text[-size:] if tail else text[:size] + "..."
+
+
+def sha256_of(data: bytes) -> str:
+    """The archive checksum recorded in the registry."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# A failing quote's hint searches the source for where the quote parts from it: worth it for the
+# few a contributor is fixing, not for thousands at once (a file pasted from the wrong source).
+HINTED = 20
+UNHINTED = f"no hint: only the first {HINTED} quotes not found get one; fix those and check again"
+
+
+def check_quotes(
+    registry: Registry,
+    archive_dir: Path,
+    strict: bool,
+    shown_as: str | None = None,
+    verified: dict[str, str] | None = None,
+) -> list[Problem]:
+    """Check archive files (safe name, present, checksum) and that every quote stands in its source.
+
+    Each quote found is recorded in `registry.archived` as the archive prints it. `shown_as`
+    is how messages name the archive folder. `verified` maps keys of quotes found before in an
+    archive text with the same checksum (a cache kept between runs) to their archived words:
+    those are not searched again. On return it holds this run's.
+    """
+    known = dict(verified or {})
+    verified = {} if verified is None else verified
+    verified.clear()
+    citations = _citations_by_source(registry)
+    shown = shown_as or archive_dir.as_posix()
+    if not archive_dir.is_dir():
+        count = sum(len(c) for c in citations.values())
+        make = error if strict else warning
+        return [
+            make(
+                Loc(shown),
+                f"archive folder not found: {count} quotes in {len(citations)} sources went unverified",
+                "pass --sources DIR (or set BRIEFING_SOURCES) to the folder of archived source texts",
+            )
+        ]
+    problems: list[Problem] = []
+    failed = 0
+    for source in registry.sources:
+        archived, source_problems = _read_archive(source, archive_dir, shown)
+        problems += source_problems
+        if archived is None:
+            continue
+        for citation in citations.get(source.id, []):
+            key = hashlib.sha256(f"{source.archive_sha256}\0{citation.quote}".encode()).hexdigest()
+            words = known.get(key)
+            if words is None:
+                span = archived.find(citation.quote)
+                words = archived.shown(span) if span else None
+            if words is not None:
+                verified[key] = words
+                registry.archived[(source.id, citation.quote)] = words
+                continue
+            failed += 1
+            if failed <= HINTED:
+                message, hint = archived.diagnose(citation.quote)
+            else:
+                message, hint = "quote not found {where}", UNHINTED
+            where = f"in source '{source.id}' ({source.archive_file})"
+            problems.append(error(citation.origin.at("quote"), message.format(where=where), hint))
+    return problems
+
+
+def _citations_by_source(registry: Registry) -> dict[str, list[Citation]]:
+    out: dict[str, list[Citation]] = {}
+    for fact in registry.facts:
+        for citation in fact.citations:
+            out.setdefault(citation.source, []).append(citation)
+    for disagreement in registry.disagreements:
+        for variant in disagreement.variants:
+            for citation in variant.citations:
+                out.setdefault(citation.source, []).append(citation)
+    return out
+
+
+def _read_archive(source: Source, archive_dir: Path, shown: str) -> tuple[ArchivedText | None, list[Problem]]:
+    name = source.archive_file
+    where = source.origin.at("archive", "file")
+    if Path(name).name != name or name in (".", "..") or "\\" in name or "\0" in name:
+        return None, [error(where, f"archive file {name!r} must be a plain file name inside the archive folder")]
+    path = archive_dir / name
+    if path.is_symlink():
+        return None, [error(where, f"archive file {name!r} is a symbolic link; archive the text itself")]
+    if not path.is_file():
+        return None, [error(where, f"archive file {name!r} not found in {shown}", "add the text file, or fix the name")]
+    data = path.read_bytes()
+    actual = sha256_of(data)
+    if actual != source.archive_sha256:
+        return None, [
+            error(
+                source.origin.at("archive", "sha256"),
+                f"archive file {name!r} does not match the recorded sha256; the file's is {actual}",
+                "if the file's text is the right one, record its checksum and re-check every quote from it",
+            )
+        ]
+    try:
+        return ArchivedText(data.decode("utf-8")), []
+    except UnicodeDecodeError:
+        return None, [error(where, f"archive file {name!r} is not UTF-8 text")]

@@ -1,0 +1,1 @@
+"""Load: the registry read safely from YAML, validated against its schema, built into the model."""

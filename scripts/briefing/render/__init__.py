@@ -1,0 +1,1 @@
+"""Render: the pages, charts, downloads and the engine-neutral site source."""

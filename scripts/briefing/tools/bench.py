@@ -1,0 +1,519 @@
+"""Benchmark: a synthetic registry of N facts through the whole build, stage by stage.
+
+    .venv/bin/python -m briefing.tools.bench [--sizes 1000 10000] [--repeat 3] [--out DIR] [--markdown FILE]
+
+For each size it writes a realistic registry (many sources whose archived texts contain the
+quotes, hundreds of entities, 1-3 citations per fact, disagreements) into a scratch project,
+then measures, as the median of --repeat runs: load, check (quotes included), render and
+write (the generator's stages), the same stages after a one-file edit (parse cache warm), and
+`mkdocs build` with this site's configuration and with a reference configuration (a typical
+Material setup: the usual extension set, navigation.sections, every page in the navigation,
+no pruning) on the same generated pages, and the live preview after the edit (`mkdocs build
+--dirty`, which rebuilds only the changed pages, as `briefing serve --dirty` does). It prints
+one table per size, peak memory, page count, search index size and the largest page, and the
+ratios the speed targets are set in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from briefing.check.quotes import sha256_of
+from briefing.cli import BUILD, CACHE, Options, _write_changed, check
+from briefing.load.cache import ParseCache
+from briefing.load.registry import load_registry
+from briefing.project import find_root
+from briefing.render.pages import render_site
+from briefing.render.site_source import read_config, site_source
+
+REPO = find_root(Path.cwd())  # the project whose mkdocs.yml and docs/ the synthetic registry is built with
+
+WORDS = (
+    "state fund investor round capital model launch partner government city office market chip export "
+    "license platform agent cloud research lab contract revenue valuation listing board shares stake policy "
+    "programme region province ministry startup unicorn benchmark parameter dataset training inference "
+    "deployment customer enterprise sovereign infrastructure standard alliance centre hub talent subsidy"
+).split()
+FILLER = "according to people familiar with the matter the company said in a statement on its website".split()
+KINDS = ["organisation"] * 6 + ["person"] * 2 + ["place"] * 2 + ["model", "product", "programme", "policy"]
+TOPICS = 12
+FACTS_PER_FILE = 500
+
+
+# --- the synthetic registry -------------------------------------------------------------
+
+
+def _sentence(rng: random.Random, low: int, high: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    return " ".join(words).capitalize()
+
+
+def _date(rng: random.Random) -> str:
+    year, month, day = rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28)
+    roll = rng.random()
+    return f"{year}" if roll < 0.1 else f"{year}-{month:02d}" if roll < 0.3 else f"{year}-{month:02d}-{day:02d}"
+
+
+def generate(n: int, root: Path, seed: int = 7) -> Path:
+    """Write a project with `n` synthetic facts under `root`; return the archive folder."""
+    rng = random.Random(seed)
+    facts_dir, archive = root / "facts", root / "archive"
+    facts_dir.mkdir(parents=True)
+    archive.mkdir()
+    n_sources, n_entities = max(20, n // 20), max(60, n // 25)
+    topics = [
+        {
+            "id": f"topic-{t:02d}",
+            "title": f"Topic {t}: {_sentence(rng, 2, 4)}",
+            "description": _sentence(rng, 10, 20) + ".",
+        }
+        for t in range(TOPICS)
+    ]
+    entities = []
+    for e in range(n_entities):
+        kind = rng.choice(KINDS)
+        name = f"{_sentence(rng, 1, 3)} {e}"
+        entities.append(
+            {
+                "id": f"entity-{e:04d}",
+                "name": name,
+                "kind": kind,
+                "aliases": [f"E{e}", f"{name} Ltd"],
+                "description": _sentence(rng, 6, 12) + ".",
+            }
+        )
+    # A few entities are in many facts, most in few: as in a real briefing about one company.
+    weights = [1 / (rank + 1) for rank in range(n_entities)]
+    source_quotes: list[list[str]] = [[] for _ in range(n_sources)]
+    facts = []
+    for i in range(n):
+        value = None
+        if rng.random() < 0.2:
+            value = {"amount": rng.randint(1, 900) * 1_000_000, "unit": rng.choice(["CNY", "USD"])}
+        tagged = rng.random() < 0.05
+        if tagged:
+            value = {"amount": rng.randint(1, 900) * 1_000_000, "unit": "CNY"}
+        citations = []
+        for s in rng.sample(range(n_sources), rng.randint(1, 3)):
+            quote = f"{_sentence(rng, 8, 20)} number {i}-{s}"
+            if value and not citations:  # the value stands in the first quote, as the checks require
+                quote += (
+                    f" worth {value['amount'] // 1_000_000} million {'yuan' if value['unit'] == 'CNY' else 'dollars'}"
+                )
+            source_quotes[s].append(quote)
+            citations.append({"source": f"source-{s:04d}", "quote": quote})
+        fact = {
+            "id": f"fact-{i:05d}",
+            "statement": f"{_sentence(rng, 12, 28)} (fact {i}).",
+            "topic": topics[rng.randrange(TOPICS)]["id"],
+            "date": _date(rng),
+            "entities": sorted(
+                {f"entity-{e:04d}" for e in rng.choices(range(n_entities), weights, k=rng.randint(1, 4))}
+            ),
+            "citations": citations,
+        }
+        if value:
+            fact["value"] = value
+        if tagged:
+            fact["tags"] = ["funding-round"]
+        facts.append(fact)
+    sources = []
+    for s in range(n_sources):
+        lines = []
+        for quote in source_quotes[s]:
+            lines.append(f"{' '.join(rng.sample(FILLER, 6)).capitalize()}: {quote} and more.")
+        text = "\n\n".join(lines) + "\n"
+        (archive / f"source-{s:04d}.txt").write_text(text, encoding="utf-8")
+        sources.append(
+            {
+                "id": f"source-{s:04d}",
+                "title": _sentence(rng, 5, 10),
+                "publisher": f"Publisher {s % 40}",
+                "published": _date(rng),
+                "url": f"https://news.example/{s}",
+                "kind": rng.choice(["news-report", "repost", "analysis", "primary-statement"]),
+                "archive": {"file": f"source-{s:04d}.txt", "sha256": sha256_of(text.encode("utf-8"))},
+                "reliability": _sentence(rng, 8, 14) + ".",
+                "summary": _sentence(rng, 20, 40) + ".",
+            }
+        )
+    disagreements = []
+    for d in range(n // 50):
+        a, b = rng.sample(facts, 2)
+        disagreements.append(
+            {
+                "id": f"disagreement-{d:04d}",
+                "subject": _sentence(rng, 4, 8),
+                "facts": [a["id"], b["id"]],
+                "verdict": "reconcilable",
+                "variants": [
+                    {"claim": _sentence(rng, 6, 12) + ".", "citations": [dict(a["citations"][0])]},
+                    {"claim": _sentence(rng, 6, 12) + ".", "rank": "preferred", "citations": [dict(b["citations"][0])]},
+                ],
+                "note": _sentence(rng, 15, 30) + ".",
+            }
+        )
+    used = {e for f in facts for e in f["entities"]}
+    entities = [e for e in entities if e["id"] in used]
+    valued = [f["id"] for f in facts if "value" in f][:5]
+    files = {
+        "briefing.yaml": {
+            "briefing": {
+                "title": "Synthetic briefing",
+                "subject": entities[0]["id"],
+                "summary": _sentence(rng, 30, 50) + ".",
+                "as_of": "2025",
+                "key_points": [f["id"] for f in facts[:8]],
+                "key_numbers": [{"fact": f, "label": f"Figure {k}"} for k, f in enumerate(valued)],
+            }
+        },
+        "topics.yaml": {"topics": topics},
+        "entities.yaml": {"entities": entities},
+        "disagreements.yaml": {"disagreements": disagreements},
+    }
+    for k in range(0, len(sources), 400):
+        files[f"sources-{k // 400:02d}.yaml"] = {"sources": sources[k : k + 400]}
+    for k in range(0, n, FACTS_PER_FILE):
+        files[f"facts-{k // FACTS_PER_FILE:03d}.yaml"] = {"facts": facts[k : k + FACTS_PER_FILE]}
+    header = "# yaml-language-server: $schema=registry.schema.json\n"
+    for name, data in files.items():
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)
+        (facts_dir / name).write_text(header + text, encoding="utf-8")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+    if (REPO / "templates").is_dir():
+        (root / "templates").symlink_to(REPO / "templates")
+    return archive
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+REFERENCE_EXTENSIONS = """markdown_extensions:
+  - abbr
+  - admonition
+  - attr_list
+  - def_list
+  - footnotes
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.betterem
+  - pymdownx.caret
+  - pymdownx.details
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+  - pymdownx.highlight
+  - pymdownx.inlinehilite
+  - pymdownx.keys
+  - pymdownx.mark
+  - pymdownx.smartsymbols
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+  - pymdownx.tasklist:
+      custom_checkbox: true
+  - pymdownx.tilde
+"""
+
+
+def reference_config(source: Path) -> str:
+    """The site source's mkdocs.yml turned into a typical Material setup: the usual extensions,
+    navigation.sections, no pruning, and every page in the navigation."""
+    config = yaml.safe_load((source / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["features"] = ["navigation.sections", *config["theme"]["features"]]
+    config["nav"] = full_nav(source / "docs")
+    config.pop("not_in_nav", None)
+    extensions = yaml.safe_dump({k: v for k, v in config.items() if k != "markdown_extensions"}, sort_keys=False)
+    return extensions + REFERENCE_EXTENSIONS
+
+
+def full_nav(docs: Path) -> list:
+    """Every page in the navigation, by folder, as MkDocs' automatic navigation would."""
+    pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    sections: dict[str, list[str]] = {}
+    for page in pages:
+        sections.setdefault(page.split("/")[0] if "/" in page else "", []).append(page)
+    nav: list = list(sections.pop("", []))
+    nav += [{folder.capitalize(): items} for folder, items in sections.items()]
+    return nav
+
+
+def zensical_config(source: Path) -> str:
+    """The site source's mkdocs.yml for Zensical, which keeps its output inside the config's folder."""
+    return (
+        (source / "mkdocs.yml").read_text(encoding="utf-8").replace("site_dir: ../site\n", "site_dir: site-zensical\n")
+    )
+
+
+@dataclass
+class Measured:
+    seconds: list[float] = field(default_factory=list)
+    peak_mib: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+    """Run a command; return its wall time, its peak memory (MiB) and what it printed."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # pipes could fill and block it
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)  # wait4: the peak memory of this process alone
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        printed, complaint = out.read().decode(), err.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{printed}\n{complaint}")
+    return elapsed, usage.ru_maxrss / 1024, printed
+
+
+def stages(root: Path, archive: Path) -> dict[str, float]:
+    """The generator's stages once, in this process; the parse cache is whatever is on disk."""
+    times = {}
+    start = time.perf_counter()
+    cache = ParseCache(root / CACHE)
+    registry, problems = load_registry(root / "facts", root, cache)
+    times["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    problems += check(registry, Options(root, archive, strict=True, site_dir=root / "site"), cache)
+    times["check"] = time.perf_counter() - start
+    errors = [str(p) for p in problems if p.severity == "error"]
+    if errors:
+        raise SystemExit("the synthetic registry has errors:\n" + "\n".join(errors[:10]))
+    start = time.perf_counter()
+    config, _ = read_config(root)
+    files, _ = site_source(root, config, render_site(registry, root / "templates"))
+    times["render"] = time.perf_counter() - start
+    start = time.perf_counter()
+    _write_changed(root / BUILD, files)
+    times["write"] = time.perf_counter() - start
+    return times
+
+
+def _worker(root: Path, archive: Path) -> None:
+    gc.collect()
+    print(json.dumps(stages(root, archive)))
+
+
+def generator_run(root: Path, archive: Path) -> tuple[dict[str, float], float]:
+    """Time the generator's stages in a fresh process; return the stage times and its peak memory."""
+    command = [
+        sys.executable,
+        "-c",
+        f"from briefing.tools.bench import _worker; from pathlib import Path; _worker(Path({str(root)!r}), Path({str(archive)!r}))",
+    ]
+    _, peak, printed = run(command, REPO)
+    return json.loads(printed.strip().splitlines()[-1]), peak
+
+
+@dataclass
+class Result:
+    size: int
+    cold: dict[str, Measured]
+    edit: dict[str, Measured]
+    generator_peak: float
+    ours: Measured
+    reference: Measured
+    preview: Measured  # mkdocs build --dirty after a one-file edit, as `briefing serve --dirty` rebuilds
+    zensical: Measured  # the same site source built by Zensical (empty if it is not installed)
+    pages: int = 0
+    search_index: int = 0
+    largest_page: tuple[int, str] = (0, "")
+
+    @property
+    def generator_cold(self) -> float:
+        return sum(m.median for m in self.cold.values())
+
+    @property
+    def generator_edit(self) -> float:
+        return sum(m.median for m in self.edit.values())
+
+    @property
+    def whole(self) -> float:
+        return self.generator_cold + self.ours.median
+
+    @property
+    def whole_reference(self) -> float:
+        return self.generator_cold + self.reference.median
+
+
+def measure(n: int, workdir: Path, repeat: int) -> Result:
+    root = workdir / f"bench-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    archive = generate(n, root)
+    cache = root / ".cache"
+    cold: dict[str, Measured] = {k: Measured() for k in ("load", "check", "render", "write")}
+    edit: dict[str, Measured] = {k: Measured() for k in ("load", "check", "render", "write")}
+    peak = 0.0
+    for _ in range(repeat):  # cold: no parse cache, no generated pages
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(root / BUILD, ignore_errors=True)
+        times, rss = generator_run(root, archive)
+        peak = max(peak, rss)
+        for k, v in times.items():
+            cold[k].seconds.append(v)
+    edited = root / "facts" / "facts-000.yaml"
+    original = edited.read_text(encoding="utf-8")
+    for r in range(repeat):  # a contributor edits one statement in one file
+        edited.write_text(original.replace("(fact 0).", f"(fact 0, edited{' again' * r}).", 1), encoding="utf-8")
+        times, rss = generator_run(root, archive)
+        for k, v in times.items():
+            edit[k].seconds.append(v)
+    edited.write_text(original, encoding="utf-8")
+    generator_run(root, archive)
+    source = root / BUILD
+    (source / "mkdocs-reference.yml").write_text(reference_config(source), encoding="utf-8")
+    (source / "zensical.yml").write_text(zensical_config(source), encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    ours, reference, zensical = Measured(), Measured(), Measured()
+    builds = repeat if n <= 2000 else 1  # a large reference build takes minutes; once is enough there
+    for _ in range(builds):
+        for config, measured in (("mkdocs.yml", ours), ("mkdocs-reference.yml", reference)):
+            site = root / f"site-{config.split('.')[0]}"
+            shutil.rmtree(site, ignore_errors=True)
+            command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", config, "--site-dir", str(site)]
+            seconds, rss, _ = run(command, source, env)
+            measured.seconds.append(seconds)
+            measured.peak_mib = max(measured.peak_mib, rss)
+        if importlib.util.find_spec("zensical"):  # the same site source, built by the other engine
+            shutil.rmtree(source / "site-zensical", ignore_errors=True)
+            shutil.rmtree(source / ".cache", ignore_errors=True)
+            seconds, rss, _ = run([sys.executable, "-m", "zensical", "build", "-f", "zensical.yml"], source, env)
+            zensical.seconds.append(seconds)
+            zensical.peak_mib = max(zensical.peak_mib, rss)
+    site = root / "site-mkdocs"
+    html = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
+    search_index = (site / "search" / "search_index.json").stat().st_size
+    # The live preview after a one-file edit (`briefing serve --dirty`): the generator rewrites the
+    # pages whose Markdown changed, and MkDocs rebuilds only those into the site built above.
+    preview = Measured()
+    for r in range(repeat):
+        edited.write_text(original.replace("(fact 0).", f"(fact 0, previewed{' again' * r}).", 1), encoding="utf-8")
+        generator_run(root, archive)
+        command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--quiet", "--site-dir", str(site)]
+        preview.seconds.append(run(command, source, env)[0])
+    edited.write_text(original, encoding="utf-8")
+    return Result(
+        n,
+        cold,
+        edit,
+        peak,
+        ours,
+        reference,
+        preview,
+        zensical,
+        pages=len(html),
+        search_index=search_index,
+        largest_page=max(html),
+    )
+
+
+def table(result: Result) -> str:
+    """One size's measurements as a Markdown table, with the ratios the targets are set in."""
+    whole = result.whole
+    rows = [
+        ("load (parse + validate)", result.cold["load"].median, result.edit["load"].median, ""),
+        ("check (references + quotes)", result.cold["check"].median, result.edit["check"].median, ""),
+        ("render (Jinja)", result.cold["render"].median, result.edit["render"].median, ""),
+        ("write (changed files only)", result.cold["write"].median, result.edit["write"].median, ""),
+        ("generator, all stages", result.generator_cold, result.generator_edit, f"{result.generator_peak:.0f} MiB"),
+        (
+            "mkdocs build, this site's config",
+            result.ours.median,
+            result.preview.median,
+            f"{result.ours.peak_mib:.0f} MiB",
+        ),
+        ("mkdocs build, reference config", result.reference.median, None, f"{result.reference.peak_mib:.0f} MiB"),
+        ("zensical build, the same site source", result.zensical.median, None, f"{result.zensical.peak_mib:.0f} MiB"),
+        ("whole build (generator + mkdocs)", whole, result.generator_edit + result.preview.median, ""),
+    ]
+    lines = [
+        f"### {result.size:,} facts",
+        "",
+        "| stage | cold (s) | after a one-file edit (s) | peak memory |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, cold, warm, memory in rows:
+        lines.append(f"| {name} | {cold:.2f} | {'' if warm is None else f'{warm:.2f}'} | {memory} |")
+    lines += [
+        "",
+        f"- pages: {result.pages:,}; search index: {result.search_index / 2**20:.1f} MiB; "
+        f"largest page: {result.largest_page[1]} ({result.largest_page[0] / 2**10:.0f} KiB)",
+        f"- speed-up over the reference configuration: {result.whole_reference / whole:.1f}x "
+        f"(whole build {result.whole_reference:.1f} s → {whole:.1f} s)",
+        f"- after a one-file edit, MkDocs rebuilds only the pages whose Markdown changed (`mkdocs build --dirty`, "
+        f"as `briefing serve --dirty` does): the preview follows an edit in "
+        f"{result.generator_edit + result.preview.median:.1f} s instead of a whole build's {whole:.1f} s",
+        f"- generator share of the cold whole build: {100 * result.generator_cold / whole:.1f} %; "
+        f"after a one-file edit: {100 * result.generator_edit / whole:.2f} % of the cold whole build",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m briefing.tools.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of facts (default: 1000 10000)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown (default: 3)")
+    parser.add_argument("--out", type=Path, default=REPO / ".cache" / "bench", help="scratch folder")
+    parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    parser.add_argument(
+        "--update",
+        type=Path,
+        help="put the tables into this page, between its <!-- bench:start --> and <!-- bench:end --> lines",
+    )
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().machine}"
+    results = []
+    for n in args.sizes:
+        print(f"measuring {n:,} facts ...", file=sys.stderr, flush=True)
+        results.append(measure(n, args.out, args.repeat))
+        print(table(results[-1]), flush=True)
+    report = [
+        f"Machine: {machine}. Median of {args.repeat} runs (one mkdocs run per configuration above 2 000 facts).",
+        "",
+    ]
+    report += [table(r) for r in results]
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        report.append(
+            f"Growth: whole build at {large.size:,} facts / at {small.size:,} facts = "
+            f"{large.whole / small.whole:.1f} (for {large.size / small.size:.0f}x the facts)."
+        )
+    text = "\n".join(report) + "\n"
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.update:
+        page = args.update.read_text(encoding="utf-8")
+        start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
+        before, rest = page.split(start, 1)
+        args.update.write_text(before + start + text + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,344 @@
+"""Editing registry files as text: the canonical format, and adding an entry, comments kept.
+
+Both work on ruamel.yaml's round-trip model, so comments and flow style survive. The
+canonical form is what `briefing fmt` writes: keys in the schema's order (id first), plain
+scalars where YAML allows them and quotes only where it needs them, no line wrapping.
+Input is first read by the safe loader, so nothing here parses what the build would refuse.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from typing import Any
+
+import yaml as pyyaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
+
+from briefing.load.registry import load_schema
+
+HEADER = "# yaml-language-server: $schema=registry.schema.json\n"
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never wrap: a contributor's line breaks are theirs, diffs stay small
+    yaml.preserve_quotes = False
+    return yaml
+
+
+class LostComment(ValueError):
+    """A comment the round-trip model cannot keep (inside a flow mapping): say where, write nothing."""
+
+    def __init__(self, line: int, col: int, text: str) -> None:
+        super().__init__(f"{line}:{col}: the comment {text!r} cannot be kept here")
+        self.line, self.col, self.text = line, col, text
+
+
+def format_text(text: str) -> str:
+    """The canonical form of one registry file's text; raises LostComment rather than drop one."""
+    body, trailer = _split_trailer(text)
+    yaml = _yaml()
+    data = yaml.load(body)
+    _reorder(data, load_schema())
+    return _kept(text, _dump(yaml, data) + trailer)
+
+
+def add_entry(text: str | None, section: str, entry: dict[str, Any], header: str = "") -> str:
+    """The file's text with `entry` appended to `section` (created if absent), in canonical form."""
+    body, trailer = _split_trailer(text or "")
+    yaml = _yaml()
+    data = yaml.load(body) if body else None
+    if data is None:
+        data = CommentedMap()
+    if section not in data or data[section] is None:
+        data[section] = CommentedSeq()
+    node = _commented(entry)
+    node.fa.set_block_style()  # an entry is always written as a block, one field a line
+    data[section].append(node)
+    _reorder(data, load_schema())
+    out = _dump(yaml, data)
+    return _kept(text or "", out + trailer) if text else HEADER + header + out
+
+
+def _split_trailer(text: str) -> tuple[str, str]:
+    """The file's closing comments (at the margin, after the last entry) apart from the rest.
+
+    The round-trip model hangs them on the last entry, where a new entry would follow them.
+    """
+    lines = text.splitlines(keepends=True)
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    trailer = "".join(lines[end:])
+    if not end or not trailer.strip():
+        return text, ""
+    return "".join(lines[:end]), trailer.rstrip("\n") + "\n"
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    _unflow_commented(data)
+    _quote_ambiguous(data)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _unflow_commented(node: Any, column: int = 0) -> None:
+    """A [flow, list] with comments among its items becomes a block list, each comment kept.
+
+    A comment after an item ('[a,  # why') stays on that item's line; one on a line of its own
+    stays on its own line, above the next item. `column` is where the node's owner key starts
+    in the canonical layout (a block list's items start 4 further in, a mapping's keys 2).
+    """
+    if isinstance(node, CommentedSeq):
+        if node.fa.flow_style() and any(node.ca.items.values()):
+            node.fa.set_block_style()
+            for index, slots in sorted(node.ca.items.items()):
+                for token in list(slots[1] or []) if len(slots) > 1 else []:
+                    previous = node.lc.data.get(index - 1) if index else None
+                    if previous and token.start_mark.line == previous[0]:
+                        slots[1].remove(token)
+                        end = column + 4 + len(str(node[index - 1]))
+                        node.yaml_add_eol_comment(token.value.strip(), index - 1, end + 2)
+                    else:
+                        token.start_mark.column = column + 2
+        for item in node:
+            _unflow_commented(item, column + 4 if isinstance(item, CommentedMap) else column + 2)
+    elif isinstance(node, CommentedMap):
+        for value in node.values():
+            _unflow_commented(value, column if isinstance(value, CommentedSeq) else column + 2)
+
+
+# What a YAML 1.1 reader (PyYAML, many tools) takes for a boolean, null, number or time when
+# written plain; ruamel writes YAML 1.2, where these are text. Written quoted, every reader agrees.
+_YAML11 = pyyaml.resolver.Resolver()
+_YAML11_Y_N = {"y", "Y", "n", "N"}  # booleans in the YAML 1.1 spec, though not in PyYAML
+_TEXT = "tag:yaml.org,2002:str"
+
+
+def _quote_ambiguous(node: Any) -> None:
+    items = (
+        node.items() if isinstance(node, CommentedMap) else enumerate(node) if isinstance(node, CommentedSeq) else []
+    )
+    for key, value in list(items):
+        if isinstance(value, str) and not isinstance(value, ScalarString):
+            if value in _YAML11_Y_N or _YAML11.resolve(pyyaml.ScalarNode, value, (True, False)) != _TEXT:
+                node[key] = SingleQuotedScalarString(value)
+        else:
+            _quote_ambiguous(value)
+
+
+def comments(text: str) -> list[tuple[int, int, str]]:
+    """Every comment in a YAML text, as (line, column, text), 1-based."""
+    spans = [(t.start_mark.index, t.end_mark.index) for t in pyyaml.scan(text) if isinstance(t, pyyaml.ScalarToken)]
+    found = []
+    start = 0
+    for match in re.finditer(r"(?:^|(?<=[ \t]))#[^\n]*", text, re.M):
+        if any(a <= match.start() < b for a, b in spans[start:]):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        found.append((line, col, match.group(0).rstrip()))
+    return found
+
+
+def _kept(before: str, after: str) -> str:
+    """`after`, if it still has every comment of `before`; otherwise LostComment for the first one lost."""
+    remaining = [text for _, _, text in comments(after)]
+    for line, col, text in comments(before):
+        if text in remaining:
+            remaining.remove(text)
+        else:
+            raise LostComment(line, col, text)
+    return after
+
+
+def _commented(value: Any) -> Any:
+    """Plain values as ruamel nodes: short lists of ids and small mappings in flow style."""
+    if isinstance(value, dict):
+        node = CommentedMap((k, _commented(v)) for k, v in value.items())
+        if all(not isinstance(v, (dict, list)) for v in value.values()) and len(value) <= 4 and "quote" not in value:
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, list):
+        node = CommentedSeq(_commented(v) for v in value)
+        if all(isinstance(v, str) and len(v) < 60 for v in value):
+            node.fa.set_flow_style()
+        return node
+    return value
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    """A subschema with its $ref followed and its allOf parts merged (for properties and items)."""
+    while "$ref" in schema:
+        target = root
+        for part in schema["$ref"].removeprefix("#/").split("/"):  # a JSON pointer into this schema
+            target = target[part]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    for part in schema.get("allOf", []):
+        part = _resolve(part, root)
+        schema = {**part, **{k: v for k, v in schema.items() if k != "allOf"}}
+    return schema
+
+
+def _reorder(node: Any, schema: dict, root: dict | None = None) -> None:
+    """Put mapping keys in the schema's order, recursively; unknown keys stay, last."""
+    root = root or schema
+    schema = _resolve(schema, root)
+    if isinstance(node, CommentedMap):
+        properties = schema.get("properties", {})
+        for key in [k for k in properties if k in node] + [k for k in node if k not in properties]:
+            node.move_to_end(key)
+        for key, value in node.items():
+            if key in properties:
+                _reorder(value, properties[key], root)
+    elif isinstance(node, CommentedSeq) and isinstance(schema.get("items"), dict):
+        for item in node:
+            _reorder(item, schema["items"], root)
+
+
+_FILLER = {"a", "an", "the", "in", "of", "on", "at", "to", "for", "by", "with", "and", "or", "its", "it", "that", "as"}
+
+
+def slug(text: str, words: int = 6) -> str:
+    """An id from words: 'Zhipu opened an office in Singapore' -> 'zhipu-opened-office-singapore'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    parts = [p for p in re.findall(r"[a-z0-9]+", ascii_text.lower()) if p not in _FILLER]
+    return "-".join(parts[:words])[:60].strip("-") or "entry"
+
+
+def free_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ...: the first id nobody uses."""
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+# --- new entries ------------------------------------------------------------------------
+# What `briefing new KIND` asks for: (flag, question, required, repeatable).
+FIELDS: dict[str, list[tuple[str, str, bool, bool]]] = {
+    "fact": [
+        ("statement", "Statement, in our own words", True, False),
+        ("topic", "Topic id", True, False),
+        ("entity", "Entity ids it is about (space-separated)", True, True),
+        ("cite", "Source id and the quote, as: SOURCE-ID | exact words", True, True),
+        (
+            "speaker",
+            "Who speaks in the quote: an entity id if the source gives the words as a party's (empty: the source's own words)",
+            False,
+            False,
+        ),
+        ("date", "Date (YYYY, YYYY-MM or YYYY-MM-DD; empty if none)", False, False),
+    ],
+    "source": [
+        ("title", "Title (the headline as printed)", True, False),
+        ("publisher", "Publisher", True, False),
+        ("published", "Published (YYYY, YYYY-MM or YYYY-MM-DD)", True, False),
+        ("kind", "Kind (news-report, repost, analysis, primary-statement)", True, False),
+        ("archive_file", "Archive file name (in the archive folder)", True, False),
+        ("reliability", "How far to trust it (one or two sentences)", True, False),
+        ("summary", "What it reports (two or three sentences, our words)", True, False),
+        ("url", "Address (https://...; empty if unknown)", False, False),
+    ],
+    "entity": [
+        ("name", "Name", True, False),
+        ("kind", "Kind (organisation, person, place, model, product, programme, policy)", True, False),
+        ("description", "One-line description", True, False),
+    ],
+}
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _date(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def fact_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """A fact from `briefing new fact`'s answers, with the next free id made from its words."""
+    entry: dict[str, Any] = {"id": values.get("id") or free_id(slug(values["statement"]), taken)}
+    entry["statement"] = values["statement"]
+    entry["topic"] = values["topic"]
+    if _date(values.get("date")):
+        entry["date"] = _date(values["date"])
+    entry["entities"] = list(values["entity"])
+    if values.get("claimed_by"):
+        entry["claimed_by"] = list(values["claimed_by"])
+    if values.get("value"):
+        amount, unit = values["value"]
+        entry["value"] = {"amount": _number(amount), "unit": unit}
+        if values.get("qualifier"):
+            entry["value"]["qualifier"] = values["qualifier"]
+    if values.get("tag"):
+        entry["tags"] = list(values["tag"])
+    entry["citations"] = []
+    for source, quote in values["cite"]:
+        citation = {"source": source, "quote": quote}
+        if values.get("speaker"):
+            citation["speaker"] = values["speaker"]
+        if values.get("via"):
+            citation["via"] = values["via"]
+        entry["citations"].append(citation)
+    if values.get("note"):
+        entry["note"] = values["note"]
+    return entry
+
+
+def source_entry(values: dict[str, Any], taken: set[str], sha256: str) -> dict[str, Any]:
+    """A source from `briefing new source`'s answers; the checksum is read from the archive.
+
+    `--based-on` names a source in the registry by its id, or one we do not hold by its name.
+    """
+    base = f"{slug(values['publisher'], 3)}-{slug(str(values['published']), 3)}"
+    entry: dict[str, Any] = {"id": values.get("id") or free_id(base, taken)}
+    for key in ("title", "publisher", "author", "published", "url", "kind"):
+        if values.get(key):
+            entry[key] = values[key]
+    if values.get("based_on"):
+        origin = values["based_on"]
+        entry["based_on"] = [
+            {("source" if origin in taken else "name"): origin, "relation": values.get("relation") or "repost"}
+        ]
+    entry["archive"] = {"file": values["archive_file"], "sha256": sha256}
+    entry["reliability"] = values["reliability"]
+    entry["summary"] = values["summary"]
+    return entry
+
+
+def entity_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """An entity from `briefing new entity`'s answers."""
+    entry: dict[str, Any] = {"id": values.get("id") or free_id(slug(values["name"], 6), taken)}
+    entry["name"] = values["name"]
+    entry["kind"] = values["kind"]
+    if values.get("alias"):
+        entry["aliases"] = list(values["alias"])
+    entry["description"] = values["description"]
+    return entry
+
+
+def target_file(section: str, files: dict[str, list[str]], topic: str | None = None) -> str:
+    """Where a new entry goes: beside its kind (a fact beside its topic), or a new file.
+
+    `files` maps each registry file to the ids (for facts: the topics) of its entries in `section`.
+    """
+    holding = {path: items for path, items in files.items() if items}
+    if section == "facts" and topic:
+        by_topic = {path: items.count(topic) for path, items in holding.items() if topic in items}
+        if by_topic:
+            return max(sorted(by_topic), key=lambda p: by_topic[p])
+        if any(p.rsplit("/", 1)[-1].startswith("facts-") for p in holding):
+            return f"facts/facts-{topic}.yaml"
+    if holding:
+        return max(sorted(holding), key=lambda p: len(holding[p]))
+    return f"facts/{section}.yaml"

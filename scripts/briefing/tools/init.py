@@ -1,0 +1,63 @@
+"""A new briefing project, from the skeleton that ships with the generator: it checks and builds at once.
+
+What a newcomer gets (as `hugo new site` or cookiecutter give one): briefing.toml, mkdocs.yml,
+a methodology page, a README with the two commands, a Makefile, .ci/run, a GitHub Actions
+workflow, a pre-commit configuration, the registry's JSON Schema for editors, and a registry
+with one example of each section (commented where an example cannot stand on its own), whose
+one fact quotes an example archived text. Nothing here writes: the CLI writes what this returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from briefing.problems import package_folder
+
+EXECUTABLE = {".ci/run"}
+
+
+def subject_id(subject: str) -> str:
+    """An entity id from the subject's name: 'Example Robotics' -> 'example-robotics'."""
+    ascii_name = unicodedata.normalize("NFKD", subject).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))[:80].strip("-") or "subject"
+
+
+def project_files(subject: str, today: datetime.date | None = None) -> dict[str, bytes]:
+    """Every file of a new project, by its path in the project, with the subject filled in."""
+    skeleton = package_folder("briefing.skeleton")
+    as_of = (today or datetime.date.today()).strftime("%Y-%m")
+    values = {"{subject}": _yaml_safe(subject), "{subject_id}": subject_id(subject), "{as_of}": as_of}
+    example = (skeleton / "archive" / "example-source.txt").read_text(encoding="utf-8")
+    example = example.replace("{subject}", subject)
+    values["{sha256}"] = hashlib.sha256(example.encode("utf-8")).hexdigest()
+    files: dict[str, bytes] = {}
+    for path in sorted(skeleton.rglob("*")):
+        rel = path.relative_to(skeleton).as_posix()
+        if not path.is_file() or "__pycache__" in rel:
+            continue
+        text = path.read_text(encoding="utf-8")
+        quoted = rel.endswith((".yaml", ".yml", ".toml"))  # where the subject stands in a "string"
+        for key, value in values.items():
+            text = text.replace(key, value if quoted or key != "{subject}" else subject)
+        files[rel] = text.encode("utf-8")
+    files["archive/example-source.txt"] = example.encode("utf-8")
+    files["facts/registry.schema.json"] = (package_folder("briefing.schema") / "registry.schema.json").read_bytes()
+    return files
+
+
+def _yaml_safe(text: str) -> str:
+    """The subject inside the skeleton's double-quoted YAML strings."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def refusal(folder: Path) -> str | None:
+    """Why a new project cannot go into `folder`; None if it can (it is missing or empty)."""
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file"
+    if folder.is_dir() and any(folder.iterdir()):
+        return f"{folder} is not empty: a new briefing goes into a new or empty folder"
+    return None

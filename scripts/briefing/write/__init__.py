@@ -1,0 +1,1 @@
+"""Write: outputs switched in together, under the build lock."""
