@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefing.problems import package_folder
 
-EXECUTABLE = {".ci/run"}
+EXAMPLE = "example-source.txt"
 
 
 def subject_id(subject: str) -> str:
@@ -31,13 +31,15 @@ def project_files(subject: str, today: datetime.date | None = None) -> dict[str,
     skeleton = package_folder("briefing.skeleton")
     as_of = (today or datetime.date.today()).strftime("%Y-%m")
     values = {"{subject}": _yaml_safe(subject), "{subject_id}": subject_id(subject), "{as_of}": as_of}
-    example = (skeleton / "archive" / "example-source.txt").read_text(encoding="utf-8")
+    # The example archived text lives at the skeleton's top: the skeleton's own .gitignore keeps
+    # archive/ out of git, in this repository as in the new project.
+    example = (skeleton / EXAMPLE).read_text(encoding="utf-8")
     example = example.replace("{subject}", subject)
     values["{sha256}"] = hashlib.sha256(example.encode("utf-8")).hexdigest()
     files: dict[str, bytes] = {}
     for path in sorted(skeleton.rglob("*")):
         rel = path.relative_to(skeleton).as_posix()
-        if not path.is_file() or "__pycache__" in rel:
+        if not path.is_file() or "__pycache__" in rel or rel == EXAMPLE:
             continue
         text = path.read_text(encoding="utf-8")
         quoted = rel.endswith((".yaml", ".yml", ".toml"))  # where the subject stands in a "string"
