@@ -37,6 +37,11 @@ A11Y_PAGES = {
     "source": "sources/investors-king-2025-03/",
     "disagreements": "disagreements/",
     "timeline": "timeline/",
+    "topics": "topics/",
+    "entities": "entities/",
+    "sources": "sources/",
+    "methodology": "methodology/",
+    "performance": "performance/",
 }
 
 
@@ -220,9 +225,10 @@ def test_every_page_loads_without_errors_or_requests_elsewhere(browser, site_url
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("name", sorted(A11Y_PAGES))
-def test_accessibility_has_no_serious_violations(browser, site_url, name, scheme):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+def test_accessibility_has_no_serious_violations(browser, site_url, name, scheme, width):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(site_url + A11Y_PAGES[name])
     page.add_script_tag(path=str(AXE))
@@ -304,4 +310,65 @@ def test_hostile_text_runs_no_script_in_a_real_browser(browser, hostile_url, pat
     marks = page.evaluate("Object.keys(document.body.dataset)")
     assert [m for m in marks if not m.startswith("md")] == []  # the theme's own are mdColorScheme, ...
     assert page.evaluate("document.querySelectorAll('[autofocus],[onfocus],[onmouseover],[onclick]').length") == 0
+    context.close()
+
+
+PHONE = {"width": 375, "height": 800}
+
+
+def test_no_word_is_broken_inside_a_table_cell_on_a_phone(browser, site_url):
+    """At 375 px every table cell wraps between words: no 'Constructi/on' across two lines."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    broken = []
+    for path in ("topics/funding/", "sources/", "timeline/", "disagreements/", ""):
+        page.goto(site_url + path)
+        broken += page.evaluate(
+            r"""() => {
+              const found = [];
+              for (const cell of document.querySelectorAll('.md-content td')) {
+                const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                  const re = /[^\s\u2010-\u2014/-]+/g; let m;  // a line may break at a hyphen, a dash or a slash
+                  while ((m = re.exec(node.data))) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    if (tops.size > 1) found.push(m[0]);
+                  }
+                }
+              }
+              return found;
+            }"""
+        )
+    context.close()
+    assert broken == []
+
+
+def test_chart_text_is_at_least_11_px_on_a_phone(browser, site_url):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sizes = []
+    for path in ("topics/funding/", "timeline/"):
+        page.goto(site_url + path)
+        sizes += page.evaluate(
+            """() => [...document.querySelectorAll('figure.chart svg text')].map(t =>
+                 parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+        )
+    context.close()
+    assert sizes and min(sizes) >= 11, min(sizes)
+
+
+def test_a_keyboard_reaches_the_content_within_ten_stops_on_a_phone(browser, site_url):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    for path in ("", "topics/funding/", "sources/investors-king-2025-03/"):
+        page.goto(site_url + path)
+        page.wait_for_timeout(200)
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => !!document.activeElement.closest('.md-content')"):
+                break
+        else:
+            pytest.fail(f"{path or 'home'}: 10 Tab stops and still outside the content")
     context.close()

@@ -151,3 +151,17 @@ def test_zensical_builds_the_same_pages_from_the_same_source_with_no_broken_link
     assert broken == []
     result = zensical_site.run("linkcheck")
     assert result.returncode == 0 and " 0 broken internal links" in result.stdout, result.stderr
+
+
+def test_search_index_does_not_run_words_together(real_site):
+    """The hidden search text of a fact starts after a space, so names do not run into the next word."""
+    index = json.loads((real_site.root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    registry, _ = load_registry(real_site.facts, real_site.root)
+    names = {e.name for e in registry.entities}
+    joined = [
+        (doc["location"], name + match.group(1))
+        for doc in index["docs"]
+        for name in names
+        for match in re.finditer(re.escape(name) + r"([A-Z]\w*)", doc["text"])
+    ]
+    assert joined == []

@@ -221,7 +221,7 @@ def test_payloads_are_shown_literally(sites):
     # A forged raw-HTML marker as a paragraph of its own stays text, and pulls no fact block up.
     assert topic.startswith("Topic text {: onclick=alert(4) } ¶ briefingraw000000 Funding rounds ¶ Funding rounds over")
     source = visible((hostile / "sources" / "hostile-source" / "index.html").read_text(encoding="utf-8"))
-    assert "How far to trust it ¶ briefingraw000000 Facts citing this source ¶" in source
+    assert "How far to trust it ¶ briefingraw000000 About this copy ¶" in source
     home = visible((hostile / "index.html").read_text(encoding="utf-8"))
     assert "Summary " + " ".join(" ".join(PAYLOADS).split()) in home
     assert "49" not in topic  # {{ 7*7 }} was not evaluated

@@ -37,9 +37,41 @@
     });
   }
 
+  // On a phone the menu is a drawer: while it is closed its links are out of sight, so they are
+  // kept out of the Tab order too (inert), and a keyboard reader reaches the page at once.
+  var drawer = document.getElementById("__drawer");
+  var narrow = window.matchMedia("(max-width: 76.234375em)");
+  function syncDrawer() {
+    var menu = document.querySelector(".md-sidebar--primary");
+    if (!menu || !drawer) return;
+    if (narrow.matches && !drawer.checked) menu.setAttribute("inert", "");
+    else menu.removeAttribute("inert");
+  }
+  if (drawer) drawer.addEventListener("change", syncDrawer);
+  if (narrow.addEventListener) narrow.addEventListener("change", syncDrawer);
+
+  // A code block that scrolls sideways can be scrolled with the keyboard once it has the focus.
+  function focusableScrolling() {
+    document.querySelectorAll(".md-typeset pre > code").forEach(function (code) {
+      if (!code.hasAttribute("tabindex")) code.setAttribute("tabindex", "0");
+    });
+    // So can a chart or a table too wide for a phone, in its frame.
+    document.querySelectorAll(".md-typeset figure.chart, .md-typeset .md-typeset__scrollwrap").forEach(function (frame) {
+      if (frame.scrollWidth > frame.clientWidth) frame.setAttribute("tabindex", "0");
+      else frame.removeAttribute("tabindex");
+    });
+  }
+  window.addEventListener("resize", focusableScrolling);
+
+  function onPage() {
+    enhance();
+    syncDrawer();
+    focusableScrolling();
+  }
+
   if (window.document$) {
-    window.document$.subscribe(enhance);
+    window.document$.subscribe(onPage);
   } else {
-    document.addEventListener("DOMContentLoaded", enhance);
+    document.addEventListener("DOMContentLoaded", onPage);
   }
 })();

@@ -40,6 +40,15 @@ KIND_TITLES = {
     "programme": "Programmes",
     "policy": "Policies",
 }
+KIND_NAMES = {  # one of them, as an entity page names its kind
+    "organisation": "Organisation",
+    "person": "Person",
+    "place": "Place",
+    "model": "Model",
+    "product": "Product or platform",
+    "programme": "Programme",
+    "policy": "Policy",
+}
 SOURCE_KINDS = {
     "news-report": "News report",
     "repost": "Repost of another outlet's article",

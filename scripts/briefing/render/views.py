@@ -16,6 +16,7 @@ from briefing.render.escaping import href as href_attr
 from briefing.render.escaping import html_text, md_text
 from briefing.render.formatting import format_amount, format_value
 from briefing.render.index import (
+    KIND_NAMES,
     KIND_TITLES,
     RANKS,
     RELATIONS,
@@ -181,7 +182,7 @@ def entity_view(index: Index, entity: Entity, page: Page) -> dict:
     control = entity.controlled_by
     return {
         "name": md_text(entity.name),
-        "kind": KIND_TITLES[entity.kind].rstrip("s") if entity.kind != "person" else "Person",
+        "kind": KIND_NAMES[entity.kind],
         "aliases": [md_text(a) for a in entity.aliases],
         "description": md_text(entity.description),
         "controlled_by": (
