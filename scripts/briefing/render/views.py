@@ -30,6 +30,7 @@ from briefing.render.index import (
     fact_order,
     page_file,
 )
+from briefing.render.links import text_fragment, wayback
 
 
 def home_view(index: Index, page: Page) -> dict:
@@ -226,6 +227,7 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
             "locator": md_text(citation.locator) if citation.locator else None,
             "speaker": entity_link(index.entities[citation.speaker]) if citation.speaker else None,
             "via": md_text(citation.via) if citation.via else None,
+            "on_page": href_attr(text_fragment(source.url, index.words(citation))) if source.url else None,
         }
         if isinstance(owner, Fact):
             entry = facts.setdefault(
@@ -271,6 +273,7 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
         "published": _published(source.published),
         "kind": SOURCE_KINDS[source.kind],
         "url": {"href": href_attr(source.url), "text": html_text(source.url)} if source.url else None,
+        "wayback": href_attr(wayback(source.url, source.published)) if source.url else None,
         "archive_file": source.archive_file,
         "sha256": source.archive_sha256,
         "reliability": md_text(source.reliability),
