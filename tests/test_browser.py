@@ -372,3 +372,16 @@ def test_a_keyboard_reaches_the_content_within_ten_stops_on_a_phone(browser, sit
         else:
             pytest.fail(f"{path or 'home'}: 10 Tab stops and still outside the content")
     context.close()
+
+
+def test_cite_gives_a_ready_citation_by_keyboard(page, site_url):
+    page.goto(site_url + "topics/funding/")
+    summary = page.locator("h3#march-2025-round-amount ~ details.cite > summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    body = page.locator("h3#march-2025-round-amount ~ details.cite .cite-body").first
+    expect(body).to_contain_text("BibTeX")
+    text = body.inner_text()
+    address = site_url + "topics/funding/#march-2025-round-amount"
+    assert f"url = {{{address}}}" in text and "accessed " in text and '"type": "webpage"' in text
+    assert "In March 2025 Zhipu raised more than 1 billion yuan" in text

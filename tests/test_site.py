@@ -165,3 +165,24 @@ def test_search_index_does_not_run_words_together(real_site):
         for match in re.finditer(re.escape(name) + r"([A-Z]\w*)", doc["text"])
     ]
     assert joined == []
+
+
+def test_a_published_address_gives_a_sitemap_of_every_page_canonical_links_and_previews(site_project):
+    result = site_project.run("build", "--strict", env={"BRIEFING_SITE_URL": "https://example.org/briefing/"})
+    assert result.returncode == 0, result.stderr
+    site = site_project.root / "site"
+    pages = sorted(p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("index.html"))
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert [f"https://example.org/briefing/{page}" for page in pages] == sorted(
+        re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    )
+    funding = (site / "topics" / "funding" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/briefing/topics/funding/">' in funding
+    assert '<meta property="og:url" content="https://example.org/briefing/topics/funding/">' in funding
+    assert '<meta name="description" content="Money raised.">' in funding
+    descriptions = {
+        re.search(r'<meta name="description" content="([^"]*)"', p.read_text()).group(1)
+        for p in site.rglob("*.html")
+        if "404" not in p.name
+    }
+    assert len(descriptions) > 10  # each page its own, not the site's one description

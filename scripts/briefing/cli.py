@@ -17,6 +17,9 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import yaml
 
 from briefing.check.checks import check_registry
 from briefing.check.quotes import check_quotes, sha256_of
@@ -280,11 +283,11 @@ def _build_site(options: Options, staged: output.Staged, lock: int, engine: str)
         cwd = staged.source
     else:  # Zensical takes its folders from its config, inside the config's folder: a copy beside the source
         config = staged.folder / "zensical.yml"
-        text = (staged.source / "mkdocs.yml").read_text(encoding="utf-8")
-        text = text.replace("docs_dir: docs\n", "docs_dir: source/docs\n", 1).replace(
-            "site_dir: ../site\n", "site_dir: site\n", 1
-        )
-        config.write_text(text, encoding="utf-8")
+        settings = yaml.safe_load((staged.source / "mkdocs.yml").read_text(encoding="utf-8"))
+        settings["docs_dir"], settings["site_dir"] = "source/docs", "site"
+        if settings.get("theme", {}).get("custom_dir"):
+            settings["theme"]["custom_dir"] = "source/" + settings["theme"]["custom_dir"]
+        config.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
         command = [sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config)]
         cwd = staged.folder  # Zensical keeps its cache where it runs: not in the source
     # The engine holds the build lock with us, and dies with us: a killed build leaves no writer behind.
@@ -292,7 +295,7 @@ def _build_site(options: Options, staged: output.Staged, lock: int, engine: str)
     if engine == "zensical" and result.returncode == 0:
         staged.site.rmdir()
         shutil.move(staged.folder / "site", staged.site)
-    broken = check_site(staged.site)[0] if result.returncode == 0 else []
+    broken = check_site(staged.site, _base_path(options.settings))[0] if result.returncode == 0 else []
     for link in broken:
         print(f"error: {link}", file=sys.stderr)
     return result.returncode == 0 and not broken
@@ -343,12 +346,19 @@ def cmd_serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         return 0
 
 
-def cmd_linkcheck(site: Path, external: bool) -> int:
+def _base_path(settings: Settings) -> str:
+    """The path the site is published under: '/briefing/' for https://example.org/briefing/."""
+    return (
+        "/" + urlsplit(settings.site_url).path.strip("/") + "/" if urlsplit(settings.site_url).path.strip("/") else "/"
+    )
+
+
+def cmd_linkcheck(site: Path, external: bool, base: str = "/") -> int:
     """Check the internal links and anchors of a built site; with `external`, fetch the others too."""
     if not (site / "index.html").is_file():
         print(f"error: no site at {site.as_posix()}/: build it first", file=sys.stderr)
         return 1
-    broken, urls = check_site(site)
+    broken, urls = check_site(site, base)
     pages = sum(1 for _ in site.rglob("*.html"))
     summary = f"{pages} pages: {len(broken)} broken internal links"
     if external:
@@ -732,14 +742,17 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run one subcommand; exit status 1 means the input has problems."""
     args = _parser().parse_args(argv)
     root = getattr(args, "root", None) or find_root(Path.cwd())
-    if args.command == "linkcheck":
-        return cmd_linkcheck(args.site_dir if args.site_dir.is_absolute() else root / args.site_dir, args.external)
     if args.command == "init":
         return cmd_init(args)
     settings, problems = read_settings(root)
+    if os.environ.get("BRIEFING_SITE_URL"):  # where a deployment publishes it (the CI workflow sets it)
+        settings = replace(settings, site_url=os.environ["BRIEFING_SITE_URL"])
     if problems:
         report(problems, Registry(), github=False)
         return 1
+    if args.command == "linkcheck":
+        site = args.site_dir if args.site_dir.is_absolute() else root / args.site_dir
+        return cmd_linkcheck(site, args.external, _base_path(settings))
     sources = args.sources or Path(os.environ.get("BRIEFING_SOURCES") or settings.archive)
     options = Options(
         root=root,

@@ -63,7 +63,49 @@
   }
   window.addEventListener("resize", focusableScrolling);
 
+  // "Cite" under every fact: a ready citation with the fact's permanent address and today's
+  // date as the access date, in plain text, BibTeX and CSL-JSON. Made here, from the page, by
+  // no script but this one.
+  function citations(box) {
+    var address = new URL("#" + box.dataset.fact, window.location.href).href;
+    var site = document.title.split(" - ").pop();
+    var today = new Date();
+    var accessed = today.toISOString().slice(0, 10);
+    var statement = box.dataset.statement;
+    var plain = "\u201c" + statement + "\u201d " + site + ". " + address + " (accessed " + accessed + ").";
+    function bib(text) { return text.replace(/[\\{}]/g, function (c) { return "\\" + c; }); }
+    var bibtex = "@misc{" + box.dataset.fact + ",\n  title = {" + bib(statement) + "},\n  howpublished = {" +
+      bib(site) + "},\n  url = {" + address + "},\n  note = {Accessed " + accessed + "}\n}";
+    var csl = JSON.stringify([{
+      id: box.dataset.fact, type: "webpage", title: statement, "container-title": site, URL: address,
+      accessed: {"date-parts": [[today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate()]]}
+    }], null, 2);
+    var body = box.querySelector(".cite-body");
+    body.textContent = "";
+    [["Plain text", plain], ["BibTeX", bibtex], ["CSL-JSON", csl]].forEach(function (item) {
+      var label = document.createElement("p");
+      label.className = "cite-label";
+      label.textContent = item[0];
+      var pre = document.createElement("pre");
+      var code = document.createElement("code");
+      code.textContent = item[1];
+      code.setAttribute("tabindex", "0");
+      pre.appendChild(code);
+      body.appendChild(label);
+      body.appendChild(pre);
+    });
+  }
+
+  function citeControls() {
+    document.querySelectorAll("details.cite").forEach(function (box) {
+      if (box.dataset.ready) return;
+      box.dataset.ready = "yes";
+      box.addEventListener("toggle", function () { if (box.open) citations(box); });
+    });
+  }
+
   function onPage() {
+    citeControls();
     enhance();
     syncDrawer();
     focusableScrolling();

@@ -63,14 +63,16 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
     pages: dict[str, str] = {}
     titles: dict[str, str] = {}
 
-    def render(path: str, template: str, title: str, **context) -> None:
+    def render(path: str, template: str, title: str, description: str, **context) -> None:
         page = Page(path, index)
         titles[path] = title
         body = env.get_template(template).render(page=page, **{k: v(page) for k, v in context.items()})
         text = footnotes(body.rstrip("\n") + "\n", page)
-        pages[path] = front_matter(title) + text.replace(DOCS, "../" * path.count("/"))
+        pages[path] = front_matter(title, description) + text.replace(DOCS, "../" * path.count("/"))
 
-    def render_listing(base: str, parts: list[Part], template: str, title: str, facts: bool = True, **context) -> None:
+    def render_listing(
+        base: str, parts: list[Part], template: str, title: str, description: str, facts: bool = True, **context
+    ) -> None:
         """A listing on one page, or a first page linking to one page per part."""
         pages_ = (
             [(parts[0].path, 0)]
@@ -83,12 +85,19 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
                 path,
                 template,
                 label,
+                description,
                 listing=lambda p, n=number: listing(parts, n, p, page_file(base), title, facts),
                 **{k: (lambda p, v=v, n=number: v(p, n)) for k, v in context.items()},
             )
 
-    render("index.md", "home.md.j2", index.briefing.title, home=lambda p: home_view(index, p))
-    render("topics/index.md", "topics.md.j2", "Topics", topics=lambda p: topic_summaries(index, p))
+    render("index.md", "home.md.j2", index.briefing.title, index.briefing.summary, home=lambda p: home_view(index, p))
+    render(
+        "topics/index.md",
+        "topics.md.j2",
+        "Topics",
+        "Every topic of this briefing, with what it covers and how many facts it has.",
+        topics=lambda p: topic_summaries(index, p),
+    )
     funding_id = funding_topic(index)
     for topic in registry.topics:
         render_listing(
@@ -96,6 +105,7 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
             index.topic_parts[topic.id],
             "topic.md.j2",
             topic.title,
+            topic.description,
             topic=lambda p, n, t=topic: {
                 "title": md_text(t.title),
                 "description": md_text(t.description),
@@ -105,30 +115,50 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
             },
         )
     render_listing(
-        "timeline", index.timeline_parts, "timeline.md.j2", "Timeline", timeline=lambda p, n: timeline_view(index, p, n)
+        "timeline",
+        index.timeline_parts,
+        "timeline.md.j2",
+        "Timeline",
+        "Every dated fact of this briefing, in order, each with the sources that give it.",
+        timeline=lambda p, n: timeline_view(index, p, n),
     )
     render(
         page_file("disagreements"),
         "disagreements.md.j2",
         "Where sources disagree",
+        "Where the sources give different values, dates, names or attributions, every version with its sources.",
         disagreements=lambda p: disagreement_views(index, p),
     )
-    render("entities/index.md", "entities.md.j2", "Entities", groups=lambda p: entity_groups(index, p))
+    render(
+        "entities/index.md",
+        "entities.md.j2",
+        "Entities",
+        "The organisations, people, places, models, products, programmes and policies the facts are about.",
+        groups=lambda p: entity_groups(index, p),
+    )
     for entity in registry.entities:
         render_listing(
             f"entities/{entity.id}",
             index.entity_parts[entity.id],
             "entity.md.j2",
             entity.name,
+            entity.description,
             entity=lambda p, n, e=entity: entity_view(index, e, p),
         )
-    render("sources/index.md", "sources.md.j2", "Sources", sources=lambda p: source_rows(index, p))
+    render(
+        "sources/index.md",
+        "sources.md.j2",
+        "Sources",
+        "The documents this briefing is built from; every quote is checked against an archived copy.",
+        sources=lambda p: source_rows(index, p),
+    )
     for source in registry.sources:
         render_listing(
             f"sources/{source.id}",
             index.source_parts[source.id],
             "source.md.j2",
             source.title,
+            source.summary,
             facts=False,
             source=lambda p, n, s=source: source_view(index, s, p, n),
         )
@@ -137,14 +167,22 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
     return pages
 
 
-def front_matter(title: str) -> str:
-    """The page title for the theme, HTML-escaped and written as a JSON (so YAML) string.
+def front_matter(title: str, description: str) -> str:
+    """The page's title and description for the theme, HTML-escaped, written as JSON (so YAML) strings.
 
-    Material prints `page.meta.title` as it is, and otherwise `page.title | striptags`, which
-    turns entities back into markup; an escaped meta title keeps the <title> tag, the
-    navigation and the header safe whatever the registry says.
+    Material prints `page.meta.title` and `page.meta.description` as they are (and otherwise
+    `page.title | striptags`, which turns entities back into markup); escaped, they keep the
+    <title>, the <meta> tags, the navigation and the header safe whatever the registry says.
     """
-    return f"---\ntitle: {json.dumps(str(html_text(title)), ensure_ascii=False)}\n---\n\n"
+    title_text = json.dumps(str(html_text(title)), ensure_ascii=False)
+    description_text = json.dumps(str(html_text(_clip(description))), ensure_ascii=False)
+    return f"---\ntitle: {title_text}\ndescription: {description_text}\n---\n\n"
+
+
+def _clip(text: str, size: int = 200) -> str:
+    """A description short enough for a search result or a link preview, cut at a word."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1].rsplit(" ", 1)[0] + "…"
 
 
 def navigation(index: Index, titles: dict[str, str]) -> str:

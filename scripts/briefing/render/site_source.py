@@ -20,6 +20,7 @@ from briefing.project import DEFAULTS, Settings
 CONFIG = "mkdocs.yml"
 ASSET_FOLDER = "briefing"  # in build/docs/: the generator's assets
 ASSETS = ("briefing.css", "briefing.js")
+OVERRIDES = "overrides"  # in build/: the theme's page with link-preview tags (assets/main.html)
 NAV = ".nav.yml"  # where render_site leaves the generated navigation
 # Settings that belong to the hand-written project, not to the generated source.
 PROJECT_ONLY = ("hooks", "watch", "docs_dir", "site_dir", "nav", "not_in_nav")
@@ -75,6 +76,8 @@ def site_source(
         files[f"docs/{rel}"] = path.read_bytes()
     for name in ASSETS:  # the generator's stylesheet and script, beside the pages they style
         files[f"docs/{ASSET_FOLDER}/{name}"] = (package_folder("briefing.assets") / name).read_bytes()
+    if not (config.get("theme") or {}).get("custom_dir"):  # link previews, unless the project has its own
+        files[f"{OVERRIDES}/main.html"] = (package_folder("briefing.assets") / "main.html").read_bytes()
     generated_nav = yaml.safe_load(pages[NAV]) if NAV in pages else []
     files[CONFIG] = source_config(config, generated_nav, sorted(p for p in pages if p.endswith(".md")), settings)
     return files, problems
@@ -90,8 +93,9 @@ def source_config(config: dict, generated_nav: list, generated_pages: list[str],
     out = {key: value for key, value in config.items() if key not in PROJECT_ONLY}
     if settings.site_url and not out.get("site_url"):
         out["site_url"] = settings.site_url
-    if isinstance(out.get("theme"), dict) and "language" not in out["theme"]:
-        out["theme"] = {**out["theme"], "language": settings.language}
+    if isinstance(out.get("theme"), dict):
+        out["theme"] = {"custom_dir": OVERRIDES, **out["theme"]}
+        out["theme"].setdefault("language", settings.language)
     out["extra_css"] = [f"{ASSET_FOLDER}/briefing.css", *config.get("extra_css", [])]
     out["extra_javascript"] = [f"{ASSET_FOLDER}/briefing.js", *config.get("extra_javascript", [])]
     out["docs_dir"] = "docs"

@@ -59,8 +59,12 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def check_site(site: Path) -> tuple[list[BrokenLink], set[str]]:
-    """Broken internal links and anchors of the site, and every external URL it links to."""
+def check_site(site: Path, base: str = "/") -> tuple[list[BrokenLink], set[str]]:
+    """Broken internal links and anchors of the site, and every external URL it links to.
+
+    `base` is the path the site is published under (from its site_url: '/briefing/'), which
+    the 404 page's links start with.
+    """
     pages = {p.relative_to(site).as_posix(): _parse(p) for p in sorted(site.rglob("*.html"))}
     broken: list[BrokenLink] = []
     external: set[str] = set()
@@ -74,17 +78,19 @@ def check_site(site: Path) -> tuple[list[BrokenLink], set[str]]:
                 if parts.scheme not in ("mailto", "data"):
                     broken.append(BrokenLink(name, link, f"'{parts.scheme}:' links are not allowed"))
                 continue
-            problem = _resolve(site, pages, name, parts.path, parts.fragment)
+            problem = _resolve(site, pages, name, parts.path, parts.fragment, base)
             if problem:
                 broken.append(BrokenLink(name, link, problem))
     return broken, external
 
 
-def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment: str) -> str | None:
+def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment: str, base: str) -> str | None:
     if path.startswith("/"):
         if name != "404.html":  # the 404 page is served at any address, so MkDocs links it from the root
             return "absolute path: the site must work from any folder"
-        path, name = path.lstrip("/") or ".", "index.html"
+        if not path.startswith(base):
+            return f"outside the site's address ({base})"
+        path, name = path[len(base) :] or ".", "index.html"
     target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path))) if path else name
     if target.startswith(".."):
         return "leads outside the site"
