@@ -186,3 +186,67 @@ def test_a_published_address_gives_a_sitemap_of_every_page_canonical_links_and_p
         if "404" not in p.name
     }
     assert len(descriptions) > 10  # each page its own, not the site's one description
+
+
+# The part of schema.org's vocabulary the site uses: each type with the properties it may have.
+SCHEMA_ORG = {
+    "Dataset": {"name", "description", "license", "isAccessibleForFree", "temporalCoverage", "distribution"},
+    "DataDownload": {"name", "description", "encodingFormat", "contentUrl"},
+    "ClaimReview": {"url", "claimReviewed", "reviewBody", "itemReviewed", "reviewRating", "author"},
+    "Claim": {"appearance"},
+    "CreativeWork": {"name", "datePublished", "publisher", "url"},
+    "Organization": {"name"},
+    "Rating": {"ratingValue", "worstRating", "bestRating", "alternateName"},
+}
+
+
+def _schema_org_problems(node, where: str) -> list[str]:
+    if isinstance(node, list):
+        return [p for item in node for p in _schema_org_problems(item, where)]
+    if not isinstance(node, dict):
+        return []
+    kind = node.get("@type")
+    if kind not in SCHEMA_ORG:
+        return [f"{where}: unknown type {kind!r}"]
+    problems = [
+        f"{where}: {kind} has no property {k!r}" for k in node if not k.startswith("@") and k not in SCHEMA_ORG[kind]
+    ]
+    for key, value in node.items():
+        problems += _schema_org_problems(value, f"{where}/{kind}.{key}")
+    return problems
+
+
+def test_json_ld_uses_schema_org_types_and_marks_every_erroneous_claim(real_site):
+    site = real_site.root / "site"
+    blocks = {}
+    for page in ("index.html", "disagreements/index.html"):
+        found = re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', (site / page).read_text(encoding="utf-8"), re.S
+        )
+        assert len(found) == 1, page
+        blocks[page] = json.loads(found[0])
+        assert _schema_org_problems(blocks[page], page) == []
+    dataset = blocks["index.html"]
+    assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    for download in dataset["distribution"]:
+        assert (site / download["contentUrl"]).is_file(), download
+    registry, _ = load_registry(real_site.facts, real_site.root)
+    erroneous = [v.claim for d in registry.disagreements for v in d.variants if v.rank == "erroneous"]
+    reviews = blocks["disagreements/index.html"]
+    assert [r["claimReviewed"] for r in reviews] == erroneous and erroneous
+    assert any("Meta" in claim for claim in erroneous)  # AsianFin's "Meta's Qwen-2.5-VL"
+
+
+def test_the_sources_as_references_and_the_data_package(real_site):
+    site = real_site.root / "site" / "data"
+    registry, _ = load_registry(real_site.facts, real_site.root)
+    bib = (site / "sources.bib").read_text(encoding="utf-8")
+    assert re.findall(r"^@online\{([a-z0-9-]+),$", bib, re.M) == [s.id for s in registry.sources]
+    assert bib.count("{") == bib.count("}")
+    csl = json.loads((site / "sources.csl.json").read_text(encoding="utf-8"))
+    assert [item["id"] for item in csl] == [s.id for s in registry.sources]
+    assert all(item["issued"]["date-parts"][0][0] == 2025 for item in csl)
+    package = json.loads((site / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        header = (site / resource["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert [f["name"] for f in resource["schema"]["fields"]] == header

@@ -336,3 +336,12 @@ def test_hostile_text_in_a_constrained_field_is_refused_there(attack):
             p for p in found if p.severity == "error" and f"'{field}'" in p.message and repr(attack) in p.message
         ]
         assert located, f"{name} {path}: {attack!r} was not refused: {[str(p) for p in found]}"
+
+
+def test_hostile_text_stays_inside_the_json_ld(sites):
+    hostile, _ = sites
+    page = (hostile / "disagreements" / "index.html").read_text(encoding="utf-8")
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert "<" not in block  # no text in it can close the script or open a comment
+    (review,) = json.loads(block)
+    assert review["claimReviewed"] == PAYLOADS[2]

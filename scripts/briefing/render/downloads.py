@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from briefing.load.registry import SCHEMA_PATH, PartialDate, Value, independent_sources
+from briefing.render.index import SOURCE_KINDS
 
 if TYPE_CHECKING:
     from briefing.render.index import Index
@@ -40,13 +41,112 @@ CITATION_COLUMNS = ["record", "record_kind", "source", "speaker", "via", "quote"
 
 
 def downloads(index: Index) -> dict[str, str]:
-    """The download files keyed by their path under docs/generated/."""
+    """The download files keyed by their path in the site source's docs/."""
     return {
         "data/facts.json": _json(index),
         "data/facts.csv": _facts_csv(index),
         "data/citations.csv": _citations_csv(index),
         "data/registry.schema.json": SCHEMA_PATH.read_text(encoding="utf-8"),
+        "data/sources.bib": _bibtex(index),
+        "data/sources.csl.json": _csl(index),
+        "data/datapackage.json": _datapackage(index),
     }
+
+
+# --- the sources as references, for a reader's own bibliography -------------------------
+
+_BIB_SPECIAL = str.maketrans({c: "\\" + c for c in "{}%&$#_"} | {"\\": "\\textbackslash{}", "~": "\\~{}", "^": "\\^{}"})
+
+
+def _bib(text: str) -> str:
+    """Text inside a BibTeX field: LaTeX's special characters escaped, on one line."""
+    return " ".join(text.split()).translate(_BIB_SPECIAL)
+
+
+def _bibtex(index: Index) -> str:
+    entries = []
+    for s in index.registry.sources:
+        fields = [("title", s.title), ("organization", s.publisher), ("date", s.published.iso)]
+        if s.author:
+            fields.insert(1, ("author", "{" + _bib(s.author) + "}"))  # one name as written, not split
+        if s.url:
+            fields.append(("url", s.url))
+        fields.append(("note", SOURCE_KINDS[s.kind]))
+        body = ",\n".join(f"  {k} = {{{v if k in ('url', 'author') else _bib(v)}}}" for k, v in fields)  # fmt: skip
+        entries.append(f"@online{{{s.id},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+def _csl(index: Index) -> str:
+    items = []
+    for s in index.registry.sources:
+        date = [int(p) for p in s.published.iso.split("-")]
+        item = {"id": s.id, "type": "article-newspaper" if s.kind == "news-report" else "webpage", "title": s.title}
+        item["container-title"] = s.publisher
+        if s.author:
+            item["author"] = [{"literal": s.author}]
+        item["issued"] = {"date-parts": [date]}
+        if s.url:
+            item["URL"] = s.url
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+
+
+def _datapackage(index: Index) -> str:
+    """A Frictionless data package describing the two CSV files, column by column."""
+
+    def table(name: str, columns: list[str], described: dict[str, str]) -> dict:
+        return {
+            "name": name.removesuffix(".csv").replace("_", "-"),
+            "path": name,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": [{"name": c, "type": "string", "description": described[c]} for c in columns]},
+        }
+
+    package = {
+        "name": "briefing-data",
+        "title": index.briefing.title,
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [
+            table("facts.csv", FACT_COLUMNS, FACT_FIELDS),
+            table("citations.csv", CITATION_COLUMNS, CITATION_FIELDS),
+        ],
+    }
+    return json.dumps(package, ensure_ascii=False, indent=1) + "\n"
+
+
+FACT_FIELDS = {
+    "id": "the fact's id, its anchor on the site",
+    "statement": "the claim, in the briefing's own words",
+    "topic": "the id of its topic",
+    "date": "when it happened: YYYY, YYYY-MM or YYYY-MM-DD",
+    "date_precision": "year, month or day",
+    "entities": "the ids of the entities it is about, separated by semicolons",
+    "claimed_by": "the ids of the entities whose claim it is",
+    "value_amount": "its figure, if it has one",
+    "value_unit": "the figure's unit: an ISO currency code or a word",
+    "value_qualifier": "how exact the figure is: about, more-than, up-to, ...",
+    "tags": "kinds of event, separated by semicolons",
+    "sources": "the ids of the sources it cites",
+    "independent_sources": "how many independent sources back it",
+    "disputed_in": "the ids of the disagreements it is part of",
+    "note": "an editorial note",
+    "derived": "figures that are the briefing's own, each as figure: working",
+    "outside_knowledge": "what the briefing adds from outside its sources",
+    "page": "its address on the site, from the site's root",
+}
+CITATION_FIELDS = {
+    "record": "the id of the fact, or the disagreement and version number, it backs",
+    "record_kind": "fact or disagreement-variant",
+    "source": "the id of the source quoted",
+    "speaker": "the id of the entity whose words these are, if the source gives them as a party's",
+    "via": "the report or wire the source names for the words",
+    "quote": "the source's words, as its archived text prints them",
+    "locator": "where in the source",
+    "source_page": "the quote's address on the site, from the site's root",
+}
 
 
 def _date(date: PartialDate | None) -> dict:

@@ -31,6 +31,7 @@ from briefing.render.index import (
     listing,
     page_file,
 )
+from briefing.render.structured import claim_reviews
 from briefing.render.views import (
     disagreement_views,
     entity_groups,
@@ -128,6 +129,7 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
         "Where sources disagree",
         "Where the sources give different values, dates, names or attributions, every version with its sources.",
         disagreements=lambda p: disagreement_views(index, p),
+        reviews=lambda p: claim_reviews(index),
     )
     render(
         "entities/index.md",

@@ -31,6 +31,7 @@ from briefing.render.index import (
     page_file,
 )
 from briefing.render.links import text_fragment, wayback
+from briefing.render.structured import dataset
 
 
 def home_view(index: Index, page: Page) -> dict:
@@ -62,6 +63,7 @@ def home_view(index: Index, page: Page) -> dict:
             "single_source": sum(independent_sources(f.citations, index.sources) == 1 for f in registry.facts),
         },
         "subject": entity_link(index.entities[briefing.subject]),
+        "dataset": dataset(index),
     }
 
 
