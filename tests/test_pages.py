@@ -106,7 +106,9 @@ def test_hostile_statement_is_shown_literally(project, text):
     ):
         body = pages[page].split("\n---\n", 1)[1]  # MkDocs reads the front matter; Markdown gets the rest
         out = md.reset().convert(body)
-        scan = Scan(out)
+        for data in re.findall(r'<script type="application/ld\+json">(.*?)</script>', out, re.S):
+            assert "<" not in data  # the site's own JSON-LD, which no text can close
+        scan = Scan(re.sub(r'<script type="application/ld\+json">.*?</script>', "", out, flags=re.S))
         assert not {"script", "iframe", "style", "img"} & set(scan.tags), page
         assert (scan.handlers, scan.js_links) == ([], []), page
         visible = html.unescape(re.sub(r"<[^>]+>", "", out))
