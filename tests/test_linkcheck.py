@@ -26,7 +26,7 @@ def test_finds_missing_pages_anchors_and_unsafe_schemes(tmp_path):
         '<a href="a/">a</a><a href="a/#here">ok</a><a href="a/#gone">x</a>'
         '<a href="missing/">x</a><img src="img.png"><a href="javascript:alert(1)">x</a>'
         '<a href="/abs/">x</a><a href="#top">x</a><span id="top"></span><a href="../out.html">x</a>'
-        '<a href="https://example.org/">ext</a><a href="mailto:a@b.c">mail</a>',
+        '<a href="https://example.org/">ext</a><a href="mailto:a@b.c">mail</a><a href="//cdn.example/x">x</a>',
     )
     write(site, "a/index.html", '<h2 id="here">Here</h2><a href="../">home</a><a href="../index.html#top">top</a>')
     broken, external = check_site(site)
@@ -38,7 +38,7 @@ def test_finds_missing_pages_anchors_and_unsafe_schemes(tmp_path):
         "index.html: broken link '/abs/': absolute path: the site must work from any folder",
         "index.html: broken link '../out.html': leads outside the site",
     ]
-    assert external == {"https://example.org/"}
+    assert external == {"https://example.org/", "https://cdn.example/x"}
 
 
 def test_404_page_links_from_the_root(tmp_path):
@@ -77,11 +77,12 @@ def server(tmp_path):
 
 def test_external_check_reports_failures_only(server):
     closed = "http://127.0.0.1:9/nothing-listens-here"
+    unusable = "http:///no-host"
     broken = check_external(
-        {f"{server}/ok.html", f"{server}/no-head.html", f"{server}/missing.html", closed}, timeout=5
+        {f"{server}/ok.html", f"{server}/no-head.html", f"{server}/missing.html", closed, unusable}, timeout=5
     )
     assert sorted((b.target, b.reason.split(":")[0]) for b in broken) == sorted(
-        [(closed, "unreachable"), (f"{server}/missing.html", "HTTP 404")]
+        [(closed, "unreachable"), (unusable, "unreachable"), (f"{server}/missing.html", "HTTP 404")]
     )
 
 

@@ -72,7 +72,7 @@ def check_site(site: Path, base: str = "/") -> tuple[list[BrokenLink], set[str]]
         for link in page.links:
             parts = urlsplit(link)
             if parts.scheme in ("http", "https") or link.startswith("//"):
-                external.add(link)
+                external.add("https:" + link if link.startswith("//") else link)  # '//host/x': as an https page has it
                 continue
             if parts.scheme:
                 if parts.scheme not in ("mailto", "data"):
@@ -124,8 +124,8 @@ def _fetch(url: str, timeout: float) -> str | None:
 
     headers = {"User-Agent": "briefing-linkcheck/1 (+https://github.com/)"}
     for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method, headers=headers)
         try:
+            request = urllib.request.Request(url, method=method, headers=headers)
             with urllib.request.urlopen(request, timeout=timeout):
                 return None
         except urllib.error.HTTPError as exc:
