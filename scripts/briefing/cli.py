@@ -46,6 +46,7 @@ MATERIAL_END_OF_LIFE = (
 CACHE = Path(".cache") / "briefing"
 VERIFIED = "verified-quotes-2"  # quote key -> its archived words
 FIGURES = "figures-found"  # keys of facts whose figures stand in their quotes
+HISTORY = "history"  # commit -> what the registry said at it
 
 
 @dataclass
@@ -169,13 +170,27 @@ def prepare(options: Options, github: bool, cache: bool = True) -> tuple[Registr
     problems += config_problems
     files = None
     if config is not None and not any(p.severity == "error" for p in problems):
-        pages = render_site(registry, options.root / "templates", options.settings)
+        history = _history(options, registry, cache)
+        pages = render_site(registry, options.root / "templates", options.settings, history)
         files, source_problems = site_source(options.root, config, pages, options.settings)
         problems += source_problems
     report(sort_problems(problems), registry, github)
     if any(p.severity == "error" for p in problems):
         return registry, None, problems
     return registry, files, problems
+
+
+def _history(options: Options, registry: Registry, cache: bool):
+    """The registry's git history, each commit's snapshot kept in the parse cache (if `cache`)."""
+    from briefing.load.history import read_history
+
+    if not cache:
+        return read_history(options.root, registry)
+    parse_cache = ParseCache(options.root / CACHE)
+    snapshots = parse_cache.load_map(HISTORY)
+    history = read_history(options.root, registry, snapshots)
+    parse_cache.save_map(HISTORY, snapshots)
+    return history
 
 
 def _engine_installed(engine: str) -> bool:

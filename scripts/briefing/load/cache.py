@@ -32,6 +32,7 @@ def _version() -> bytes:
         PACKAGE / "check" / "quotes.py",  # the remembered quotes and clean figure checks are theirs
         PACKAGE / "check" / "figures.py",
         PACKAGE / "check" / "checks.py",
+        PACKAGE / "load" / "history.py",  # the snapshots of past revisions are its
         SCHEMA_PATH,
     ):
         digest.update(path.read_bytes())
@@ -70,9 +71,10 @@ class ParseCache:
 
     def prune(self) -> None:
         """Drop entries this run did not ask for (old versions of edited files)."""
+        kept = self.used | {f"history-{_version().hex()[:16]}"}  # read after the checks, by the build
         if self.folder.is_dir():
             for path in self.folder.iterdir():
-                if path.name not in self.used and not path.name.startswith(".tmp-"):
+                if path.name not in kept and not path.name.startswith(".tmp-"):
                     path.unlink(missing_ok=True)
 
     def _read(self, name: str):

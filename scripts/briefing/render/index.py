@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from briefing.load.history import History
 from briefing.load.registry import (
     MONTHS,
     Citation,
@@ -23,6 +24,7 @@ from briefing.load.registry import (
     Fact,
     Registry,
     independent_sources,
+    parse_date,
 )
 from briefing.problems import package_folder
 from briefing.project import DEFAULTS, Settings
@@ -93,8 +95,15 @@ def environment(project: Path | None = None) -> jinja2.Environment:
 class Index:
     """Lookups over the registry, and where each fact and citation lives on the site."""
 
-    def __init__(self, registry: Registry, templates: Path | None = None, settings: Settings = DEFAULTS) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        templates: Path | None = None,
+        settings: Settings = DEFAULTS,
+        history: History | None = None,
+    ) -> None:
         self.settings = settings
+        self.history = history or History(False, "the history was not read")
         limit = settings.listing_limit
         self.registry = registry
         self.briefing = registry.briefing
@@ -447,6 +456,8 @@ class FactView:
     href: str
     derived: list[tuple[Markup, Markup]]  # figures that are ours, with their working
     outside_knowledge: Markup | None
+    published: str | None = None  # when it first appeared in the registry's history
+    revised: str | None = None  # when its statement last changed, if after that
 
 
 def fact_view(fact: Fact, index: Index) -> FactView:
@@ -477,7 +488,17 @@ def fact_view(fact: Fact, index: Index) -> FactView:
         href=href(index.fact_page(fact), fact.id),
         derived=[(md_text(d.figure), md_text(d.working)) for d in fact.derived],
         outside_knowledge=md_text(fact.outside_knowledge) if fact.outside_knowledge else None,
+        published=_day(index.history.first.get(fact.id)),
+        revised=_day(index.history.last.get(fact.id))
+        if index.history.last.get(fact.id) != index.history.first.get(fact.id)
+        else None,
     )
+
+
+def _day(iso: str | None) -> str | None:
+    """'2026-12-02' as '2 Dec 2026'."""
+    date = parse_date(iso) if iso else None
+    return date.label if date else None
 
 
 def _search_text(fact: Fact, index: Index) -> Markup:

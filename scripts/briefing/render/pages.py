@@ -14,11 +14,13 @@ from pathlib import Path
 
 import yaml
 
+from briefing.load.history import History
 from briefing.load.registry import (
     Registry,
     gc_paused,
 )
 from briefing.project import DEFAULTS, Settings
+from briefing.render.changes import FEED, changes_view, feed, retractions
 from briefing.render.downloads import downloads
 from briefing.render.escaping import html_text, md_text
 from briefing.render.index import (
@@ -49,17 +51,21 @@ from briefing.render.views import (
 # --- the pages --------------------------------------------------------------------------
 
 
-def render_site(registry: Registry, templates: Path | None = None, settings: Settings = DEFAULTS) -> dict[str, str]:
+def render_site(
+    registry: Registry, templates: Path | None = None, settings: Settings = DEFAULTS, history: History | None = None
+) -> dict[str, str]:
     """Every generated page keyed by its path in the site source, plus the navigation.
 
     `templates` is the project's own templates/ folder, whose files override the generator's.
     """
     with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
-        return _render_site(registry, templates, settings)
+        return _render_site(registry, templates, settings, history)
 
 
-def _render_site(registry: Registry, templates: Path | None, settings: Settings) -> dict[str, str]:
-    index = Index(registry, templates, settings)
+def _render_site(
+    registry: Registry, templates: Path | None, settings: Settings, history: History | None
+) -> dict[str, str]:
+    index = Index(registry, templates, settings, history)
     env = index.env
     pages: dict[str, str] = {}
     titles: dict[str, str] = {}
@@ -113,6 +119,7 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
                 "funding": funding_view(index, p)
                 if t.id == funding_id and first_page(n, index.topic_parts[t.id])
                 else None,
+                "retracted": retractions(index, t.id, p) if first_page(n, index.topic_parts[t.id]) else [],
             },
         )
     render_listing(
@@ -131,6 +138,14 @@ def _render_site(registry: Registry, templates: Path | None, settings: Settings)
         disagreements=lambda p: disagreement_views(index, p),
         reviews=lambda p: claim_reviews(index),
     )
+    render(
+        page_file("changes"),
+        "changes.md.j2",
+        "What changed",
+        "Every change to the briefing's facts and disagreements, newest first, with an Atom feed.",
+        changes=lambda p: changes_view(index, p),
+    )
+    pages[FEED] = feed(index, settings.site_url)
     render(
         "entities/index.md",
         "entities.md.j2",
@@ -209,6 +224,7 @@ def navigation(index: Index, titles: dict[str, str]) -> str:
         {"Topics": [entry("topics/index.md")] + [entry(page_file(f"topics/{t.id}")) for t in index.registry.topics]},
         entry(page_file("timeline")),
         entry(page_file("disagreements")),
+        entry(page_file("changes")),
         {
             "Entities": [entry("entities/index.md")]
             + (
