@@ -2,7 +2,8 @@
 #   make site   build the site into site/ (creates .venv with the locked dependencies)
 #   make test   run the whole test suite
 # Others: make check (validate the registry only), make serve (live preview; for a large
-# registry: make serve SERVE_FLAGS=--dirty), make bench, make lock (re-lock the dependencies),
+# registry: make serve SERVE_FLAGS=--dirty), make bench, make lighthouse (page weight and
+# Lighthouse scores), make lock (re-lock the dependencies),
 # make clean (generated pages, site and caches), make distclean (everything, .venv too).
 
 PYTHON ?= python3
@@ -19,7 +20,7 @@ INSTALLED := $(VENV)/.installed-$(PYVERSION)
 TESTED := $(VENV)/.installed-test-$(PYVERSION)
 PIP := $(BIN)/python -m pip install --disable-pip-version-check --no-input
 
-.PHONY: site test check serve clean distclean browser bench lock
+.PHONY: site test check serve clean distclean browser bench lock lighthouse
 
 site: $(INSTALLED)
 	@$(BIN)/briefing build --strict
@@ -57,6 +58,15 @@ $(TESTED): $(INSTALLED) requirements-test.txt
 # Build-speed benchmark (a few minutes; not part of the tests): see docs/performance.md.
 bench: $(TESTED)
 	@$(BIN)/python -m briefing.tools.bench --update docs/performance.md
+
+# Page weight and mobile Lighthouse on the built site, served gzip-compressed (a few minutes;
+# measured, not tested: see README, Performance). Lighthouse comes from npm, locked in scripts/lighthouse/.
+lighthouse: $(TESTED) browser
+	@test -x scripts/lighthouse/node_modules/.bin/lighthouse || \
+	  (cd scripts/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
+	@$(BIN)/briefing build --strict
+	@$(BIN)/python -m briefing.tools.pageweight site
+	@$(BIN)/python -m briefing.tools.lighthouse site
 
 # Both requirement sets, locked with every file's hash: after changing pyproject.toml or
 # requirements-test.in. Existing pins are kept; `make lock LOCK_FLAGS=--upgrade` moves them all.

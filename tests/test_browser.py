@@ -42,6 +42,7 @@ A11Y_PAGES = {
     "sources": "sources/",
     "methodology": "methodology/",
     "performance": "performance/",
+    "changes": "changes/",
 }
 
 
@@ -127,18 +128,55 @@ def test_search_by_words_of_a_quote_lands_on_the_fact(page, any_url):
     assert in_viewport(page, "h3#march-2025-round-amount")
 
 
+def test_the_search_index_is_fetched_only_when_a_reader_turns_to_search(browser, site_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(site_url + "topics/funding/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in asked if "search_index" in url]
+    page.keyboard.press("/")  # Material's shortcut to search; on a phone, the search icon
+    page.keyboard.type("whopping")
+    expect(page.locator(".md-search-result a[href*='#march-2025-round-amount']").first).to_be_attached(timeout=10_000)
+    assert [url for url in asked if url.endswith("/search/search_index.json")]
+    page.goto(site_url + "?q=Shangcheng")  # arriving with a query searches at once
+    expect(page.locator(".md-search-result a[href*='hangzhou-investors']").first).to_be_attached(timeout=10_000)
+    context.close()
+
+
 def test_footnote_shows_the_quote_on_hover_and_on_focus(page, any_url):
     page.goto(any_url + "topics/funding/")
     marker = page.locator("h3#march-2025-round-amount + p.fact-meta a.footnote-ref").first
     marker.hover()
-    tooltip = page.locator(".md-tooltip2--active")
-    expect(tooltip).to_be_visible()
+    tooltip = page.locator("[role=tooltip]:visible")
+    expect(tooltip).to_have_count(1)
     expect(tooltip).to_contain_text("Investors King")
     expect(tooltip).to_contain_text("Zhipu has secured over 1 billion yuan ($140 million)")
+    assert marker.get_attribute("aria-describedby") == tooltip.get_attribute("id")
+    box, tip = marker.bounding_box(), tooltip.bounding_box()
+    assert tip["x"] >= 0 and tip["x"] + tip["width"] <= page.viewport_size["width"]
+    assert abs(tip["y"] - (box["y"] + box["height"])) < 20 or abs(tip["y"] + tip["height"] - box["y"]) < 20
+    tooltip.hover()  # the pointer can move onto it, to follow its link
+    page.wait_for_timeout(500)
+    expect(tooltip).to_have_count(1)
     page.mouse.move(0, 0)
     expect(tooltip).to_have_count(0)
-    marker.focus()  # keyboard readers get the same
-    expect(page.locator(".md-tooltip2--active")).to_contain_text("March 2025")
+    marker.focus()  # keyboard readers get the same, and Escape closes it
+    expect(tooltip).to_contain_text("March 2025")
+    page.keyboard.press("Escape")
+    expect(tooltip).to_have_count(0)
+
+
+def test_footnote_previews_cost_nothing_at_page_load(page, site_url):
+    page.goto(site_url + "timeline/")
+    page.wait_for_load_state("load")
+    assert page.locator("a.footnote-ref").count() > 50
+    assert page.locator("[role=tooltip], .md-tooltip2").count() == 0  # one preview, made when first wanted
+    page.locator("a.footnote-ref").nth(40).hover()
+    expect(page.locator("[role=tooltip]:visible")).to_have_count(1)
+    page.locator("a.footnote-ref").nth(41).hover()
+    expect(page.locator("[role=tooltip]")).to_have_count(1)
 
 
 def test_citation_link_lands_on_the_quote_on_the_source_page(page, site_url):
@@ -271,7 +309,13 @@ def test_screenshots_for_review(browser, site_url, scheme):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    for name, path in (("home", ""), ("topic", "topics/funding/"), ("source", "sources/investors-king-2025-03/")):
+    shots = (
+        ("home", ""),
+        ("topic", "topics/funding/"),
+        ("source", "sources/investors-king-2025-03/"),
+        ("changes", "changes/"),
+    )
+    for name, path in shots:
         page.goto(site_url + path)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=True)
         assert (SCREENSHOTS / f"{name}-{scheme}.png").stat().st_size > 10_000
@@ -304,7 +348,9 @@ def test_hostile_text_runs_no_script_in_a_real_browser(browser, hostile_url, pat
     for link in page.locator("article a").all()[:80]:
         link.focus()
     for ref in page.locator("a.footnote-ref").all()[:10]:
+        page.keyboard.press("Escape")  # the last preview closed, so it covers no marker
         ref.hover()
+        expect(page.locator("[role=tooltip]:visible")).to_have_count(1)  # the footnote, hostile text and all
     page.wait_for_timeout(200)
     assert dialogs == []
     marks = page.evaluate("Object.keys(document.body.dataset)")
@@ -385,3 +431,15 @@ def test_cite_gives_a_ready_citation_by_keyboard(page, site_url):
     address = site_url + "topics/funding/#march-2025-round-amount"
     assert f"url = {{{address}}}" in text and "accessed " in text and '"type": "webpage"' in text
     assert "In March 2025 Zhipu raised more than 1 billion yuan" in text
+
+
+def test_every_page_kind_weighs_at_most_150_kb_served_compressed(browser, real_site):
+    from briefing.tools.pageweight import LIMIT, measure
+
+    site = real_site.root / "site"
+    weights = measure(site, browser)
+    assert set(weights) >= {"home", "topic", "source", "entity", "disagreements", "timeline", "changes"}
+    raw = sum(p.stat().st_size for p in (site / "assets" / "javascripts").glob("bundle.*.min.js"))
+    for kind, (size, requests) in weights.items():
+        assert requests >= 5, kind  # the page, its styles, scripts and images: all counted
+        assert raw / 2 < size <= LIMIT, f"{kind}: {size / 1024:.1f} KB"  # compressed, and everything counted

@@ -51,14 +51,18 @@
   if (narrow.addEventListener) narrow.addEventListener("change", syncDrawer);
 
   // A code block that scrolls sideways can be scrolled with the keyboard once it has the focus.
+  // So can a chart or a table too wide for a phone, in its frame. All widths are read before
+  // any attribute is written: one layout, not one per frame.
   function focusableScrolling() {
+    var frames = Array.prototype.slice.call(
+      document.querySelectorAll(".md-typeset figure.chart, .md-typeset .md-typeset__scrollwrap"));
+    var wide = frames.map(function (frame) { return frame.scrollWidth > frame.clientWidth; });
+    frames.forEach(function (frame, i) {
+      if (wide[i]) frame.setAttribute("tabindex", "0");
+      else frame.removeAttribute("tabindex");
+    });
     document.querySelectorAll(".md-typeset pre > code").forEach(function (code) {
       if (!code.hasAttribute("tabindex")) code.setAttribute("tabindex", "0");
-    });
-    // So can a chart or a table too wide for a phone, in its frame.
-    document.querySelectorAll(".md-typeset figure.chart, .md-typeset .md-typeset__scrollwrap").forEach(function (frame) {
-      if (frame.scrollWidth > frame.clientWidth) frame.setAttribute("tabindex", "0");
-      else frame.removeAttribute("tabindex");
     });
   }
   window.addEventListener("resize", focusableScrolling);
@@ -104,7 +108,68 @@
     });
   }
 
+  // A footnote marker shows its footnote (the quote, who said it, where) while it is hovered or
+  // has the focus. One preview, made when it is first wanted: nothing is done per footnote at
+  // page load, however many the page has. It stays while the pointer is over it (so its link
+  // can be clicked) and Escape closes it.
+  var tip = null, tipFor = null, hideTimer = 0;
+  function footnoteOf(marker) {
+    var id = decodeURIComponent((marker.getAttribute("href") || "").replace(/^#/, ""));
+    return id ? document.getElementById(id) : null;
+  }
+  function showTip(marker) {
+    var note = footnoteOf(marker);
+    if (!note) return;
+    window.clearTimeout(hideTimer);
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "quote-tip md-typeset";
+      tip.id = "quote-tip";
+      tip.setAttribute("role", "tooltip");
+      tip.addEventListener("pointerenter", function () { window.clearTimeout(hideTimer); });
+      tip.addEventListener("pointerleave", function () { hideSoon(); });
+      document.body.appendChild(tip);
+    }
+    if (tipFor !== marker) {
+      tip.textContent = "";
+      Array.prototype.forEach.call(note.childNodes, function (child) { tip.appendChild(child.cloneNode(true)); });
+      tip.querySelectorAll(".footnote-backref").forEach(function (back) { back.remove(); });
+      if (tipFor) tipFor.removeAttribute("aria-describedby");
+      tipFor = marker;
+      marker.setAttribute("aria-describedby", tip.id);
+    }
+    tip.hidden = false;
+    tip.style.left = "0px";
+    var box = marker.getBoundingClientRect();
+    var width = Math.min(tip.offsetWidth, document.documentElement.clientWidth - 16);
+    var left = Math.max(8, Math.min(box.left + box.width / 2 - width / 2, document.documentElement.clientWidth - width - 8));
+    var below = box.bottom + tip.offsetHeight + 8 <= window.innerHeight || box.top < tip.offsetHeight + 8;
+    tip.style.left = left + window.scrollX + "px";
+    tip.style.top = (below ? box.bottom + 6 : box.top - tip.offsetHeight - 6) + window.scrollY + "px";
+  }
+  function hideTip() {
+    if (tip) tip.hidden = true;
+    if (tipFor) tipFor.removeAttribute("aria-describedby");
+    tipFor = null;
+  }
+  function hideSoon() { window.clearTimeout(hideTimer); hideTimer = window.setTimeout(hideTip, 300); }
+  function markerIn(event) {
+    return event.target && event.target.closest ? event.target.closest("a.footnote-ref") : null;
+  }
+  document.addEventListener("pointerover", function (event) {
+    var marker = markerIn(event);
+    if (marker && event.pointerType !== "touch") showTip(marker);
+  });
+  document.addEventListener("pointerout", function (event) { if (markerIn(event)) hideSoon(); });
+  document.addEventListener("focusin", function (event) {
+    var marker = markerIn(event);
+    if (marker) showTip(marker);
+    else if (tip && !tip.contains(event.target)) hideTip();
+  });
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") hideTip(); });
+
   function onPage() {
+    hideTip();
     citeControls();
     enhance();
     syncDrawer();
