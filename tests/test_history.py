@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import feedparser
 import pytest
 from conftest import Project
 from fixture_registry import FILES
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_SYSTEM": os.devnull,
-}
-
-
-def git(root: Path, *args: str, date: str = "2024-06-01T12:00:00+00:00") -> str:
-    env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True).stdout
-
-
-def commit(root: Path, message: str, date: str) -> str:
-    git(root, "add", "-A", date=date)
-    git(root, "commit", "-q", "-m", message, date=date)
-    return git(root, "rev-parse", "HEAD").strip()
+from helpers import commit, git
 
 
 def open_source_fact() -> str:
@@ -183,6 +162,21 @@ def test_new_evidence_under_the_same_words_is_a_change_and_layout_is_not(history
     assert "2 July 2024" not in page
     funding = (docs / "topics" / "funding" / "index.md").read_text(encoding="utf-8")
     assert "First published 1 June 2024, changed 1 July 2024" in funding
+
+
+def test_a_commit_whose_registry_did_not_load_is_passed_over(history_project):
+    """A broken commit (its build refused) retracts nothing; the next is compared with the last good one."""
+    project, _ = history_project
+    text = (project.facts / "facts.yaml").read_text(encoding="utf-8")
+    project.write("facts.yaml", text + "  - id: [unclosed\n")
+    commit(project.root, "A broken edit", "2024-07-01T09:00:00+00:00")
+    project.write("facts.yaml", text.replace("Acme was set up in 2019.", "Acme was established in 2019."))
+    commit(project.root, "The fix", "2024-07-02T09:00:00+00:00")
+    page = (build(project) / "changes" / "index.md").read_text(encoding="utf-8")
+    newest = page.split("\n## ")[1]
+    assert newest.startswith("2 July 2024") and "**Changed**" in newest and "**Added**" not in newest
+    assert "(was: Acme was set up in 2019.)" in newest
+    assert "1 July 2024" not in page and page.count("**Retracted**") == 1  # only the real retraction
 
 
 def _commit_each(project: Project, messages: list[str]) -> None:

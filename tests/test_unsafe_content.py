@@ -3,6 +3,7 @@ event handler or javascript: link from content, and the search index stays escap
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import html
@@ -12,10 +13,11 @@ import re
 import shutil
 from pathlib import Path
 
+import feedparser
 import pytest
 import yaml
 from conftest import REPO, Project
-from helpers import Scan
+from helpers import Scan, commit, git
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -165,14 +167,31 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
     }
 
 
+def earlier(texts: list[str], url: str) -> dict[str, dict]:
+    """The registry a revision before: every statement and disagreement worded otherwise, and
+    one more fact, since retracted. So the Changes page, the feed and a retraction notice carry
+    the texts too (old wording and new)."""
+    files = registry(texts, url)
+    facts = files["registry.yaml"]["facts"]
+    gone = {**copy.deepcopy(facts[1]), "id": "fact-gone", "statement": f"Gone: {facts[1]['statement']}"}
+    for i, fact in enumerate(facts):
+        fact["statement"] = f"Earlier {i}: {texts[(i + 1) % len(texts)]}"
+    facts.append(gone)
+    files["registry.yaml"]["disagreements"][0]["subject"] = f"Earlier subject {texts[3]}"
+    return files
+
+
 def build(root: Path, texts: list[str], url: str) -> Project:
     archive = root / "archive"
     archive.mkdir(parents=True)
     (archive / "hostile.txt").write_text(archive_text(texts), encoding="utf-8")
     project = Project(root / "project", archive)
     project.facts.mkdir(parents=True)
-    for name, data in registry(texts, url).items():
-        project.write(name, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    git(project.root, "init", "-q", "-b", "main")
+    for n, files in enumerate((earlier(texts, url), registry(texts, url))):
+        for name, data in files.items():
+            project.write(name, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        commit(project.root, f"Revision {n}", f"2024-06-{n + 1:02d}T09:00:00+00:00")
     shutil.copy(REPO / "mkdocs.yml", project.root / "mkdocs.yml")
     shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
     for shared in ("scripts", "templates"):
@@ -226,6 +245,28 @@ def test_payloads_are_shown_literally(sites):
     assert "Summary " + " ".join(" ".join(PAYLOADS).split()) in home
     assert "49" not in topic  # {{ 7*7 }} was not evaluated
     assert "site_name" not in topic  # the snippet was not included
+
+
+def test_what_changed_shows_old_new_and_retracted_wording_literally(sites):
+    hostile, _ = sites
+    changes = visible((hostile / "changes" / "index.html").read_text(encoding="utf-8"))
+    for i, p in enumerate(PAYLOADS):
+        assert " ".join(f"Fact {i}: {p}".split()) in changes, p  # the new wording
+        assert " ".join(f"Earlier {i}: {PAYLOADS[(i + 1) % len(PAYLOADS)]}".split()) in changes, p  # the old
+    assert " ".join(f"Subject {PAYLOADS[1]}".split()) in changes
+    topic = visible((hostile / "topics" / "hostile-topic" / "index.html").read_text(encoding="utf-8"))
+    assert " ".join(f"Gone: Fact 1: {PAYLOADS[1]}".split()) in topic  # the retraction notice at its anchor
+
+
+def test_the_feed_is_atom_and_carries_the_text_as_text(sites):
+    hostile, _ = sites
+    feed = feedparser.parse((hostile / "changes.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    summaries = "\n".join(entry.summary for entry in feed.entries)
+    assert {entry.summary_detail.type for entry in feed.entries} == {"text/plain"}
+    for i, p in enumerate(PAYLOADS):
+        assert f"Fact {i}: {p}".replace("\n", " ") in summaries.replace("\n", " "), p
+    assert f"Retracted: Gone: Fact 1: {PAYLOADS[1]}" in summaries
 
 
 def test_titles_and_navigation_are_escaped(sites):

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from briefing.load.registry import Registry, load_registry_texts
 
-Snapshot = dict  # {"facts": {id: (statement, topic, digest)}, "disagreements": {id: (subject, digest)}}
+# {"facts": {id: (statement, topic, digest)}, "disagreements": {id: (subject, digest)}}, or
+# {"broken": True} for a commit whose registry did not load.
+Snapshot = dict
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def read_history(root: Path, current: Registry, cache: dict | None = None) -> Hi
             snapshot = _snapshot(root, commit)
             if cache is not None:
                 cache[commit] = snapshot
+        if snapshot.get("broken"):
+            continue  # a commit whose registry did not load (its build was refused): compare past it
         revision = _compare(before, snapshot, commit, moment, subject)
         for fact_id, _ in revision.added:
             history.first.setdefault(fact_id, revision.date)
@@ -97,7 +101,9 @@ def _snapshot(root: Path, commit: str) -> Snapshot:
         texts[name] = subprocess.run(
             ["git", "show", f"{commit}:{name}"], cwd=root, capture_output=True, check=True
         ).stdout
-    registry, _ = load_registry_texts(texts)
+    registry, problems = load_registry_texts(texts)
+    if any(p.severity == "error" for p in problems):
+        return {"broken": True}
     return {
         "facts": {f.id: (f.statement, f.topic, _digest(f)) for f in registry.facts},
         "disagreements": {d.id: (d.subject, _digest(d)) for d in registry.disagreements},
