@@ -51,7 +51,7 @@ HARMLESS = [f"plain words {i}" for i in range(len(PAYLOADS))]
 # attribute once: a Markdown link, quote marks, an event handler, character references.
 HOSTILE_URL = (
     "https://feedman.me/[a](autofocus/onfocus=document.body.dataset.pwned=document.domain//)"
-    "'onmouseover='alert(1)'/&#34;onx=1&quot;//evil.example"
+    "'onmouseover='alert(1)'/&#34;onx=1&quot;//evil.example/}note={x}@misc{y,"
 )
 HARMLESS_URL = "https://example.org/a?b=c&d=e"
 
@@ -303,6 +303,28 @@ def test_downloads_keep_the_text_and_start_no_formula(sites):
     rows = list(csv.reader(io.StringIO((hostile / "data" / "citations.csv").read_text("utf-8"))))
     locators = [row[rows[0].index("locator")] for row in rows]
     assert '\'=HYPERLINK("https://evil.example","click")' in locators  # shown as text, not run
+
+
+def test_reference_files_keep_each_source_one_entry_with_its_fields(sites):
+    hostile, _ = sites
+    bib = (hostile / "data" / "sources.bib").read_text(encoding="utf-8")
+    assert re.findall(r"^@.*$", bib, re.M) == ["@online{hostile-source,"]
+    fields = re.findall(r"^  (\w+) = \{(.*)\},?$", bib, re.M)
+    assert [name for name, _ in fields] == ["title", "author", "organization", "date", "url", "note"]
+    for name, value in fields:  # braces only as escapes or balanced: no field ends early
+        bare = re.sub(r"\\[{}]", "", value)
+        depth = 0
+        for c in bare:
+            depth += {"{": 1, "}": -1}.get(c, 0)
+            assert depth >= 0, (name, value)
+        assert depth == 0, (name, value)
+    unescaped = dict(fields)["title"].replace("\\textbackslash{}", "\\")
+    assert re.sub(r"\\([{}%&$#_])", r"\1", unescaped).replace("\\~{}", "~").replace("\\^{}", "^") == " ".join(
+        f"Source {PAYLOADS[5]}".split()
+    )
+    assert dict(fields)["url"] == HOSTILE_URL.replace("{", "%7B").replace("}", "%7D")
+    csl = json.loads((hostile / "data" / "sources.csl.json").read_text(encoding="utf-8"))
+    assert csl[0]["title"] == f"Source {PAYLOADS[5]}".replace("\n", " ") and csl[0]["URL"] == HOSTILE_URL
 
 
 def test_no_template_puts_a_value_in_an_attribute_that_markdown_parses():

@@ -63,6 +63,11 @@ def _bib(text: str) -> str:
     return " ".join(text.split()).translate(_BIB_SPECIAL)
 
 
+def _bib_url(url: str) -> str:
+    """An address inside a BibTeX field: braces (which would end the field) percent-encoded."""
+    return url.replace("{", "%7B").replace("}", "%7D")
+
+
 def _bibtex(index: Index) -> str:
     entries = []
     for s in index.registry.sources:
@@ -70,7 +75,7 @@ def _bibtex(index: Index) -> str:
         if s.author:
             fields.insert(1, ("author", "{" + _bib(s.author) + "}"))  # one name as written, not split
         if s.url:
-            fields.append(("url", s.url))
+            fields.append(("url", _bib_url(s.url)))
         fields.append(("note", SOURCE_KINDS[s.kind]))
         body = ",\n".join(f"  {k} = {{{v if k in ('url', 'author') else _bib(v)}}}" for k, v in fields)  # fmt: skip
         entries.append(f"@online{{{s.id},\n{body}\n}}\n")
