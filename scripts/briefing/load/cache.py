@@ -70,11 +70,16 @@ class ParseCache:
         self._write(f"{name}-{_version().hex()[:16]}", items)
 
     def prune(self) -> None:
-        """Drop entries this run did not ask for (old versions of edited files)."""
-        kept = self.used | {f"history-{_version().hex()[:16]}"}  # read after the checks, by the build
+        """Drop entries this run did not ask for (old versions of edited files, maps of older code).
+
+        Every map of this code's version is kept, asked for yet or not: the build reads some
+        (the history's snapshots) after the checks prune.
+        """
+        maps = f"-{_version().hex()[:16]}"
         if self.folder.is_dir():
             for path in self.folder.iterdir():
-                if path.name not in kept and not path.name.startswith(".tmp-"):
+                keep = path.name in self.used or path.name.endswith(maps) or path.name.startswith(".tmp-")
+                if not keep:
                     path.unlink(missing_ok=True)
 
     def _read(self, name: str):

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from briefing.load.registry import parse_date
 from briefing.render.escaping import md_text
-from briefing.render.index import Index, Link, Page, page_file
+from briefing.render.index import Index, Link, Page, day_label, page_file
 
 FEED = "changes.xml"
 FEED_ENTRIES = 50  # the newest revisions the feed carries
-
-
-def _day(iso: str) -> str:
-    date = parse_date(iso)
-    return date.label if date else iso
 
 
 def changes_view(index: Index, page: Page) -> dict:
@@ -36,7 +30,7 @@ def changes_view(index: Index, page: Page) -> dict:
     for revision in reversed(history.revisions):
         revisions.append(
             {
-                "date": _day(revision.date),
+                "date": day_label(revision.date),
                 "commit": revision.commit[:10],
                 "subject": md_text(revision.subject),
                 "added": [fact_link(i, statement) for i, statement in revision.added],
@@ -74,7 +68,7 @@ def retractions(index: Index, topic: str | None, page: Page) -> list[dict]:
     for fact_id, (statement, old_topic, date) in sorted(index.history.retracted.items()):
         here = old_topic == topic if topic else old_topic not in index.topics
         if here:
-            notices.append({"id": fact_id, "statement": md_text(statement), "date": _day(date)})
+            notices.append({"id": fact_id, "statement": md_text(statement), "date": day_label(date)})
     return notices
 
 

@@ -464,6 +464,7 @@ def fact_view(fact: Fact, index: Index) -> FactView:
     """Everything a template shows about one fact (use `Index.fact_view`, which keeps it)."""
     refs = source_refs(fact.citations, index)
     count = independent_sources(fact.citations, index.sources)
+    first, last = index.history.first.get(fact.id), index.history.last.get(fact.id)
     return FactView(
         id=fact.id,
         statement=md_text(fact.statement),
@@ -488,15 +489,13 @@ def fact_view(fact: Fact, index: Index) -> FactView:
         href=href(index.fact_page(fact), fact.id),
         derived=[(md_text(d.figure), md_text(d.working)) for d in fact.derived],
         outside_knowledge=md_text(fact.outside_knowledge) if fact.outside_knowledge else None,
-        published=_day(index.history.first.get(fact.id)),
-        revised=_day(index.history.last.get(fact.id))
-        if index.history.last.get(fact.id) != index.history.first.get(fact.id)
-        else None,
+        published=day_label(first),
+        revised=day_label(last) if last != first else None,
     )
 
 
-def _day(iso: str | None) -> str | None:
-    """'2026-12-02' as '2 Dec 2026'."""
+def day_label(iso: str | None) -> str | None:
+    """A commit's day, '2026-12-02', as readers read it: '2 December 2026'."""
     date = parse_date(iso) if iso else None
     return date.label if date else None
 

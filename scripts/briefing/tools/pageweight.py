@@ -125,7 +125,7 @@ def measure(site: Path, browser=None) -> dict[str, tuple[int, int]]:
             context.on("requestfinished", lambda request, sizes=sizes: sizes.append(_transferred(request)))
             page = context.new_page()
             page.goto(base + path, wait_until="networkidle")
-            page.wait_for_timeout(500)  # the search worker's fetch starts after load
+            page.wait_for_timeout(500)  # what the theme fetches after load (its search worker, the sitemap)
             page.wait_for_load_state("networkidle")
             weights[kind] = (sum(sizes), len([s for s in sizes if s]))
             context.close()
