@@ -100,6 +100,19 @@ def _children(pid: int) -> list[int]:
     return [int(n) for n in text.split()]
 
 
+def _mkdocs_children(pid: int) -> list[int]:
+    """The build's MkDocs processes (not git, which the build runs first to read the history)."""
+    found = []
+    for child in _children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"mkdocs" in command:
+            found.append(child)
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
@@ -110,9 +123,9 @@ def _alive(pid: int) -> bool:
 def test_killing_only_the_build_stops_mkdocs_too(built):
     build = start(built, "build", "--strict")
     deadline = time.monotonic() + 30
-    while not _children(build.pid) and time.monotonic() < deadline:
+    while not _mkdocs_children(build.pid) and time.monotonic() < deadline:
         time.sleep(0.01)
-    children = _children(build.pid)
+    children = _mkdocs_children(build.pid)
     assert children, "MkDocs never started"
     os.kill(build.pid, signal.SIGKILL)  # the parent only, as a closed terminal might
     build.wait()
