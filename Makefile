@@ -34,7 +34,7 @@ serve: $(INSTALLED)
 test: $(TESTED) browser
 	@$(BIN)/python -m pytest
 
-$(INSTALLED): requirements.txt pyproject.toml
+$(INSTALLED): requirements-pip.txt requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "error: Python 3.11 or newer is needed, and '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
 	  echo "       Install it, then run: make $(MAKECMDGOALS) PYTHON=python3.11"; exit 1; }
@@ -43,7 +43,8 @@ $(INSTALLED): requirements.txt pyproject.toml
 	  echo "rebuilding .venv: another Python made it"; rm -rf $(VENV); fi
 	@echo "installing the site's dependencies into .venv (log: .venv/install.log)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@{ $(PIP) --require-hashes -r requirements.txt && \
+	@{ $(PIP) --require-hashes -r requirements-pip.txt && \
+	   $(PIP) --require-hashes -r requirements.txt && \
 	   $(PIP) --no-deps --no-build-isolation -e .; } > $(VENV)/install.log 2>&1 || { \
 	  tail -n 15 $(VENV)/install.log; echo "error: installing failed; the whole log is in .venv/install.log"; exit 1; }
 	@rm -f $(VENV)/.installed-*
@@ -68,8 +69,9 @@ lighthouse: $(TESTED) browser
 	@$(BIN)/python -m briefing.tools.pageweight site
 	@$(BIN)/python -m briefing.tools.lighthouse site
 
-# Both requirement sets, locked with every file's hash: after changing pyproject.toml or
-# requirements-test.in. Existing pins are kept; `make lock LOCK_FLAGS=--upgrade` moves them all.
+# The three requirement sets (the installer pip, the site's, the tests'), locked with every file's
+# hash: after changing pyproject.toml, requirements-test.in or requirements-pip.in.
+# Existing pins are kept; `make lock LOCK_FLAGS=--upgrade` moves them all.
 LOCK_FLAGS ?=
 lock:
 	@test -x .cache/lock/bin/pip-compile || { $(PYTHON) -m venv .cache/lock && \
@@ -80,7 +82,10 @@ lock:
 	@CUSTOM_COMPILE_COMMAND="make lock" .cache/lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	  --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
 	  --output-file requirements-test.txt requirements-test.in
-	@echo "locked: requirements.txt, requirements-test.txt"
+	@CUSTOM_COMPILE_COMMAND="make lock" .cache/lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
+	  --output-file requirements-pip.txt requirements-pip.in
+	@echo "locked: requirements-pip.txt, requirements.txt, requirements-test.txt"
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build): installed here with
 # apt, as root or through sudo; where neither is possible, the message says what to install.
