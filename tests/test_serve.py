@@ -96,3 +96,40 @@ def test_preview_follows_edits_and_keeps_the_last_good_pages(site_project: Proje
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_serve_says_one_line_and_a_sigterm_stops_its_server_too(site_project: Project, tmp_path: Path):
+    """No banner, no false anchor lines; SIGTERM or SIGHUP to `briefing serve` frees the port."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        port = _free_port()
+        log = tmp_path / f"serve-{signum}.log"
+        env = {**os.environ, "BRIEFING_SOURCES": str(site_project.archive)}
+        env.pop("GITHUB_ACTIONS", None)
+        env.pop("NO_MKDOCS_2_WARNING", None)
+        with log.open("w", encoding="utf-8") as out:
+            server = subprocess.Popen(
+                [BRIEFING, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                cwd=site_project.root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        try:
+            _wait_for(lambda: _get(f"http://127.0.0.1:{port}/topics/funding/"), "the first build", log)
+            server.send_signal(signum)  # to `briefing serve` alone, as a process manager does
+            server.wait(timeout=20)
+            _wait_for(lambda: _port_free(port), "the server to let go of the port", log, timeout=10)
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGKILL)
+            else:  # anything the preview started and left behind would still be in its group
+                try:
+                    os.killpg(server.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        text = log.read_text(encoding="utf-8")
+        assert text.count("note: Material for MkDocs reaches end of life on 5 May 2027") == 1
+        assert "NO_MKDOCS_2_WARNING" not in text and "does not contain an anchor" not in text, text
+        assert "Traceback" not in text
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0

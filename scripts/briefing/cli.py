@@ -11,6 +11,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -349,7 +350,14 @@ def cmd_serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
         return 1
     command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr, "-f", str(PREVIEW / "mkdocs.yml")]
-    server = subprocess.Popen(command + (["--dirty"] if dirty else []), cwd=options.root)
+    print(MATERIAL_END_OF_LIFE, file=sys.stderr)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # its ten-line banner: the line above says it
+    # The server dies with us, however we end: Ctrl-C, a SIGTERM or SIGHUP, or a SIGKILL.
+    server = subprocess.Popen(
+        command + (["--dirty"] if dirty else []), cwd=options.root, env=env, preexec_fn=_die_with_parent
+    )
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     try:
         while server.poll() is None:
             time.sleep(0.5)
@@ -359,6 +367,11 @@ def cmd_serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         server.terminate()
         server.wait()
         return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """A SIGTERM or SIGHUP ends the preview as Ctrl-C does, so its server is stopped too."""
+    raise KeyboardInterrupt
 
 
 def _base_path(settings: Settings) -> str:
