@@ -31,8 +31,9 @@ check: $(INSTALLED)
 serve: $(INSTALLED)
 	@$(BIN)/briefing serve $(SERVE_FLAGS)
 
+# The guard fails a run that changed the checkout, its outputs or the .venv (tests/conftest.py).
 test: $(TESTED) browser
-	@$(BIN)/python -m pytest
+	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest
 
 $(INSTALLED): requirements-pip.txt requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \

@@ -107,3 +107,56 @@ def zensical_site(real_site, tmp_path_factory) -> Project:
     result = project.run("build", "--strict", "--engine", "zensical", env={"SOURCE_DATE_EPOCH": "1750000000"})
     assert result.returncode == 0, result.stdout + result.stderr
     return project
+
+
+# --- the suite leaves the developer's checkout and environment as it found them --------------
+# Outputs and caches a test might write into the checkout by mistake (all ignored by git, so
+# `git status` alone would not show them), and the .venv's install stamps and interpreter.
+WATCHED = ("site", "build", ".cache/briefing", ".cache/build", ".cache/preview", "docs/generated", "site-zensical",
+           "build-artifacts", "facts", "docs", "templates")  # fmt: skip
+
+
+def untouched_state(repo: Path, venv: Path | None) -> dict[str, object]:
+    """What a test must not change: git's view of the checkout, watched folders, the .venv stamps."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=repo, capture_output=True
+    ).stdout
+    state: dict[str, object] = {"git status": status}
+    for name in WATCHED:
+        folder = repo / name
+        state[name] = sorted(
+            (p.relative_to(repo).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+            for p in (folder.rglob("*") if folder.is_dir() else [])
+            if p.is_file() and "__pycache__" not in p.parts
+        )
+    if venv is not None:
+        python = venv / "bin" / "python"
+        for path in sorted(venv.glob(".installed-*")) + [venv / "pyvenv.cfg", python.resolve()]:
+            state[str(path)] = path.stat().st_mtime_ns if path.exists() else None
+    return state
+
+
+def _own_venv() -> Path | None:
+    return Path(sys.prefix) if sys.prefix != sys.base_prefix else None
+
+
+def pytest_sessionstart(session) -> None:
+    """`make test` asks for the guard: the whole run must leave the checkout and .venv as they were."""
+    if os.environ.get("BRIEFING_GUARD_CHECKOUT"):
+        session.config.untouched_before = untouched_state(REPO, _own_venv())
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    before = getattr(session.config, "untouched_before", None)
+    if before is None:
+        return
+    after = untouched_state(REPO, _own_venv())
+    changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    if changed:
+        message = "error: the test run changed what it must leave alone: " + ", ".join(changed)
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(message, red=True)
+        else:
+            print(message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-VENV = Path(sys.executable).parent.parent  # the project's .venv, which `make test` made
+REAL_BIN = Path(sys.executable).parent  # the project's .venv/bin, which `make test` made: never touched here
 
 
 def make(folder: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -36,7 +36,8 @@ def project_copy(tmp_path: Path) -> Path:
     """The repository's project files, with the scripts and templates linked, in a fresh folder."""
     root = tmp_path / "project"
     root.mkdir()
-    for name in ("Makefile", "mkdocs.yml", "pyproject.toml", "requirements.txt", "requirements-test.txt"):
+    for name in ("Makefile", "mkdocs.yml", "pyproject.toml", "requirements-pip.txt", "requirements.txt",
+                 "requirements-test.txt"):  # fmt: skip
         shutil.copy(REPO / name, root / name)
     for name in ("facts", "docs"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("generated", ".*"))
@@ -45,14 +46,31 @@ def project_copy(tmp_path: Path) -> Path:
     return root
 
 
+def installed_venv(root: Path) -> Path:
+    """A .venv in the copy that `make` takes as installed: its commands hand over to the real ones.
+
+    The stamps are newer than the requirement files, so `make` installs nothing, and the real
+    .venv is only ever run, never written (a test must not change the developer's environment).
+    """
+    version = "%d.%d" % sys.version_info[:2]
+    bin_dir = root / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    for name in ("python", "briefing"):
+        executable(bin_dir / name, f'#!/bin/sh\nexec "{REAL_BIN / name}" "$@"\n')
+    for stamp in (f".installed-{version}", f".installed-test-{version}"):
+        (root / ".venv" / stamp).touch()
+    return root / ".venv"
+
+
 def test_make_site_is_short_and_honours_briefing_sources(tmp_path):
     """Two lines when the venv is there; BRIEFING_SOURCES=DIR is the archive it reads."""
     root = project_copy(tmp_path)
-    result = make(root, "site", f"VENV={VENV}", f"INSTALLED={VENV}/bin/python", env={"BRIEFING_SOURCES": "/no/such"})
+    installed_venv(root)
+    result = make(root, "site", env={"BRIEFING_SOURCES": "/no/such"})
     assert result.returncode != 0
     assert "archive folder not found" in result.stderr and "no/such" in result.stderr
     sources = REPO.parent / "shared" / "sources"
-    result = make(root, "site", f"VENV={VENV}", f"INSTALLED={VENV}/bin/python", env={"BRIEFING_SOURCES": str(sources)})
+    result = make(root, "site", env={"BRIEFING_SOURCES": str(sources)})
     assert result.returncode == 0, result.stderr
     assert result.stdout == "site built: site/index.html\n"
     assert result.stderr.startswith("note: Material for MkDocs reaches end of life on 5 May 2027")
@@ -90,11 +108,12 @@ def test_a_venv_another_python_made_is_rebuilt(tmp_path):
 
 
 def test_the_browser_prerequisite_says_what_to_install_without_root(tmp_path):
+    root = project_copy(tmp_path)
     fake = tmp_path / "bin"
     fake.mkdir()
     executable(fake / "id", "#!/bin/sh\necho 1000\n")
     executable(fake / "sudo", "#!/bin/sh\nexit 1\n")
-    result = make(REPO, "browser", "CHROMIUM=/no/such/chromium", env={"PATH": f"{fake}:{os.environ['PATH']}"})
+    result = make(root, "browser", "CHROMIUM=/no/such/chromium", env={"PATH": f"{fake}:{os.environ['PATH']}"})
     assert result.returncode != 0
     assert "sudo apt-get install chromium fonts-dejavu-core" in result.stdout
 
@@ -117,3 +136,33 @@ def test_the_requirements_are_locked_with_hashes():
         text = (REPO / name).read_text(encoding="utf-8")
         assert text.count("==") <= text.count("--hash=sha256:"), f"{name}: a pin without its hash"
         assert "make lock" in text and "file:///" not in text  # one documented command, nothing machine-local
+
+
+def test_the_guard_sees_a_changed_checkout_output_or_venv_stamp(tmp_path):
+    """`make test` fails a run that changed git status, a watched output or the .venv's stamps."""
+    from conftest import untouched_state
+
+    repo = tmp_path / "repo"
+    (repo / "facts").mkdir(parents=True)
+    (repo / "facts" / "a.yaml").write_text("x: 1\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    venv = repo / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    interpreter = executable(tmp_path / "python3", "#!/bin/sh\n")
+    (venv / "bin" / "python").symlink_to(interpreter)
+    (venv / "pyvenv.cfg").write_text("home = /x\n")
+    (venv / ".installed-3.11").touch()
+    before = untouched_state(repo, venv)
+    assert untouched_state(repo, venv) == before
+    (repo / "site").mkdir()
+    (repo / "site" / "index.html").write_text("x")  # an ignored output
+    assert untouched_state(repo, venv) != before
+    shutil.rmtree(repo / "site")
+    assert untouched_state(repo, venv) == before
+    (venv / ".installed-3.11").unlink()  # the stamps `make` relies on
+    assert untouched_state(repo, venv) != before
+    (venv / ".installed-3.11").touch()
+    os.utime(venv / ".installed-3.11", ns=(0, before[str(venv / ".installed-3.11")]))
+    assert untouched_state(repo, venv) == before
+    os.utime(interpreter, ns=(0, 0))  # the interpreter, through the venv's link
+    assert untouched_state(repo, venv) != before
