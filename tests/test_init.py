@@ -51,6 +51,8 @@ def test_from_a_plain_install_to_a_checked_site(tmp_path):
     venv = tmp_path / "venv"
     assert run([sys.executable, "-m", "venv", str(venv)], tmp_path).returncode == 0
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    installed = run([*pip, "--require-hashes", "-r", str(REPO / "requirements-pip.txt")], tmp_path)  # pip first
+    assert installed.returncode == 0, installed.stdout + installed.stderr
     installed = run([*pip, "--require-hashes", "-r", str(REPO / "requirements.txt")], tmp_path)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     installed = run([*pip, "--no-deps", "--no-build-isolation", str(REPO)], tmp_path)
