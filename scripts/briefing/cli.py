@@ -468,21 +468,20 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """A new briefing project in an empty folder, which checks and builds at once."""
-    from briefing.tools.init import project_files, refusal
+    from briefing.project import subject_problem
+    from briefing.tools.init import project_files, refusal, write_project
 
     folder = args.folder
-    subject = " ".join(args.subject.split())
-    if not subject or subject != args.subject.strip() or any(ord(c) < 32 for c in args.subject):
-        print("error: --subject must be a name on one line", file=sys.stderr)
+    subject = args.subject.strip(" ")
+    why = subject_problem(subject)
+    if why:
+        print(f"error: --subject: {why}; nothing was written", file=sys.stderr)
         return 2
-    why = refusal(folder)
+    files = project_files(subject)
+    why = refusal(folder) or write_project(folder, files)
     if why:
         print(f"error: {why}; nothing was written", file=sys.stderr)
         return 2
-    files = project_files(subject)
-    folder.mkdir(parents=True, exist_ok=True)
-    output.write_files(folder, files)
-    (folder / ".ci" / "run").chmod(0o755)
     print(f"created a briefing on {subject} in {folder.as_posix()}/ ({len(files)} files)")
     print(f"next: cd {folder.as_posix()} && briefing build, then open site/index.html (README.md says more)")
     return 0
@@ -772,9 +771,7 @@ def main(argv: list[str] | None = None) -> int:
     root = getattr(args, "root", None) or find_root(Path.cwd())
     if args.command == "init":
         return cmd_init(args)
-    settings, problems = read_settings(root)
-    if os.environ.get("BRIEFING_SITE_URL"):  # where a deployment publishes it (the CI workflow sets it)
-        settings = replace(settings, site_url=os.environ["BRIEFING_SITE_URL"])
+    settings, problems = read_settings(root, os.environ)  # BRIEFING_SITE_URL: where a deployment publishes it
     if problems:
         report(problems, Registry(), github=False)
         return 1
