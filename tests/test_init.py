@@ -24,7 +24,8 @@ def run(command: list, cwd: Path, env: dict | None = None) -> subprocess.Complet
 
 def test_init_writes_a_whole_project_and_refuses_a_folder_in_use(tmp_path):
     new = tmp_path / "robotics"
-    result = run([BRIEFING, "init", str(new), "--subject", 'Example "Robotics": Inc.'], tmp_path)
+    subject = "Example 'Robotics': Inc. \\ {as_of}"  # YAML and TOML quoting, and a placeholder's name
+    result = run([BRIEFING, "init", str(new), "--subject", subject], tmp_path)
     assert result.returncode == 0, result.stderr
     for rel in ("briefing.toml", "mkdocs.yml", "README.md", "Makefile", ".ci/run", ".github/workflows/site.yml",
                 ".pre-commit-config.yaml", ".gitignore", "docs/methodology.md", "facts/registry.schema.json",
@@ -33,7 +34,8 @@ def test_init_writes_a_whole_project_and_refuses_a_folder_in_use(tmp_path):
     assert os.access(new / ".ci" / "run", os.X_OK)
     assert "make site" in (new / "README.md").read_text() and "make test" in (new / "README.md").read_text()
     entity = yaml.safe_load((new / "facts" / "entities.yaml").read_text())["entities"][0]
-    assert entity == {**entity, "id": "example-robotics-inc", "name": 'Example "Robotics": Inc.'}
+    assert entity == {**entity, "id": "example-robotics-inc-as-of", "name": subject}
+    assert f'subject = "{subject}"'.replace("\\", "\\\\") in (new / "briefing.toml").read_text()
     again = run([BRIEFING, "init", str(new), "--subject", "Other"], tmp_path)
     assert again.returncode == 2 and "is not empty" in again.stderr
     check = run([BRIEFING, "check", "--strict"], new / "facts")

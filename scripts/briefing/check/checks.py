@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+from briefing.check.evidence import check_same_archives, check_support
 from briefing.check.figures import MONTHS, amount, figures, month_names, months, years
 from briefing.load.registry import Origin, Registry
 from briefing.problems import Loc, Problem, error, warning
@@ -51,6 +52,8 @@ def check_registry(registry: Registry, strict: bool, figures_known: dict[str, st
     problems += _check_references(registry)
     problems += _check_citations(registry)
     problems += _check_speakers(registry)
+    problems += check_support(registry)
+    problems += check_same_archives(registry)
     problems += _check_figures(registry, figures_known)
     problems += _check_disagreements(registry)
     if registry.complete:  # with entries missing, "unused" would be noise
@@ -98,27 +101,46 @@ def _sections(registry: Registry) -> list[tuple[str, list]]:
 
 
 class _Ids:
-    """The ids defined for one kind of entry, to resolve references with a helpful hint."""
+    """The ids defined for one kind of entry, to resolve references with a helpful hint.
+
+    A hint compares the unknown id with every defined one, so it is worked out once per distinct
+    unknown id, only for the first MAX_HINTED of them, against at most MAX_CANDIDATES ids: a file
+    of a thousand unknown ids costs no more than twenty.
+    """
+
+    MAX_HINTED = 20
+    MAX_CANDIDATES = 10_000
 
     def __init__(self, kind: str, entries: Iterable, invalid: set[str]) -> None:
         self.kind = kind
         self.ids = {e.id for e in entries}
         self.invalid = invalid
+        self.hints: dict[str, str | None] = {}
 
     def check(self, ref: str, where: Loc) -> list[Problem]:
         if ref in self.ids or ref in self.invalid:
             return []
-        scored = sorted((-difflib.SequenceMatcher(None, ref, i).ratio(), i) for i in self.ids)
+        if ref not in self.hints:
+            self.hints[ref] = self._hint(ref) if len(self.hints) < self.MAX_HINTED else None
+        return [error(where, f"unknown {self.kind} '{ref}'", self.hints[ref])]
+
+    def _hint(self, ref: str) -> str:
+        candidates = sorted(self.ids)[: self.MAX_CANDIDATES]
+        matcher = difflib.SequenceMatcher(None, ref)
+        scored = []
+        for i in candidates:
+            matcher.set_seq2(i)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:  # upper bounds of ratio()
+                scored.append((-matcher.ratio(), i))
+        scored.sort()
         best = -scored[0][0] if scored else 0
         close = [i for score, i in scored[:3] if -score >= max(0.6, best - 0.1)]
         if not close:  # 'acme-robotics' for 'acme': look for ids sharing the first word
             stem = ref.split("-")[0]
-            close = sorted(i for i in self.ids if i.split("-")[0] == stem)[:3]
+            close = [i for i in candidates if i.split("-")[0] == stem][:3]
         if close:
-            hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        else:
-            hint = f"no {self.kind} has a similar id; define it first"
-        return [error(where, f"unknown {self.kind} '{ref}'", hint)]
+            return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        return f"no {self.kind} has a similar id; define it first"
 
 
 def _check_references(registry: Registry) -> list[Problem]:
@@ -241,7 +263,7 @@ def _check_speakers(registry: Registry) -> list[Problem]:
     for fact in registry.facts:
         if fact.origin.partial:
             continue
-        speakers = {c.speaker for c in fact.citations}
+        speakers = {c.speaker for c in fact.citations if c.supports}
         for i, party in enumerate(fact.claimed_by):
             if party in entities.ids and party not in speakers:
                 problems.append(
@@ -249,7 +271,8 @@ def _check_speakers(registry: Registry) -> list[Problem]:
                         fact.origin.at("claimed_by", i),
                         f"fact '{fact.id}' is shown as a claim by '{party}', but no citation gives {party}'s words",
                         f"mark the citation whose words are the party's with 'speaker: {party}'; words in the "
-                        "source's own voice (a headline, its commentary) are the outlet's claim, not the party's",
+                        "source's own voice (a headline, its commentary) are the outlet's claim, not the party's, "
+                        "and background ('role: context') is not what the claim rests on",
                     )
                 )
     return problems

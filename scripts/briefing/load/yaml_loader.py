@@ -25,6 +25,7 @@ except AttributeError:  # PyYAML built without libyaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+MAX_NUMBER_CHARS = 100  # far beyond any amount (the schema's limit is 10^18), far below Python's int limit
 
 # Plain scalars that become something other than text: YAML 1.2's core schema, minus the
 # surprises. Everything else (NO, on, 010, 1:30:00, 2024-02-30, 0x1F) stays text as written.
@@ -235,6 +236,15 @@ class _Builder:
         if isinstance(event, yaml.SequenceStartEvent):
             return []
         if event.tag is None and event.implicit[0]:  # a plain (unquoted) scalar
+            if len(event.value) > MAX_NUMBER_CHARS and (_INT.fullmatch(event.value) or _FLOAT.fullmatch(event.value)):
+                self.problems.append(
+                    error(
+                        self._loc(pos),
+                        f"a number {len(event.value):,} characters long; the limit is {MAX_NUMBER_CHARS}",
+                        "amounts go up to 10^18; if it is text, put it in quotes",
+                    )
+                )
+                return None
             return _resolve_plain(event.value)
         return event.value
 
