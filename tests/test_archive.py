@@ -15,6 +15,7 @@ from briefing.tools.archive import MAX_BYTES, ArchiveError, extract, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
 FLAGS = ["--kind", "news-report", "--reliability", "Local paper.", "--summary", "Reports the round."]
+GAZETTE = ["--publisher", "The Portville Gazette"]
 
 
 def minimal_pdf(lines: list[str], title: str) -> bytes:
@@ -51,14 +52,17 @@ def test_the_main_text_without_navigation_ads_or_comments(name):
 
 
 def test_what_the_page_says_of_itself():
+    """Title, author and date are taken; its site name and address are only reported: a page can claim any."""
     data, kind, _ = read(str(FIXTURES / "news-article.html"))
     page = extract(data, kind)
-    assert (page.title, page.publisher, page.author, page.published) == (
+    assert (page.title, page.publisher, page.author, page.published, page.url) == (
         "Portville robot maker Acme raises 2 billion yuan",
-        "The Portville Gazette",
+        None,
         "Clark Kent",
         "2024-05-03",
+        None,
     )
+    assert "the page names its site 'The Portville Gazette' (og:site_name); not used as the publisher" in page.notes
 
 
 def test_a_pdf(tmp_path):
@@ -95,7 +99,7 @@ def served():
 
 
 def test_archive_a_saved_page_adds_a_checked_source(project: Project):
-    result = project.run("archive", str(FIXTURES / "news-article.html"), *FLAGS)
+    result = project.run("archive", str(FIXTURES / "news-article.html"), *GAZETTE, *FLAGS)
     assert result.returncode == 0, result.stderr
     expected = (FIXTURES / "news-article.txt").read_bytes()
     sha = hashlib.sha256(expected).hexdigest()
@@ -112,17 +116,20 @@ def test_archive_a_saved_page_adds_a_checked_source(project: Project):
         "2024-05-03",
     )
     assert project.run("check").returncode == 0
-    again = project.run("archive", str(FIXTURES / "news-article.html"), *FLAGS)  # the same text: no second copy
+    # the same text: no second copy
+    again = project.run("archive", str(FIXTURES / "news-article.html"), *GAZETTE, *FLAGS)
     assert again.returncode == 0, again.stderr
     assert len(list(project.archive.glob("portville-*"))) == 1
 
 
 def test_archive_an_address(project: Project, served):
-    result = project.run("archive", f"{served}/blog-post.html", *FLAGS)
+    """The address and the publisher (its host) are where the page was fetched; the page's own claims are notes."""
+    result = project.run("archive", f"{served}/blog-post.html", "--allow-private", *FLAGS)
     assert result.returncode == 0, result.stderr
     sources = yaml.safe_load((project.facts / "sources.yaml").read_text(encoding="utf-8"))["sources"]
     assert sources[-1]["url"] == f"{served}/blog-post.html"
-    assert sources[-1]["publisher"] == "Robot Notes"
+    assert sources[-1]["publisher"] == "127.0.0.1"
+    assert "note: the page names its site 'Robot Notes' (og:site_name); not used as the publisher" in result.stderr
 
 
 def test_archive_never_overwrites_another_text(project: Project):
@@ -130,7 +137,7 @@ def test_archive_never_overwrites_another_text(project: Project):
     (project.archive / name).write_text("Another text entirely.\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in project.archive.iterdir()}
     facts = (project.facts / "sources.yaml").read_bytes()
-    result = project.run("archive", str(FIXTURES / "news-article.html"), "--archive-file", name, *FLAGS)
+    result = project.run("archive", str(FIXTURES / "news-article.html"), "--archive-file", name, *GAZETTE, *FLAGS)
     assert result.returncode == 1
     assert "holds another text" in result.stderr and "nothing was written" in result.stderr
     assert {p.name: p.read_bytes() for p in project.archive.iterdir()} == before
@@ -147,7 +154,7 @@ def test_archive_refuses_a_page_with_no_article_and_writes_nothing(project: Proj
 
 def test_a_source_that_does_not_check_leaves_no_archived_text(project: Project):
     before = sorted(p.name for p in project.archive.iterdir())
-    result = project.run("archive", str(FIXTURES / "news-article.html"), "--kind", "news-report")  # no summary
-    assert result.returncode == 2
+    result = project.run("archive", str(FIXTURES / "news-article.html"), *GAZETTE, "--kind", "news-report")
+    assert result.returncode == 2  # no reliability or summary
     assert "missing --reliability, --summary" in result.stderr
     assert sorted(p.name for p in project.archive.iterdir()) == before

@@ -381,7 +381,9 @@ def _base_path(settings: Settings) -> str:
     )
 
 
-def cmd_linkcheck(site: Path, external: bool, base: str = "/") -> int:
+def cmd_linkcheck(
+    site: Path, external: bool, base: str = "/", deadline: float = 30.0, allow_private: bool = False
+) -> int:
     """Check the internal links and anchors of a built site; with `external`, fetch the others too."""
     if not (site / "index.html").is_file():
         print(f"error: no site at {site.as_posix()}/: build it first", file=sys.stderr)
@@ -390,7 +392,7 @@ def cmd_linkcheck(site: Path, external: bool, base: str = "/") -> int:
     pages = sum(1 for _ in site.rglob("*.html"))
     summary = f"{pages} pages: {len(broken)} broken internal links"
     if external:
-        broken += check_external(urls)
+        broken += check_external(urls, deadline, allow_private=allow_private)
         summary += f"; {len(urls)} external links checked"
     else:
         summary += f"; {len(urls)} external links not checked (--external)"
@@ -510,8 +512,10 @@ def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     from briefing.tools.archive import ArchiveError, extract, file_name, read
 
     try:
-        data, kind, url = read(args.location)
+        data, kind, url = read(args.location, args.deadline, args.allow_private)
         page = extract(data, kind, url)
+        for note in page.notes:  # what the page claims of itself, not recorded
+            print(f"note: {note}", file=sys.stderr)
     except ArchiveError as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         return 1
@@ -694,6 +698,7 @@ def _parser() -> argparse.ArgumentParser:
     links = sub.add_parser("linkcheck", help="check internal links and anchors of the built site")
     links.add_argument("--site-dir", type=Path, default=Path("site"), help="built site (default: site)")
     links.add_argument("--external", action="store_true", help="also fetch external links (needs the network)")
+    _fetch_flags(links)
     serve = sub.add_parser("serve", help="live preview: re-renders when facts/ or templates/ change")
     common(serve)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
@@ -742,6 +747,7 @@ def _parser() -> argparse.ArgumentParser:
         "archive", help="keep a saved page's, a PDF's or an address's main text in the archive, and add its source"
     )
     archive.add_argument("location", help="a saved .html or .pdf file, or an http(s) address")
+    _fetch_flags(archive)
     for parser_ in (source, archive):
         common(parser_)
         parser_.add_argument("--id", help="the source's id (default: publisher and date)")
@@ -765,6 +771,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fetch_flags(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that fetches addresses a page wrote (archive, linkcheck)."""
+    parser.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="for each fetch, redirects included (default: 30)",
+    )
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="also fetch loopback, private and link-local addresses (refused by default; for tests and intranets)",
+    )
+
+
+def _seconds(text: str) -> float:
+    """A deadline: a number of seconds above 0 and at most a day."""
+    value = float(text)
+    if not 0 < value <= 86400:
+        raise ValueError(text)
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run one subcommand; exit status 1 means the input has problems."""
     args = _parser().parse_args(argv)
@@ -777,7 +807,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "linkcheck":
         site = args.site_dir if args.site_dir.is_absolute() else root / args.site_dir
-        return cmd_linkcheck(site, args.external, _base_path(settings))
+        return cmd_linkcheck(site, args.external, _base_path(settings), args.deadline, args.allow_private)
     sources = args.sources or Path(os.environ.get("BRIEFING_SOURCES") or settings.archive)
     options = Options(
         root=root,

@@ -2,7 +2,8 @@
 
 MkDocs validates links written in Markdown only, and `mkdocs build -v` skips anchor checks;
 this reads the built HTML instead, so links from raw HTML, footnotes, the theme and the
-navigation are checked too. External links are only collected (no network here).
+navigation are checked too. External links are only collected here; `check_external` fetches
+them (through tools/fetch.py: public addresses only, one deadline each).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from briefing.tools.fetch import DEADLINE, EVERYWHERE, FetchError, fetch
 
 LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster"}
 
@@ -70,7 +73,11 @@ def check_site(site: Path, base: str = "/") -> tuple[list[BrokenLink], set[str]]
     external: set[str] = set()
     for name, page in pages.items():
         for link in page.links:
-            parts = urlsplit(link)
+            try:
+                parts = urlsplit(link)
+            except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
+                broken.append(BrokenLink(name, link, f"not a valid address: {exc}"))
+                continue
             if parts.scheme in ("http", "https") or link.startswith("//"):
                 external.add("https:" + link if link.startswith("//") else link)  # '//host/x': as an https page has it
                 continue
@@ -106,32 +113,31 @@ def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment
     return None
 
 
-def check_external(urls: set[str], timeout: float = 15.0, workers: int = 8) -> list[BrokenLink]:
+def check_external(
+    urls: set[str], deadline: float = DEADLINE, workers: int = 8, allow_private: bool = False
+) -> list[BrokenLink]:
     """Fetch every external URL (HEAD, then GET where HEAD is refused); return the ones that fail.
 
     This needs the network, so it is opt-in (`briefing linkcheck --external`), for a scheduled job.
+    Each fetch has one deadline and reads no body; private and loopback addresses are refused
+    (they are no link a reader can follow) unless `allow_private`.
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    allow = EVERYWHERE if allow_private else ()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda url: (url, _fetch(url, timeout)), sorted(urls)))
+        results = list(pool.map(lambda url: (url, _fetch(url, deadline, allow)), sorted(urls)))
     return [BrokenLink("(external)", url, reason) for url, reason in results if reason]
 
 
-def _fetch(url: str, timeout: float) -> str | None:
-    import urllib.error
-    import urllib.request
-
-    headers = {"User-Agent": "briefing-linkcheck/1 (+https://github.com/)"}
+def _fetch(url: str, deadline: float, allow: tuple) -> str | None:
+    agent = "briefing-linkcheck/1 (+https://github.com/)"
     for method in ("HEAD", "GET"):
         try:
-            request = urllib.request.Request(url, method=method, headers=headers)
-            with urllib.request.urlopen(request, timeout=timeout):
-                return None
-        except urllib.error.HTTPError as exc:
-            if method == "HEAD" and exc.code in (403, 405, 501):
-                continue  # some servers refuse HEAD; ask again with GET
-            return f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            return f"unreachable: {getattr(exc, 'reason', exc)}"
+            status = fetch(url, method=method, deadline=deadline, allow=allow, user_agent=agent).status
+        except FetchError as exc:
+            return str(exc)
+        if method == "HEAD" and status in (403, 405, 501):
+            continue  # some servers refuse HEAD; ask again with GET
+        return None if status < 400 else f"HTTP {status}"
     return None
