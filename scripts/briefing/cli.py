@@ -182,15 +182,40 @@ def prepare(options: Options, github: bool, cache: bool = True) -> tuple[Registr
 
 
 def _history(options: Options, registry: Registry, cache: bool):
-    """The registry's git history, each commit's snapshot kept in the parse cache (if `cache`)."""
-    from briefing.load.history import read_history
+    """The registry's git history, each past revision's errors checked as a build checks them; never an error.
 
-    if not cache:
-        return read_history(options.root, registry)
-    parse_cache = ParseCache(options.root / CACHE)
-    snapshots = parse_cache.load_map(HISTORY)
-    history = read_history(options.root, registry, snapshots)
-    parse_cache.save_map(HISTORY, snapshots)
+    The snapshots are kept in the parse cache (if `cache`) with the stamp of the archive they were checked against.
+    """
+    from briefing.load.history import History, archive_stamp, read_history
+
+    if not options.archive_dir.is_dir():
+        return History(False, "the archive of source texts is not in this build, so past revisions could not be checked")
+    parse_cache = ParseCache(options.root / CACHE) if cache else None
+    figures = dict(parse_cache.load_map(FIGURES)) if parse_cache else {}
+    quotes = dict(parse_cache.load_map(VERIFIED)) if parse_cache else {}
+
+    def passes(past: Registry) -> bool:
+        """No error a build would stop at (an unused entry a retraction leaves is only untidy)."""
+        found, verified = dict(figures), dict(quotes)
+        problems = check_registry(past, False, found)
+        problems += check_quotes(past, options.archive_dir, True, _shown(options), verified)
+        figures.update(found)
+        quotes.update(verified)
+        return not any(p.severity == "error" for p in problems)
+
+    stamp = archive_stamp(options.archive_dir)
+    stored = parse_cache.load_map(HISTORY) if parse_cache else {}
+    kept = stored.get("snapshots") if stored.get("archive") == stamp else None
+    snapshots = dict(kept) if isinstance(kept, dict) else {}
+    try:
+        history = read_history(options.root, registry, passes, snapshots)
+    except Exception as exc:  # noqa: BLE001 - a repository can hold anything: its history never stops a build
+        print(f"warning: the git history could not be read ({exc}); the Changes page says so", file=sys.stderr)
+        return History(False, "the git history could not be read")
+    for warning in history.warnings:
+        print(f"warning: history: {warning}", file=sys.stderr)
+    if parse_cache:
+        parse_cache.save_map(HISTORY, {"archive": stamp, "snapshots": snapshots})
     return history
 
 
@@ -414,26 +439,21 @@ def cmd_stats(options: Options) -> int:
 
 def cmd_diff(options: Options, base: str) -> int:
     """Facts added, changed and removed since a git revision, as Markdown for a pull request."""
+    from briefing.load.history import GitError, revision_texts, run_git
+
     try:
-        label = _git(options.root, "rev-parse", "--short", f"{base}^{{commit}}").decode().strip()
-        names = _git(options.root, "ls-tree", "-r", "--name-only", base, "--", "facts").decode().splitlines()
-        old_texts = {
-            n: _git(options.root, "show", f"{base}:./{n}") for n in sorted(names) if n.endswith((".yaml", ".yml"))
-        }
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = (
-            exc.stderr.decode().strip() if isinstance(exc, subprocess.CalledProcessError) and exc.stderr else str(exc)
-        )
-        print(f"error: cannot read revision {base!r} with git: {detail}", file=sys.stderr)
+        short = run_git(options.root, "rev-parse", "--short", "--verify", "--end-of-options", f"{base}^{{commit}}")
+        label = short.decode("ascii", "replace").strip()
+        old_texts, warnings = revision_texts(options.root, base)
+    except GitError as exc:
+        print(f"error: cannot read revision {base!r} with git: {exc}", file=sys.stderr)
         return 2
+    for warning in warnings:
+        print(f"warning: {base}: {warning}", file=sys.stderr)
     old, _ = load_registry_texts(old_texts)
     new, _ = load_registry(options.facts_dir, options.root)
     print(format_diff(diff_registries(old, new), f"{base} ({label})"), end="")
     return 0
-
-
-def _git(root: Path, *args: str) -> bytes:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
 
 
 def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:

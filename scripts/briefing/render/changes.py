@@ -2,11 +2,13 @@
 
 From the history read in load/history.py. A fact id once published keeps its address: a fact
 since removed leaves a notice at its anchor on its topic's page (or on the Changes page if the
-topic is gone too), saying when it was retracted and what it said.
+topic is gone too), saying when it was retracted and what it last said when published. A text
+from a revision that did not pass the checks is None there, and is shown as never published.
 """
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from briefing.render.escaping import md_text
@@ -14,6 +16,15 @@ from briefing.render.index import Index, Link, Page, day_label, page_file
 
 FEED = "changes.xml"
 FEED_ENTRIES = 50  # the newest revisions the feed carries
+UNPUBLISHED = "(its text was never published: the revision that held it did not pass the checks)"
+UNSHOWN_SUBJECT = "(not shown: this revision did not pass the checks)"
+# What XML 1.0 allows in a document (its Char production); everything else is dropped from the feed.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def shown(text: str | None, otherwise: str = UNPUBLISHED) -> str:
+    """A text from the history, or what stands for one that was never published."""
+    return otherwise if text is None else text
 
 
 def changes_view(index: Index, page: Page) -> dict:
@@ -21,10 +32,13 @@ def changes_view(index: Index, page: Page) -> dict:
     facts = {f.id: f for f in index.registry.facts}
     current = {d.id for d in index.registry.disagreements}
 
-    def fact_link(fact_id: str, statement: str) -> Link:
+    def fact_link(fact_id: str, statement: str | None) -> Link:
+        """A link to the fact, or to its notice; no address if neither is on the site (an uncommitted removal)."""
+        text = md_text(shown(statement))
         if fact_id in facts:
-            return Link(md_text(statement), page.href(index.fact_page(facts[fact_id]), fact_id))
-        return Link(md_text(statement), page.href(retraction_page(index, fact_id), fact_id))
+            return Link(text, page.href(index.fact_page(facts[fact_id]), fact_id))
+        notice = retraction_page(index, fact_id)
+        return Link(text, page.href(notice, fact_id) if notice else None)
 
     revisions = []
     for revision in reversed(history.revisions):
@@ -32,15 +46,19 @@ def changes_view(index: Index, page: Page) -> dict:
             {
                 "date": day_label(revision.date),
                 "commit": revision.commit[:10],
-                "subject": md_text(revision.subject),
+                "subject": md_text(shown(revision.subject, UNSHOWN_SUBJECT)),
                 "added": [fact_link(i, statement) for i, statement in revision.added],
-                "changed": [(fact_link(i, new), md_text(old), md_text(new)) for i, old, new in revision.changed],
+                "changed": [
+                    (fact_link(i, new), md_text(shown(old)), md_text(shown(new))) for i, old, new in revision.changed
+                ],
                 "revised": [fact_link(i, statement) for i, statement in revision.revised],
                 "retracted": [fact_link(i, statement) for i, statement in revision.retracted],
                 "disagreements": [
                     (
-                        Link(md_text(subject), page.href(page_file("disagreements"), d)) if d in current else None,
-                        md_text(subject),
+                        Link(md_text(shown(subject)), page.href(page_file("disagreements"), d))
+                        if d in current
+                        else None,
+                        md_text(shown(subject)),
                         kind,
                     )
                     for d, subject, kind in revision.disagreements
@@ -50,14 +68,17 @@ def changes_view(index: Index, page: Page) -> dict:
     return {
         "available": history.available,
         "reason": history.reason,
+        "limit": history.limit,
         "revisions": revisions,
         "orphans": retractions(index, None, page),
         "feed": page.href(FEED),
     }
 
 
-def retraction_page(index: Index, fact_id: str) -> str:
-    """The page a retracted fact's notice is on: its topic's first page, or the Changes page."""
+def retraction_page(index: Index, fact_id: str) -> str | None:
+    """The page a retracted fact's notice is on: its topic's first page, or the Changes page; None if none has it."""
+    if fact_id not in index.history.retracted:
+        return None
     _, topic, _ = index.history.retracted[fact_id]
     return page_file(f"topics/{topic}") if topic in index.topics else page_file("changes")
 
@@ -68,43 +89,56 @@ def retractions(index: Index, topic: str | None, page: Page) -> list[dict]:
     for fact_id, (statement, old_topic, date) in sorted(index.history.retracted.items()):
         here = old_topic == topic if topic else old_topic not in index.topics
         if here:
-            notices.append({"id": fact_id, "statement": md_text(statement), "date": day_label(date)})
+            text = md_text(statement) if statement is not None else None
+            notices.append({"id": fact_id, "statement": text, "date": day_label(date)})
     return notices
 
 
 def feed(index: Index, site_url: str) -> str:
-    """The Atom feed of what changed, newest first; addresses absolute when the site's is known."""
+    """The Atom feed of what changed, newest first; addresses absolute when the site's is known.
+
+    Every text in it is escaped and stripped of what XML 1.0 does not allow in a document.
+    """
     history = index.history
     base = site_url.rstrip("/") + "/" if site_url else ""
-    title = escape(f"{index.briefing.title}: what changed")
+    title = _xml(f"{index.briefing.title}: what changed")
     newest = history.revisions[-1].moment if history.revisions else f"{index.briefing.as_of.iso}"
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"  <title>{title}</title>",
-        f"  <id>{escape(base + 'changes/') if base else 'urn:briefing:changes'}</id>",
-        f"  <updated>{escape(_moment(newest))}</updated>",
-        f'  <link rel="alternate" href={quoteattr(base + "changes/")}/>',
-        f"  <author><name>{escape(index.briefing.title)}</name></author>",
+        f"  <id>{_xml(base + 'changes/') if base else 'urn:briefing:changes'}</id>",
+        f"  <updated>{_xml(_moment(newest))}</updated>",
+        f'  <link rel="alternate" href={_xml_attribute(base + "changes/")}/>',
+        f"  <author><name>{_xml(index.briefing.title)}</name></author>",
     ]
     for revision in list(reversed(history.revisions))[:FEED_ENTRIES]:
-        parts = [f"Added: {statement}" for _, statement in revision.added]
-        parts += [f"Changed: {old} → {new}" for _, old, new in revision.changed]
-        parts += [f"Evidence or figures revised: {statement}" for _, statement in revision.revised]
-        parts += [f"Retracted: {statement}" for _, statement in revision.retracted]
-        parts += [f"Disagreement {kind}: {subject}" for _, subject, kind in revision.disagreements]
+        parts = [f"Added: {shown(statement)}" for _, statement in revision.added]
+        parts += [f"Changed: {shown(old)} → {shown(new)}" for _, old, new in revision.changed]
+        parts += [f"Evidence or figures revised: {shown(statement)}" for _, statement in revision.revised]
+        parts += [f"Retracted: {shown(statement)}" for _, statement in revision.retracted]
+        parts += [f"Disagreement {kind}: {shown(subject)}" for _, subject, kind in revision.disagreements]
         summary = "\n".join(parts)
         lines += [
             "  <entry>",
-            f"    <title>{escape(revision.date + ': ' + revision.subject)}</title>",
-            f"    <id>urn:briefing:commit:{escape(revision.commit)}</id>",
-            f"    <updated>{escape(_moment(revision.moment))}</updated>",
-            f'    <link rel="alternate" href={quoteattr(base + "changes/#r-" + revision.commit[:10])}/>',
-            f'    <summary type="text">{escape(summary)}</summary>',
+            f"    <title>{_xml(revision.date + ': ' + shown(revision.subject, UNSHOWN_SUBJECT))}</title>",
+            f"    <id>urn:briefing:commit:{_xml(revision.commit)}</id>",
+            f"    <updated>{_xml(_moment(revision.moment))}</updated>",
+            f'    <link rel="alternate" href={_xml_attribute(base + "changes/#r-" + revision.commit[:10])}/>',
+            f'    <summary type="text">{_xml(summary)}</summary>',
             "  </entry>",
         ]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+def _xml(text: str) -> str:
+    """Text for an XML element: escaped, without the characters XML 1.0 forbids."""
+    return escape(NOT_XML.sub("", text))
+
+
+def _xml_attribute(text: str) -> str:
+    return quoteattr(NOT_XML.sub("", text))
 
 
 def _moment(value: str) -> str:
