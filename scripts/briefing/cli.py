@@ -25,7 +25,7 @@ import yaml
 from briefing.check.checks import check_registry
 from briefing.check.quotes import check_quotes, sha256_of
 from briefing.load.cache import ParseCache
-from briefing.load.registry import Registry, load_registry, load_registry_texts, load_schema, registry_files
+from briefing.load.registry import Registry, find_registry_files, load_registry, load_registry_texts, load_schema
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.problems import Loc, Problem, format_github, format_problem, sort_problems
 from briefing.project import DEFAULTS, Settings, find_root, read_settings
@@ -457,14 +457,32 @@ def cmd_diff(options: Options, base: str) -> int:
 
 
 def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
-    """Rewrite registry files in the canonical form (key order, quoting); --check only reports."""
-    from briefing.tools.editing import LostComment, format_text
+    """Rewrite registry files in the canonical form (key order, quoting); --check only reports.
 
-    targets = paths or registry_files(options.facts_dir)
-    failed = False
+    Every file is read and formatted first; if any has a problem, none is written. A symbolic
+    link in facts/ is neither read nor written through: it is an error at its path.
+    """
+    from briefing.tools.editing import LostComment, changed_value, format_text
+    from briefing.write.files import read_regular, replace_file
+
+    if paths:
+        targets, problems = paths, []
+    else:
+        targets, problems = find_registry_files(options.facts_dir, options.root)
+    failed = bool(problems)
+    report(problems, Registry(), github=False)
+    formatted_files: list[tuple[Path, str, str]] = []
     for path in targets:
         display = Path(os.path.relpath(path, options.root)).as_posix()
-        raw = path.read_bytes()
+        if _refuse_link(path, options.root, "fmt"):
+            failed = True
+            continue
+        try:
+            raw = read_regular(path)
+        except OSError as exc:
+            print(f"{display}: error: cannot read: {exc.strerror or exc}", file=sys.stderr)
+            failed = True
+            continue
         doc, problems = load_yaml_bytes(raw, display)
         if doc is None:  # never hand the round-trip parser what the build refuses
             report(problems, Registry(), github=False)
@@ -477,15 +495,57 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
             _report_lost_comment(display, lost)
             failed = True
             continue
+        changed = changed_value(text, formatted, display)
+        if changed:
+            _report_changed_value(changed, "formatting")
+            failed = True
+            continue
         if formatted == text:
             continue
         if check:
             print(f"{display}: not in the canonical form (run `briefing fmt`)", file=sys.stderr)
             failed = True
         else:
-            _write_text(path, formatted)
-            print(f"formatted {display}")
-    return 1 if failed else 0
+            formatted_files.append((path, display, formatted))
+    if failed:
+        if formatted_files:
+            print("nothing was formatted: fix the errors above first", file=sys.stderr)
+        return 1
+    for path, display, formatted in formatted_files:
+        try:
+            replace_file(path, formatted.encode("utf-8"))
+        except OSError as exc:
+            print(f"{display}: error: not written: {exc}", file=sys.stderr)
+            return 1
+        print(f"formatted {display}")
+    return 0
+
+
+def _refuse_link(path: Path, root: Path, command: str) -> bool:
+    """Say so, at its path, if `path` or a folder on the way to it from the project is a symbolic link."""
+    from briefing.write.files import linked_part
+
+    link = linked_part(path, root)
+    if link is None:
+        return False
+    shown = Path(os.path.relpath(link, root)).as_posix()
+    problem = Problem(
+        Loc(shown),
+        f"this is a symbolic link: `briefing {command}` neither reads nor writes through one",
+        hint="put the file itself here (a link could point anywhere); nothing was written",
+    )
+    print(format_problem(problem), file=sys.stderr)
+    return True
+
+
+def _report_changed_value(where: Loc, action: str) -> None:
+    """The rewrite would change what the file says (a form the editor cannot keep); nothing was written."""
+    problem = Problem(
+        where,
+        f"{action} would change this value",
+        hint="write it more plainly (a |+ block's trailing blank lines cannot be kept); nothing was written",
+    )
+    print(format_problem(problem), file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -520,16 +580,10 @@ def _report_lost_comment(display: str, lost: LostCommentType) -> None:
     print(format_problem(problem), file=sys.stderr)
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Replace a file in one step, so a reader never sees half of it."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    temporary.replace(path)
-
-
 def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     """Keep a page's main text in the archive folder, then add its source with what the page says of itself."""
     from briefing.tools.archive import ArchiveError, extract, file_name, read
+    from briefing.write.files import read_regular, replace_file
 
     try:
         data, kind, url = read(args.location, args.deadline, args.allow_private)
@@ -545,9 +599,12 @@ def cmd_archive(options: Options, args: argparse.Namespace) -> int:
         print(f"error: --archive-file {name!r} {problem}", file=sys.stderr)
         return 2
     target = options.archive_dir / name
-    if target.exists() and target.read_bytes() != page.data:
+    if target.is_symlink():
+        print(f"error: {target.as_posix()} is a symbolic link; nothing was written: remove it", file=sys.stderr)
+        return 1
+    if target.exists() and read_regular(target) != page.data:
         print(
-            f"error: {target.as_posix()} holds another text (sha256 {sha256_of(target.read_bytes())}); "
+            f"error: {target.as_posix()} holds another text (sha256 {sha256_of(read_regular(target))}); "
             f"nothing was written: choose another --archive-file",
             file=sys.stderr,
         )
@@ -555,7 +612,7 @@ def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     created = not target.exists()
     if created:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_bytes(target, page.data)
+        replace_file(target, page.data)
     print(f"archived {len(page.text):,} characters as {target.as_posix()} (sha256 {page.sha256})")
     found = {"title": page.title, "publisher": page.publisher, "author": page.author, "published": page.published}
     found["url"] = page.url
@@ -570,23 +627,19 @@ def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     return status
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-
-
 def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     """Scaffold a valid entry with the next free id in the right file; nothing is written unless it checks."""
     from briefing.tools.editing import (
         FIELDS,
         LostComment,
         add_entry,
+        changed_value,
         entity_entry,
         fact_entry,
         source_entry,
         target_file,
     )
+    from briefing.write.files import read_regular, replace_file
 
     values = {name: getattr(args, name, None) for name in vars(args)}
     missing = _ask_missing(kind, values, FIELDS[kind])
@@ -607,23 +660,35 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
             print(f"error: --archive-file {values['archive_file']!r} {name_problem}", file=sys.stderr)
             return 2
         archived = options.archive_dir / values["archive_file"]
+        if archived.is_symlink():
+            print(f"error: {archived.as_posix()} is a symbolic link: archive the text itself", file=sys.stderr)
+            return 1
         if not archived.is_file():
             print(
                 f"error: {archived.as_posix()} not found: put the source's text in the archive folder first",
                 file=sys.stderr,
             )
             return 1
-        entry = source_entry(values, taken, sha256_of(archived.read_bytes()))
+        entry = source_entry(values, taken, sha256_of(read_regular(archived)))
     holdings = {doc.path: [] for doc in registry.documents}
     for item in getattr(registry, section):
         holdings.setdefault(item.origin.doc.path, []).append(item.topic if kind == "fact" else item.id)
     target = target_file(section, holdings, entry.get("topic"))
     path = options.root / target
-    before = path.read_text(encoding="utf-8") if path.exists() else None
+    if _refuse_link(path, options.root, "new"):
+        return 1
+    before = read_regular(path).decode("utf-8") if path.exists() else None
     try:
         after = add_entry(before, section, entry, header=f"#\n# {section.capitalize()}.\n")
     except LostComment as lost:
         _report_lost_comment(target, lost)
+        return 1
+    except ValueError as exc:
+        print(f"{target}: error: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    changed = changed_value(before, after, target, section) if before is not None else None
+    if changed:
+        _report_changed_value(changed, "adding the entry")
         return 1
     problems = _problems_of_new_entry(options, registry, target, after, section, entry["id"])
     lines = {target: after.splitlines()}
@@ -633,7 +698,11 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
         print(f"not added: fix the {kind} above; nothing was written", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_text(path, after)
+    try:
+        replace_file(path, after.encode("utf-8"))
+    except OSError as exc:
+        print(f"{target}: error: not written: {exc}", file=sys.stderr)
+        return 1
     print(f"added {kind} '{entry['id']}' to {target}")
     return 0
 

@@ -19,6 +19,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
 
 from briefing.load.registry import load_schema
+from briefing.load.yaml_loader import load_yaml_bytes
+from briefing.problems import Loc
 
 HEADER = "# yaml-language-server: $schema=registry.schema.json\n"
 
@@ -55,8 +57,12 @@ def add_entry(text: str | None, section: str, entry: dict[str, Any], header: str
     data = yaml.load(body) if body else None
     if data is None:
         data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        raise ValueError("this file is not a mapping of sections")
     if section not in data or data[section] is None:
         data[section] = CommentedSeq()
+    if not isinstance(data[section], CommentedSeq):
+        raise ValueError(f"'{section}' in this file is not a list of entries")
     node = _commented(entry)
     node.fa.set_block_style()  # an entry is always written as a block, one field a line
     data[section].append(node)
@@ -69,15 +75,52 @@ def _split_trailer(text: str) -> tuple[str, str]:
     """The file's closing comments (at the margin, after the last entry) apart from the rest.
 
     The round-trip model hangs them on the last entry, where a new entry would follow them.
+    Lines end at '\n' only, as in YAML (U+2028, U+0085 or a form feed inside a value ends no
+    line), and a '#' at the margin is a comment only where YAML says so, not inside a quoted value.
     """
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    margin = {line for line, col, _ in comments(text) if col == 1}
     end = len(lines)
-    while end and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+    while end and (not lines[end - 1].strip(" \t\r\n") or end in margin):
         end -= 1
     trailer = "".join(lines[end:])
     if not end or not trailer.strip():
         return text, ""
     return "".join(lines[:end]), trailer.rstrip("\n") + "\n"
+
+
+def changed_value(before: str, after: str, display: str, added: str | None = None) -> Loc | None:
+    """Where `after` says something `before` does not (`added`'s last entry aside), read as the build reads.
+
+    The round-trip model cannot keep every form (a |+ block's last blank lines): rather than
+    write a file that says something else, the command refuses. None if both say the same.
+    """
+    old, _ = load_yaml_bytes(before.encode("utf-8"), display)
+    new, _ = load_yaml_bytes(after.encode("utf-8"), display)
+    blank = all(not line.strip() or line.lstrip().startswith("#") for line in before.split("\n"))
+    if new is None or (old is None and not blank):
+        return Loc(display)
+    before_data = old.data if old else None
+    data = new.data
+    if added and isinstance(data, dict) and isinstance(data.get(added), list) and data[added]:
+        data = {**data, added: data[added][:-1]}
+        if not data[added] and not (isinstance(before_data, dict) and before_data.get(added)):  # came with it
+            data = {k: v for k, v in data.items() if k != added}
+            if isinstance(before_data, dict) and added in before_data:
+                data[added] = before_data[added]
+    path = _first_difference(before_data if before_data is not None else {}, data)
+    return None if path is None else old.loc(path) if old else Loc(display)
+
+
+def _first_difference(a: Any, b: Any, path: tuple = ()) -> tuple | None:
+    """The first path at which two loaded values differ (keys in any order), or None."""
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return next((p for k in a if (p := _first_difference(a[k], b[k], (*path, k))) is not None), None)
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        pairs = enumerate(zip(a, b, strict=True))
+        return next((p for n, (x, y) in pairs if (p := _first_difference(x, y, (*path, n))) is not None), None)
+    return None if type(a) is type(b) and a == b else path
 
 
 def _dump(yaml: YAML, data: Any) -> str:
