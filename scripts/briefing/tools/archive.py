@@ -112,7 +112,7 @@ def extract(data: bytes, kind: str, url: str | None = None, pdf_seconds: float =
     host = _host(url)
     notes = list(found.notes)
     if host:
-        notes.append(f"publisher {host!r}: the host it was fetched from (pass --publisher to name it)")
+        notes.append(f"publisher '{shown(host)}': the host it was fetched from (pass --publisher to name it)")
     return Extracted(text, found.title, host, found.author, found.published, url, tuple(notes))
 
 
@@ -139,9 +139,11 @@ def _html(data: bytes, url: str | None) -> Extracted:
     if meta is None:
         return Extracted(text, notes=tuple(notes))
     if meta.url and meta.url != url:
-        notes.append(f"the page gives its address as {shown(meta.url)!r} (canonical or og:url); not recorded")
+        notes.append(f"the page gives its address as '{shown(meta.url)}' (canonical or og:url); not recorded")
     if meta.sitename and meta.sitename != _host(url):
-        notes.append(f"the page names its site {shown(meta.sitename)!r} (og:site_name); not used as the publisher")
+        notes.append(
+            f"the page names its site '{shown(meta.sitename)}' (og:site_name or the like); not used as the publisher"
+        )
     return Extracted(
         text, title=meta.title or None, author=meta.author or None, published=_date(meta.date), notes=tuple(notes)
     )
@@ -211,7 +213,7 @@ def _decode(data: bytes) -> tuple[str, str | None]:
     declared = match.group(1).decode("ascii", "replace").strip().lower() if match else None
     codec = CODEC_OF_LABEL.get(declared or "")
     if declared and not codec:
-        warning = f"the page declares charset {shown(declared)!r}, which is no text encoding; read it as UTF-8"
+        warning = f"the page declares charset '{shown(declared)}', which is no text encoding; read it as UTF-8"
         return data.decode("utf-8", "replace"), warning
     for encoding in ([codec] if codec else []) + ["utf-8", "cp1252"]:
         try:
