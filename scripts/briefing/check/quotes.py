@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from briefing.check.evidence import check_same_texts, check_speakers_in_text, record_fragment_contexts
 from briefing.load.registry import Citation, Registry, Source
 from briefing.problems import Loc, Problem, error, warning
 
@@ -270,11 +271,14 @@ def check_quotes(
         ]
     problems: list[Problem] = []
     failed = 0
+    texts: dict[str, str] = {}
     for source in registry.sources:
         archived, source_problems = _read_archive(source, archive_dir, shown)
         problems += source_problems
         if archived is None:
             continue
+        texts[source.id] = archived.text
+        found: list[Citation] = []
         for citation in citations.get(source.id, []):
             key = hashlib.sha256(f"{source.archive_sha256}\0{citation.quote}".encode()).hexdigest()
             words = known.get(key)
@@ -284,6 +288,7 @@ def check_quotes(
             if words is not None:
                 verified[key] = words
                 registry.archived[(source.id, citation.quote)] = words
+                found.append(citation)
                 continue
             failed += 1
             if failed <= HINTED:
@@ -292,7 +297,9 @@ def check_quotes(
                 message, hint = "quote not found {where}", UNHINTED
             where = f"in source '{source.id}' ({source.archive_file})"
             problems.append(error(citation.origin.at("quote"), message.format(where=where), hint))
-    return problems
+        problems += check_speakers_in_text(registry, source, archived, found)
+        record_fragment_contexts(registry, source, archived.text, found)
+    return problems + check_same_texts(registry, texts)
 
 
 def _citations_by_source(registry: Registry) -> dict[str, list[Citation]]:

@@ -135,6 +135,12 @@ class Citation:
     origin: Origin = field(repr=False, compare=False)
     speaker: str | None = None  # an entity id; None: the source's own voice
     via: str | None = None  # the report or wire the source names for these words
+    role: str = "support"  # or "context": background, shown apart and not counted as a source
+
+    @property
+    def supports(self) -> bool:
+        """True if the words count toward the claim's independent sources (not background)."""
+        return self.role != "context"
 
 
 @dataclass(frozen=True)
@@ -257,11 +263,11 @@ class Briefing:
 def independent_sources(citations: tuple[Citation, ...], sources: dict[str, Source]) -> int:
     """How many independent sources back a claim: words with one origin count once.
 
-    A citation's origin is its `via` (two outlets relaying one wire story are one source),
-    else its source's: what a repost, rewrite or teaser is based on, followed back to the
-    first document, else the publisher.
+    Only supporting citations count (`role: context` is background). A citation's origin is
+    its `via` (two outlets relaying one wire story are one source), else its source's: what a
+    repost, rewrite or teaser is based on, followed back to the first document, else the publisher.
     """
-    return len({citation_origin(c, sources) for c in citations})
+    return len({citation_origin(c, sources) for c in citations if c.supports})
 
 
 def citation_origin(citation: Citation, sources: dict[str, Source]) -> str:
@@ -303,6 +309,9 @@ class Registry:
     # Each verified quote as the archive prints it, by (source id, quote as typed): set by the
     # quote check, shown on the site in place of the contributor's typing.
     archived: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    # The words just before and after a quote in its archive, by (source id, quote as typed), where a
+    # link to the quote's words on the publisher's page needs them (repeated words, a glued footnote).
+    fragment_context: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @property
     def briefing(self) -> Briefing | None:
@@ -730,6 +739,7 @@ def _citations(items: list[dict], origin: Origin, key: str = "citations") -> tup
             Origin(origin.doc, origin.path + (key, i)),
             c.get("speaker"),
             c.get("via"),
+            c.get("role", "support"),
         )
         for i, c in enumerate(items)
     )

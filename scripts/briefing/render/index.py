@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -188,6 +188,10 @@ class Index:
     def words(self, citation: Citation) -> str:
         """A quote as the archive prints it (as typed only when the archive was not read)."""
         return self.registry.archived.get((citation.source, citation.quote), citation.quote)
+
+    def fragment_context(self, citation: Citation) -> tuple[str, str]:
+        """The words around a quote that its link to the publisher's page needs, if any."""
+        return self.registry.fragment_context.get((citation.source, citation.quote), ("", ""))
 
     def fact_view(self, fact: Fact) -> FactView:
         """Built once per fact: the same view serves every page that lists it."""
@@ -443,7 +447,7 @@ class FactView:
     date: str | None
     value: str | None
     converted: list[str]
-    refs: list[Ref]
+    refs: list[Ref]  # the sources it rests on (counted)
     markers: Markup  # every footnote marker of the fact, for places that do not name the sources
     source_count: int
     single_source: bool
@@ -458,11 +462,13 @@ class FactView:
     outside_knowledge: Markup | None
     published: str | None = None  # when it first appeared in the registry's history
     revised: str | None = None  # when its statement last changed, if after that
+    context: list[Ref] = field(default_factory=list)  # background (role: context), not counted
 
 
 def fact_view(fact: Fact, index: Index) -> FactView:
     """Everything a template shows about one fact (use `Index.fact_view`, which keeps it)."""
-    refs = source_refs(fact.citations, index)
+    refs = source_refs(tuple(c for c in fact.citations if c.supports), index)
+    context = source_refs(tuple(c for c in fact.citations if not c.supports), index)
     count = independent_sources(fact.citations, index.sources)
     first, last = index.history.first.get(fact.id), index.history.last.get(fact.id)
     return FactView(
@@ -475,7 +481,7 @@ def fact_view(fact: Fact, index: Index) -> FactView:
             for c in fact.converted
         ],
         refs=refs,
-        markers=MARKER_SEPARATOR.join(ref.marker for ref in refs),
+        markers=MARKER_SEPARATOR.join(ref.marker for ref in refs + context),
         source_count=count,
         single_source=count == 1,
         disputes=[
@@ -491,6 +497,7 @@ def fact_view(fact: Fact, index: Index) -> FactView:
         outside_knowledge=md_text(fact.outside_knowledge) if fact.outside_knowledge else None,
         published=day_label(first),
         revised=day_label(last) if last != first else None,
+        context=context,
     )
 
 

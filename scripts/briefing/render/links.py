@@ -13,16 +13,50 @@ from briefing.load.registry import PartialDate
 # A long quote is found by its first and last words (start,end), as the fragment syntax allows.
 FRAGMENT_WORDS = 10
 EDGE_WORDS = 4
+CONTEXT_WORDS = 3  # words of prefix or suffix context, where the quote's words alone are ambiguous
 
 
-def text_fragment(url: str, words: str) -> str:
-    """`url` with a text directive for `words`: percent-encoded, '-', ',' and '&' included."""
+def text_fragment(url: str, words: str, prefix: str = "", suffix: str = "") -> str:
+    """`url` with a text directive for `words`: percent-encoded, '-', ',' and '&' included.
+
+    `prefix` and `suffix` are the words just before and after the quote (`fragment_context`):
+    the directive is then `prefix-,start,end,-suffix`, which a browser matches only there.
+    """
     tokens = words.split()
     if len(tokens) > FRAGMENT_WORDS:
         directive = f"{_encode(' '.join(tokens[:EDGE_WORDS]))},{_encode(' '.join(tokens[-EDGE_WORDS:]))}"
     else:
         directive = _encode(" ".join(tokens))
+    if prefix:
+        directive = f"{_encode(prefix)}-,{directive}"
+    if suffix:
+        directive = f"{directive},-{_encode(suffix)}"
     return url + (":~:text=" if "#" in url else "#:~:text=") + directive
+
+
+def fragment_context(text: str, words: str) -> tuple[str, str]:
+    """The words before and after `words` in `text` (one line per paragraph, single spaces) that a
+    link to them needs: both where the directive's start words stand in the text more than once,
+    the suffix where the quote's last word has a footnote number printed against it ("rivalries2.").
+    ("", "") when the plain directive is enough. Context never crosses a line: a browser matches it
+    within the page's block of text.
+    """
+    flat = text.replace("\n", " ")
+    at = flat.find(words)
+    while at > 0 and flat[at - 1].isalnum():  # the quote starts a word
+        at = flat.find(words, at + 1)
+    if at == -1:
+        return "", ""
+    tokens = words.split()
+    start = " ".join(tokens[:EDGE_WORDS]) if len(tokens) > FRAGMENT_WORDS else words
+    repeated = flat.lower().count(start.lower()) > 1
+    after = text[at + len(words) :].split("\n", 1)[0]
+    glued = bool(after) and after[0].isalnum()
+    if not (repeated or glued):
+        return "", ""
+    before = text[:at].rsplit("\n", 1)[-1]
+    prefix = " ".join(before.split()[-CONTEXT_WORDS:]) if repeated else ""
+    return prefix, " ".join(after.split()[:CONTEXT_WORDS])
 
 
 def _encode(text: str) -> str:

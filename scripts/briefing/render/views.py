@@ -229,7 +229,10 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
             "locator": md_text(citation.locator) if citation.locator else None,
             "speaker": entity_link(index.entities[citation.speaker]) if citation.speaker else None,
             "via": md_text(citation.via) if citation.via else None,
-            "on_page": href_attr(text_fragment(source.url, index.words(citation))) if source.url else None,
+            "on_page": href_attr(text_fragment(source.url, index.words(citation), *index.fragment_context(citation)))
+            if source.url
+            else None,
+            "context": not citation.supports,
         }
         if isinstance(owner, Fact):
             entry = facts.setdefault(

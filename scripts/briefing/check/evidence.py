@@ -1,0 +1,319 @@
+"""Evidence checks: what the site promises about its sources must be true of their texts.
+
+A fact's "N independent sources", "Claim by X" and "X, as reported by Y (from Z)" are
+promises to the reader. So:
+- A speaker is found in the source: the entity's name or an alias stands in the quote's
+  paragraph (text between blank lines; in a text without blank lines, its line; in a
+  paragraph of more than five sentences, the quote's sentences and two either side). A `via`
+  is found the same way, by its distinctive words, or in a credit line after the quote
+  ("Source: Reuters") before the next blank line.
+- One document is one source: two sources with the same archive (by checksum, or by text
+  once white space is set aside) are refused.
+- A citation counts only if it supports the statement: its source's quotes for the fact carry
+  one of the statement's figures (or the fact's conversion from that source) and, when both
+  name years, one of the statement's years. Background is marked `role: context`.
+Whether the words mean what the statement says is the editor's judgement; these checks only
+refuse what the texts plainly contradict.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from briefing.check.figures import Figure, amount, figures, years
+from briefing.load.registry import Citation, Fact, Registry, Source
+from briefing.problems import Problem, error
+from briefing.render.links import fragment_context
+
+if TYPE_CHECKING:
+    from briefing.check.quotes import ArchivedText
+
+# Words that name no particular document or outlet: a `via` needs at least one other word,
+# and only the other words are looked for in the source.
+GENERIC = frozenset(
+    """a an the and or of in on at to for by with from as its it's his her their our s
+    report reports statement statements post posts blog article articles announcement announcements
+    release releases press interview website site account official annual filing paper note letter
+    document page story news""".split()
+)
+SENTENCES_IN_A_PARAGRAPH = 5  # a longer paragraph is read as the quote's sentences and two either side
+WINDOW = 2
+HINT_CHARS = 300
+
+_TOKEN = re.compile(r"[^\W_]+")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+# A sentence ends at . ! ? or …, after any closing quotes or brackets, before white space or a
+# capital letter (copies run sentences together: "listing.The investment").
+_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*(?=\s|[A-Z\u201c\"])")
+_CREDIT = re.compile(r"\bsources?\s*:\s*(\S[^\n]*)$", re.I | re.M)
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def fold(text: str) -> str:
+    """Text as names are compared: compatibility forms, case and typographic apostrophes folded."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return folded.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text, folded."""
+    return _TOKEN.findall(fold(text))
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    """True if `needle` stands in `haystack` as consecutive whole words."""
+    n = len(needle)
+    if not n:
+        return False
+    first = needle[0]
+    return any(haystack[i : i + n] == needle for i, word in enumerate(haystack) if word == first)
+
+
+# --- the paragraph around a quote ---------------------------------------------------------
+
+
+def paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the paragraph around text[start:end] is: see the module's docstring."""
+    if _BLANK_LINE.search(text):
+        breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)]
+    else:
+        breaks = [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
+    low, high = 0, len(text)
+    for b_start, b_end in breaks:
+        if b_end <= start:
+            low = b_end
+        elif b_start >= end:
+            high = b_start
+            break
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, low, high)]
+    bounds = [low] + [e for e in ends if low < e < high] + [high]
+    if len(bounds) - 1 <= SENTENCES_IN_A_PARAGRAPH:
+        return low, high
+    first = max(i for i, b in enumerate(bounds[:-1]) if b <= start)
+    last = min(i for i, b in enumerate(bounds) if b >= end)
+    return bounds[max(0, first - WINDOW)], bounds[min(len(bounds) - 1, last + WINDOW)]
+
+
+def shown(text: str, size: int = HINT_CHARS) -> str:
+    """Archived text for a hint: one line, no control characters, clipped."""
+    flat = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    return flat if len(flat) <= size else flat[: size - 3] + "..."
+
+
+# --- speakers and vias, in the archived text --------------------------------------------
+
+
+def check_speakers_in_text(
+    registry: Registry, source: Source, archived: ArchivedText, citations: Iterable[Citation]
+) -> list[Problem]:
+    """Each speaker and via of a found quote stands in the quote's paragraph of `source`'s text."""
+    entities = {e.id: e for e in registry.entities}
+    problems: list[Problem] = []
+    for citation in citations:
+        if not (citation.speaker or citation.via):
+            continue
+        span = archived.find(citation.quote)
+        if span is None:
+            continue  # the quote check reports it
+        low, high = paragraph(archived.text, span.start, span.end)
+        words = tokens(archived.text[low:high])
+        hint = f"the paragraph reads: {shown(archived.text[low:high])!r}"
+        entity = entities.get(citation.speaker) if citation.speaker else None
+        if entity and not any(_contains(words, tokens(name)) for name in _names(entity)):
+            problems.append(
+                error(
+                    citation.origin.at("speaker"),
+                    f"speaker '{entity.id}' is not named in the quote's paragraph of source '{source.id}'"
+                    f" ({source.archive_file}): neither {entity.name!r} nor an alias stands there",
+                    hint + "; words the source gives in its own voice have no 'speaker'",
+                )
+            )
+        if citation.via:
+            distinctive = [w for w in tokens(citation.via) if w not in GENERIC]
+            if not distinctive:
+                problems.append(
+                    error(
+                        citation.origin.at("via"),
+                        f"via {citation.via!r} names no particular document or outlet",
+                        "name whose report or statement it is, as the source does ('Reuters', 'OpenAI's blog post')",
+                    )
+                )
+            elif not (_all_in(distinctive, words) or _credited(archived.text, span.end, distinctive)):
+                missing = [w for w in distinctive if w not in words]
+                problems.append(
+                    error(
+                        citation.origin.at("via"),
+                        f"via {citation.via!r} is not named in the quote's paragraph of source '{source.id}'"
+                        f" ({source.archive_file}): {', '.join(repr(w) for w in missing)} not found",
+                        hint + "; a via is where the source says the words come from, in its own words",
+                    )
+                )
+    return problems
+
+
+def _names(entity) -> list[str]:
+    """An entity's name and aliases that could name it in a text (not an alias of only common words)."""
+    return [n for n in (entity.name, *entity.aliases) if any(w not in GENERIC for w in tokens(n))]
+
+
+def _all_in(wanted: list[str], words: list[str]) -> bool:
+    present = set(words)
+    return all(w in present for w in wanted)
+
+
+def _credited(text: str, after: int, wanted: list[str]) -> bool:
+    """A credit line ("Source: Reuters") after the quote, before the next blank line, names it."""
+    blank = _BLANK_LINE.search(text, after)
+    section = text[after : blank.start() if blank else len(text)]
+    return any(_all_in(wanted, tokens(m.group(1))) for m in _CREDIT.finditer(section))
+
+
+# --- one document is one source ---------------------------------------------------------
+
+
+def check_same_archives(registry: Registry) -> list[Problem]:
+    """Two sources with one archive checksum are one document, registered twice."""
+    first: dict[str, Source] = {}
+    problems = []
+    for source in registry.sources:
+        if source.origin.partial:
+            continue  # judged once its own problems are fixed
+        earlier = first.setdefault(source.archive_sha256, source)
+        if earlier is not source and earlier.id != source.id:
+            problems.append(
+                error(
+                    source.origin.at("archive", "sha256"),
+                    f"sources '{earlier.id}' and '{source.id}' have the same archived text (sha256 "
+                    f"{source.archive_sha256[:12]}...): one document is one source",
+                    f"cite '{earlier.id}' and remove '{source.id}'; a repost of it has a copy of its own",
+                )
+            )
+    return problems
+
+
+def check_same_texts(registry: Registry, texts: dict[str, str]) -> list[Problem]:
+    """Two sources whose archived texts differ only in white space are one document too."""
+    by_text: dict[str, Source] = {}
+    problems = []
+    for source in registry.sources:
+        if source.id not in texts or source.origin.partial:
+            continue
+        key = " ".join(texts[source.id].split())
+        earlier = by_text.setdefault(key, source)
+        if earlier is not source and earlier.archive_sha256 != source.archive_sha256:
+            problems.append(
+                error(
+                    source.origin.at("archive", "file"),
+                    f"sources '{earlier.id}' and '{source.id}' have the same archived text once white space "
+                    f"is set aside ({earlier.archive_file}, {source.archive_file}): one document is one source",
+                    f"cite '{earlier.id}' and remove '{source.id}'; a repost of it has a copy of its own",
+                )
+            )
+    return problems
+
+
+# --- links to a quote's words on the publisher's page -----------------------------------
+
+
+def record_fragment_contexts(registry: Registry, source: Source, text: str, citations: Iterable[Citation]) -> None:
+    """Keep the words around each found quote whose link to the publisher's page needs them."""
+    if not source.url:
+        return
+    lines = "\n".join(" ".join(line.split()) for line in text.splitlines())
+    for citation in citations:
+        words = registry.archived.get((citation.source, citation.quote))
+        if words:
+            context = fragment_context(lines, words)
+            if context != ("", ""):
+                registry.fragment_context[(citation.source, citation.quote)] = context
+
+
+# --- support: a counted citation carries the statement ----------------------------------
+
+
+def check_support(registry: Registry) -> list[Problem]:
+    """Each source counted for a fact carries its figures and its year; background is marked context."""
+    problems: list[Problem] = []
+    for fact in registry.facts:
+        if not fact.origin.partial:
+            problems += _fact_support(fact)
+    for disagreement in registry.disagreements:
+        for variant in disagreement.variants:
+            for i, citation in enumerate(variant.citations):
+                if not citation.supports:
+                    problems.append(
+                        error(
+                            variant.origin.at("citations", i, "role"),
+                            f"disagreement '{disagreement.id}': a version's citations give it; none is context",
+                            "put background in the disagreement's note",
+                        )
+                    )
+    return problems
+
+
+def _fact_support(fact: Fact) -> list[Problem]:
+    supporting = [c for c in fact.citations if c.supports]
+    if not supporting:
+        return [
+            error(
+                fact.origin.at("citations"),
+                f"fact '{fact.id}' has no supporting citation: every one is marked 'role: context'",
+                "a fact rests on at least one source whose words carry it",
+            )
+        ]
+    quoted_anywhere = [f for c in fact.citations for f in figures(c.quote)]
+    stated = [s for s in _stated_figures(fact) if any(s.same_amount(q) for q in quoted_anywhere)]
+    named_years = years(fact.statement)
+    problems = []
+    by_source: dict[str, list[Citation]] = {}
+    for citation in supporting:
+        by_source.setdefault(citation.source, []).append(citation)
+    for source, group in by_source.items():
+        quoted = [f for c in group for f in figures(c.quote)]
+        carries = any(s.same_amount(q) for s in stated for q in quoted) or any(
+            _carried(c, quoted) for c in fact.converted if c.source == source
+        )
+        first = group[0]
+        if stated and not carries:
+            problems.append(
+                error(
+                    first.origin.at("quote"),
+                    f"fact '{fact.id}': source '{source}' carries none of the statement's figures "
+                    f"({', '.join(repr(s.text) for s in stated)}), so it cannot count as one of its sources",
+                    "mark the citation 'role: context' (shown as background, not counted), or quote the "
+                    "source's words for the figure",
+                )
+            )
+            continue
+        quoted_years = set().union(*(years(c.quote) for c in group))
+        if named_years and quoted_years and not quoted_years & named_years:
+            problems.append(
+                error(
+                    first.origin.at("quote"),
+                    f"fact '{fact.id}': source '{source}' dates its words to "
+                    f"{', '.join(map(str, sorted(quoted_years)))}, not to the statement's "
+                    f"{', '.join(map(str, sorted(named_years)))}, so it cannot count as one of its sources",
+                    "mark the citation 'role: context' (shown as background, not counted), or quote the "
+                    "source's words for the statement's event",
+                )
+            )
+    return problems
+
+
+def _stated_figures(fact: Fact) -> list[Figure]:
+    """The statement's figures and its value, but not ours (derived): a figure in no quote at all is
+    the figure check's to report."""
+    derived = [f for d in fact.derived for f in figures(d.figure)]
+    stated = list(figures(fact.statement))
+    if fact.value:
+        stated.append(amount(fact.value.amount, fact.value.unit))
+    return [s for s in stated if not any(s.same_amount(d) for d in derived)]
+
+
+def _carried(converted, quoted: list[Figure]) -> bool:
+    """The source's quotes give its conversion of the fact's value."""
+    figure = amount(converted.amount, converted.unit)
+    return any(figure.same_amount(q) for q in quoted)
