@@ -6,10 +6,14 @@ A quote proves something only if a reader finds those words in the source, as wo
   marks, apostrophes and dashes, and Unicode canonical equivalence (é as one character or
   two). A quote that matches only through compatibility folding (fullwidth Ｚ, mathematical
   𝐙, superscript ¹, the ﬁ ligature) is refused, with the source's own characters as a hint.
-- The match starts and ends on word boundaries of the archived text: not inside a word, and
-  not inside a number ("40 million" is not in "$140 million", nor "000" in "1,000"). A
-  footnote number printed against a word ("rivalries2.") is not part of the word, nor one
-  digit printed against a year at the end of a sentence ("by 20301." is 2030, note 1).
+- The match starts and ends on word boundaries of the archived text: not inside a word, not
+  inside a contraction or a possessive (an apostrophe between two letters joins them: "can"
+  is not in "can't", nor "Zhipu" in "Zhipu's"), and not inside a number ("40 million" is not
+  in "$140 million", nor "000" in "1,000"). A footnote number printed against a word
+  ("rivalries2.") is not part of the word, nor one digit printed against a year before a
+  sentence's punctuation in a source that prints its footnotes that way ("by 20301." is 2030,
+  note 1); a number followed by a space or a word is never shortened ("2048" is not in "20480
+  tokens").
 - The site shows each quote as the archive has it: the matched span's own characters,
   whatever the contributor typed (`Registry.archived`).
 How many words a quote needs to be evidence is checked in checks.py, with its length limit.
@@ -90,6 +94,24 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
+# The apostrophes a contraction or a possessive is printed with; the fold makes them all "'"
+# (the modifier letter ʼ is a letter already).
+APOSTROPHES = frozenset("'" + "".join(k for k, v in _FOLD.items() if v == "'"))
+
+
+def _joins(text: str, index: int, where: list[int] | None = None) -> bool:
+    """An apostrophe printed between two word characters ("can't", "Zhipu's") is inside a word.
+
+    In folded text, `where` maps back to the archive: characters run together only because the
+    fold dropped white space between them ("said 'no'" folds to "said'no'") are not joined.
+    """
+    if not (0 < index < len(text) - 1 and text[index] in APOSTROPHES):
+        return False
+    if not (_is_word(text[index - 1]) and _is_word(text[index + 1])):
+        return False
+    return where is None or (where[index - 1] == where[index] - 1 and where[index + 1] == where[index] + 1)
+
+
 @dataclass(frozen=True)
 class Span:
     """Where a quote stands in the archived text: [start, end) in the text's own characters."""
@@ -110,13 +132,18 @@ class ArchivedText:
         return normalise(self.text)
 
     @cached_property
+    def footnoted(self) -> bool:
+        """Whether the text prints footnote numbers against words ("rivalries2."), as a cut-off reference list leaves them."""
+        return _FOOTNOTED.search(self.text) is not None
+
+    @cached_property
     def compatible(self) -> tuple[str, list[int]]:
         """The same with look-alike characters folded too: only to explain a quote that fails."""
         return normalise(self.text, "NFKD")
 
     def find(self, quote: str) -> Span | None:
         """The first place the quote stands in the text on word boundaries, or None."""
-        return _find(normalise(quote)[0], *self.mapped)
+        return _find(normalise(quote)[0], *self.mapped, footnoted=self.footnoted)
 
     def shown(self, span: Span) -> str:
         """The archive's own characters for a span, on one line, as a reader sees them."""
@@ -135,7 +162,7 @@ class ArchivedText:
                 "quote starts or ends inside a word or a number {where}",
                 f"the source's words there are {self._whole_words(cut)!r}: quote whole words, and whole numbers",
             )
-        compat_span = _find(normalise(quote, "NFKD")[0], *self.compatible)
+        compat_span = _find(normalise(quote, "NFKD")[0], *self.compatible, footnoted=self.footnoted)
         if compat_span is not None:
             return (
                 "quote matches {where} only if look-alike characters (fullwidth, mathematical, superscript, "
@@ -146,9 +173,9 @@ class ArchivedText:
 
     def _whole_words(self, span: Span) -> str:
         start, end = span.start, span.end
-        while start > 0 and (_is_word(self.text[start - 1]) or _in_number(self.text, start - 1)):
+        while start > 0 and (_is_word(self.text[start - 1]) or _inside(self.text, start - 1)):
             start -= 1
-        while end < len(self.text) and (_is_word(self.text[end]) or _in_number(self.text, end)):
+        while end < len(self.text) and (_is_word(self.text[end]) or _inside(self.text, end)):
             end += 1
         return _clip(self.text[start:end], size=80)
 
@@ -181,20 +208,27 @@ def _in_number(text: str, index: int) -> bool:
     return text[index] in ".," and 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
 
 
-def _find(quote: str, text: str, where: list[int], boundaries: bool = True) -> Span | None:
+def _inside(text: str, index: int) -> bool:
+    """A character that joins what is around it into one word or number."""
+    return _in_number(text, index) or _joins(text, index)
+
+
+def _find(quote: str, text: str, where: list[int], boundaries: bool = True, footnoted: bool = False) -> Span | None:
     """The first occurrence of folded `quote` in folded `text` whose ends fall on word boundaries."""
     if not quote:
         return None
     at = text.find(quote)
     while at != -1:
         end = at + len(quote)
-        if not boundaries or (_starts_clean(text, at) and _ends_clean(text, end)):
+        if not boundaries or (_starts_clean(text, at, where) and _ends_clean(text, end, where, footnoted)):
             return Span(where[at], where[end - 1] + 1)
         at = text.find(quote, at + 1)
     return None
 
 
-def _starts_clean(text: str, at: int) -> bool:
+def _starts_clean(text: str, at: int, where: list[int] | None = None) -> bool:
+    if _joins(text, at, where) or (at > 0 and _joins(text, at - 1, where)):
+        return False  # at the apostrophe of "can't", or just after it
     if at == 0 or not _is_word(text[at]):
         return True
     before = text[at - 1]
@@ -206,16 +240,27 @@ def _starts_clean(text: str, at: int) -> bool:
 # A footnote number printed against the word it follows ("rivalries2."), as copies with their
 # reference list cut off print them: the word ends before it.
 _FOOTNOTE = re.compile(r"[0-9]{1,2}(?![^\W_])")
-_YEAR_FOOTNOTE = re.compile(r"(?:19|20)[0-9]{2}[0-9](?![^\W_]|[.,][0-9])")  # "by 20301." is 2030, note 1
+# "by 20301." is 2030, note 1 -- but only where the digit stands before a sentence's punctuation
+# in a text that prints footnotes against its words: "holds 20480 tokens" is a number, not 2048.
+_YEAR_FOOTNOTE = re.compile(r"(?:19|20)[0-9]{2}[0-9](?=[.,;:!?)\]](?![0-9])|$)")
+_FOOTNOTED = re.compile(r"[a-z][0-9]{1,2}[.,;:](?:\s|$)")
 
 
-def _ends_clean(text: str, end: int) -> bool:
+def _ends_clean(text: str, end: int, where: list[int] | None = None, footnoted: bool = False) -> bool:
+    if end < len(text) and (_joins(text, end, where) or _joins(text, end - 1, where)):
+        return False  # before the apostrophe of "can't" or "Zhipu's", or on it
     if end == len(text) or not _is_word(text[end - 1]):
         return True
     after = text[end]
     if text[end - 1].islower() and _FOOTNOTE.match(text, end):
         return True
-    if _YEAR_FOOTNOTE.match(text, max(0, end - 4)) and (end < 5 or not _is_word(text[end - 5])):
+    year_start = end - 4
+    if (
+        footnoted
+        and year_start >= 0
+        and _YEAR_FOOTNOTE.match(text, year_start)
+        and (year_start == 0 or not _is_word(text[year_start - 1]))
+    ):
         return True
     if _is_word(after):
         return False
