@@ -1,7 +1,8 @@
 """The adversarial corpus: every bad input is refused with exact, located messages, and nothing is written.
 
 Each file in tests/bad_input/ is one case: its `# case:` line says what it tries, its
-`# expect:` lines are exactly the problems the contributor must see. The file is added to a
+`# expect:` lines are exactly the problems the contributor must see; a case's NAME.txt beside it,
+if any, is put in the archive for a source the case defines. The file is added to a
 project whose site was already built; the build must fail, print those problems (all of
 them, in one run, no traceback) and leave docs/ and site/ byte-identical. Cases that cannot
 be written as a readable file (binary, huge, links) are generated below.
@@ -66,6 +67,8 @@ def test_corpus_case(fresh, case):
     expected = expected_lines(case)
     assert expected, f"{case.name} has no '# expect:' line"
     shutil.copy(case, fresh.facts / "case.yaml")
+    if case.with_suffix(".txt").exists():  # the archived text a case's own source quotes from
+        shutil.copy(case.with_suffix(".txt"), fresh.archive / case.with_suffix(".txt").name)
     assert refused(fresh) == expected
 
 

@@ -12,7 +12,19 @@ import re
 from collections.abc import Iterable
 
 from briefing.check.evidence import check_same_archives, check_support
-from briefing.check.figures import MONTHS, amount, figures, month_names, months, years
+from briefing.check.figures import (
+    AMBIGUOUS,
+    MONTHS,
+    SUPPORTS,
+    WORDING,
+    amount,
+    figures,
+    month_names,
+    months,
+    supported,
+    unread,
+    years,
+)
 from briefing.load.registry import Origin, Registry
 from briefing.problems import Loc, Problem, error, warning
 
@@ -336,21 +348,21 @@ def _fact_figures(fact) -> list[Problem]:
 
 
 def _figures_in(text: str, where: Loc, citations: tuple, derived: list, owner: str) -> list[Problem]:
+    """Each figure of a statement stands in a quote with its currency and qualifier, or is ours (derived)."""
     quoted = [f for c in citations for f in figures(c.quote)]
-    problems = []
+    problems = [
+        error(
+            where,
+            f"{owner}: the statement's {piece!r} looks like a figure that cannot be read, so it cannot be checked",
+            "write it as the checker reads figures: digits or number words with the scale and the currency, "
+            "'1.5 billion yuan', 'US$140 million', 'a billion', 'about 30%'",
+        )
+        for piece in unread(text)
+    ]
     for figure in figures(text):
-        same = [q for q in quoted if figure.same_amount(q)]
-        if any(q.qualifier is None or q.qualifier == figure.qualifier for q in same):
-            continue
-        if same:
-            problems.append(
-                error(
-                    where,
-                    f"{owner}: the statement's {figure.text!r} drops the source's qualifier ({same[0].text!r})",
-                    "keep the source's 'over', 'about', 'up to': a figure is as exact as the source makes it",
-                )
-            )
-        elif not any(figure.same_amount(d) for d in derived):
+        verdict, source = _judge(figure, quoted, derived)
+        stated = f"{owner}: the statement's {figure.text!r}"
+        if verdict == "missing":
             problems.append(
                 error(
                     where,
@@ -359,32 +371,110 @@ def _figures_in(text: str, where: Loc, citations: tuple, derived: list, owner: s
                     + "; if the figure is ours (a sum, a conversion, a count), add it under 'derived' with its working",
                 )
             )
+        elif verdict == "currency":
+            problems.append(error(where, *_currency_problem(stated, figure, source)))
+        elif verdict == "qualifier" and figure.qualifier is None:
+            problems.append(
+                error(
+                    where,
+                    f"{stated} drops the source's qualifier ({source.text!r})",
+                    "keep the source's 'over', 'about', 'up to': a figure is as exact as the source makes it",
+                )
+            )
+        elif verdict == "qualifier":
+            problems.append(
+                error(
+                    where,
+                    f"{stated} says {WORDING[figure.qualifier.split(', ')[0]]!r}, but the source writes {source.text!r}",
+                    f"the source's {source.text!r} supports {_allowed(source.qualifier)}: a figure may be "
+                    "less exact than its source, never more, and never in another direction",
+                )
+            )
     return problems
 
 
-def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Problem]:
-    figure = amount(value.amount, value.unit)
-    quoted = [f for c in citations for f in figures(c.quote)]
-    same = [q for q in quoted if figure.same_amount(q)]
-    if not same and any(figure.same_amount(d) for d in derived):
-        return []
+def _judge(figure, quoted: list, derived: list):
+    """'ok', or what keeps a figure from its quotes ('missing', 'currency', 'qualifier') and the quote's figure."""
+    if any(
+        figure.same_number(d) and d.currency == figure.currency and supported(figure.qualifier, d.qualifier)
+        for d in derived
+    ):
+        return "ok", None
+    same = [q for q in quoted if figure.same_number(q)]
     if not same:
+        return "missing", None
+    priced = [q for q in same if q.currency == figure.currency]
+    if not priced:
+        return "currency", same[0]
+    if any(supported(figure.qualifier, q.qualifier) for q in priced):
+        return "ok", None
+    return "qualifier", priced[0]
+
+
+def _currency_problem(subject: str, figure, source, value: bool = False) -> tuple[str, str]:
+    """The message and hint for a figure whose currency is not its source's (`value`: a structured amount)."""
+    quoted = repr(source.text)
+    said = ":" if value else f" is in {_money(figure.currency)}, but"
+    if source.currency in AMBIGUOUS and figure.currency:
+        return (
+            f"{subject}{said} the source's {quoted} does not say which currency: {AMBIGUOUS[source.currency]}",
+            "state the currency only where the source does: quote its words that name the currency, or give the "
+            "figure under 'derived' with the working that settles it",
+        )
+    if figure.currency is None and not value:
+        return f"{subject} drops the source's currency ({quoted})", "write the currency the source writes"
+    if figure.currency in AMBIGUOUS:
+        return (
+            f"{subject} does not say which currency ({AMBIGUOUS[figure.currency]}); the source writes {quoted}",
+            "name the currency as the source does: 'US$', 'HK$', 'yuan', 'Singapore dollars'",
+        )
+    if source.currency is None:
+        return (
+            f"{subject}{said} its quote gives no currency ({quoted})",
+            "quote the source's words that name the currency",
+        )
+    return (
+        f"{subject}{said} the source's {quoted} is in {_money(source.currency)}",
+        "write the currency the source writes; a conversion is ours, under 'derived' with its working",
+    )
+
+
+def _money(currency: str) -> str:
+    return "an unnamed currency" if currency in AMBIGUOUS else currency
+
+
+def _allowed(qualifier: str | None) -> str:
+    """The qualifiers a source's qualifier supports, in words."""
+    shown = sorted(
+        (WORDING.get(q, "no qualifier") if q else "no qualifier") for q in SUPPORTS.get(qualifier, {qualifier})
+    )
+    return " or ".join(repr(s) if s != "no qualifier" else s for s in shown)
+
+
+def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Problem]:
+    """A structured value (amount, unit, qualifier) stands in a quote as the statement's figures must."""
+    figure = amount(value.amount, value.unit, value.qualifier)
+    quoted = [f for c in citations for f in figures(c.quote)]
+    verdict, source = _judge(figure, quoted, derived)
+    shown = f"the amount {value.amount:,} {value.unit}"
+    if verdict == "missing":
         return [
             error(
                 where,
-                f"the amount {value.amount:,} {value.unit} is in none of the quotes it rests on",
+                f"{shown} is in none of the quotes it rests on",
                 _quoted_hint(quoted) + "; if it is ours (a sum, a conversion), add it under 'derived' with its working",
             )
         ]
-    qualifiers = {q.qualifier for q in same}
-    if None not in qualifiers and value.qualifier not in qualifiers:
-        shown = next(q.text for q in same)
+    if verdict == "currency":
+        return [error(where, *_currency_problem(shown, figure, source, value=True))]
+    if verdict == "qualifier":
+        options = [q for q in SUPPORTS.get(source.qualifier, {source.qualifier}) if q != "nearly"]
+        settings = " or ".join("no 'qualifier'" if q is None else f"'qualifier: {q}'" for q in sorted(options, key=str))
         return [
             error(
                 where,
-                f"the amount {value.amount:,} {value.unit} has qualifier {value.qualifier or 'none'!r}, "
-                f"but the source writes {shown!r}",
-                f"set 'qualifier: {sorted(qualifiers)[0]}'",
+                f"{shown} has qualifier {value.qualifier or 'none'!r}, but the source writes {source.text!r}",
+                f"set {settings}" if options else "the source's qualifier has no equivalent: quote another source",
             )
         ]
     return []
@@ -419,7 +509,10 @@ def _dates_in(text: str, where: Loc, date, citations: tuple, owner: str) -> list
 def _quoted_hint(quoted: list) -> str:
     if not quoted:
         return "its quotes give no figure"
-    return "its quotes give " + ", ".join(dict.fromkeys(repr(q.text) for q in quoted))
+    texts = list(dict.fromkeys(q.text for q in quoted))
+    # "over 1 billion yuan" is shown within "over 1 billion yuan ($140 million)", the conversion that follows it
+    shown = [t for t in texts if not any(other != t and other.startswith(t) for other in texts)]
+    return "its quotes give " + ", ".join(repr(t) for t in shown)
 
 
 def _check_disagreements(registry: Registry) -> list[Problem]:
