@@ -97,16 +97,21 @@ class Trickle(socketserver.BaseRequestHandler):
                 return
 
 
-@pytest.fixture(params=["headers", "body"])
+@pytest.fixture(params=["headers", "body", "tls"])
 def trickle(request):
-    """A server that never finishes: its headers, or (after whole headers) its body, a byte at a time."""
+    """A server that never finishes: its headers, its body (after whole headers) or its TLS handshake, slowly."""
     head = b"HTTP/1.1 200 OK\r\n"
-    payload = head if request.param == "headers" else head + b"Content-Type: text/html\r\n\r\n<html><body>"
+    payload = {
+        "headers": head,
+        "body": head + b"Content-Type: text/html\r\n\r\n<html><body>",
+        "tls": b"\x16\x03\x03\x40\x00",  # a handshake record of 16 KB is coming, a byte at a time
+    }[request.param]
+    scheme = "https" if request.param == "tls" else "http"
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Trickle)
     server.daemon_threads = True
     server.payload, server.stop = payload, threading.Event()  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/article.html"
+    yield f"{scheme}://127.0.0.1:{server.server_address[1]}/article.html"
     server.stop.set()  # type: ignore[attr-defined]
     server.shutdown()
 
@@ -381,6 +386,43 @@ def test_dns_rebinding_cannot_switch_the_checked_address(monkeypatch, routes):
     response = fetch(f"http://rebind.test:{port}/echo", max_bytes=100_000, allow=LOOPBACK)
     assert calls == ["rebind.test"]
     assert f"<p>rebind.test:{port}</p>".encode() in response.body  # the Host header is the name
+
+
+@pytest.fixture
+def tls_routes(tmp_path, monkeypatch):
+    """A TLS server on 127.0.0.1 with a certificate for site.test, which the client is told to trust."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=site.test"]
+        + ["-addext", "subjectAltName=DNS:site.test", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Routes)
+    server.routes = {}  # type: ignore[attr-defined]
+    side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    side.load_cert_chain(cert, key)
+    server.socket = side.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(ssl, "_create_default_https_context", lambda: ssl.create_default_context(cafile=str(cert)))
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def test_tls_checks_the_certificate_against_the_name_while_connecting_to_the_checked_address(monkeypatch, tls_routes):
+    port = tls_routes
+    calls = fake_resolver(monkeypatch, {"site.test": [["127.0.0.1"], ["10.255.255.1"]]})
+    response = fetch(f"https://site.test:{port}/echo", max_bytes=100_000, allow=LOOPBACK)
+    assert (response.status, calls) == (200, ["site.test"])
+    assert f"<p>site.test:{port}</p>".encode() in response.body
+    with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):  # the same server by its address: no match
+        fetch(f"https://127.0.0.1:{port}/echo", allow=LOOPBACK)
 
 
 def test_the_recorded_source_is_where_the_page_came_from_not_what_it_claims(project: Project, routes):

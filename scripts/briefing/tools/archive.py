@@ -22,6 +22,7 @@ MIN_TEXT = 200  # characters of main text below which a page has no article
 PDF_SECONDS = 60.0  # for reading one PDF's text
 MAX_PAGES = 300  # distinct pages of a PDF
 MAX_CHARS = 2_000_000  # characters of text from one PDF (a 300-page report has about 1 million)
+CHILD_MEMORY = 2 * 2**30  # bytes of address space for the process that reads a PDF
 
 
 class ArchiveError(ValueError):
@@ -254,6 +255,13 @@ def _pdf_child() -> None:
     """In the child process: a PDF from stdin to JSON on stdout, within the page and character caps of argv."""
     import json
     import sys
+
+    try:
+        import resource  # Unix: a PDF that asks for more memory than this fails instead of swapping
+
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass
 
     print(json.dumps(_pdf_text(sys.stdin.buffer.read(), int(sys.argv[1]), int(sys.argv[2]))))
 

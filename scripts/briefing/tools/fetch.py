@@ -28,6 +28,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 DEADLINE = 30.0  # seconds for one fetch, redirects included
 MAX_REDIRECTS = 10
+GRACE = 1.0  # seconds a socket may outlive the deadline, so that the deadline's timer is what ends it
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 EVERYWHERE: tuple[Network, ...] = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
@@ -91,9 +92,14 @@ def fetch(
     max_bytes: int = 0,
     allow: tuple[Network, ...] = (),
     user_agent: str = "briefing/1",
+    started: float | None = None,
 ) -> Fetched:
-    """Fetch one address under the rules above; FetchError says why not. Reads no body when max_bytes is 0."""
-    clock = _Clock(deadline)
+    """Fetch one address under the rules above; FetchError says why not. Reads no body when max_bytes is 0.
+
+    The deadline counts from `started` (a time.monotonic(); default now), so that two requests
+    for one address (HEAD, then GET) share it.
+    """
+    clock = _Clock(deadline, started)
     try:
         for _ in range(MAX_REDIRECTS + 1):
             response = _one(url, method, clock, max_bytes, allow, user_agent)
@@ -135,10 +141,8 @@ def _one(url: str, method: str, clock: _Clock, max_bytes: int, allow: tuple[Netw
             named = shown(host) if host == str(address) else f"{shown(host)} ({address})"
             raise FetchError(f"refused {named}: {problem} (pass --allow-private to fetch it anyway)")
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(host, port, timeout=clock.left())
-    connection._create_connection = lambda _address, timeout, source=None: clock.watch(  # type: ignore[attr-defined]
-        _connect(addresses, port, timeout)
-    )
+    connection = connection_class(host, port, timeout=clock.left() + GRACE)
+    connection._create_connection = lambda *_: clock.watch(_connect(addresses, port, clock))  # type: ignore[attr-defined]
     try:
         target = _path_of(parts.path or "/", parts.query)
         connection.request(method, target, headers={"User-Agent": agent, "Accept-Encoding": "identity"})
@@ -203,12 +207,12 @@ def _resolve(host: str, port: int, clock: _Clock) -> list[Address]:
     return list(dict.fromkeys(found))
 
 
-def _connect(addresses: list[Address], port: int, timeout: float) -> socket.socket:
-    """A connection to the first checked address that answers."""
+def _connect(addresses: list[Address], port: int, clock: _Clock) -> socket.socket:
+    """A connection to the first checked address that answers, within the deadline."""
     error: OSError = OSError("no address")
     for address in addresses:
         try:
-            return socket.create_connection((str(address), port), timeout)
+            return socket.create_connection((str(address), port), clock.left() + GRACE)
         except OSError as exc:
             error = exc
     raise error
@@ -217,13 +221,13 @@ def _connect(addresses: list[Address], port: int, timeout: float) -> socket.sock
 class _Clock:
     """One deadline for a fetch: shuts its connections down when time is up, wherever they are blocked."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, started: float | None = None) -> None:
         self.seconds = seconds
-        self.end = time.monotonic() + seconds
+        self.end = (time.monotonic() if started is None else started) + seconds
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
+        self._timer = threading.Timer(max(0.0, self.end - time.monotonic()), self._expire)
         self._timer.daemon = True
         self._timer.start()
 
@@ -240,7 +244,7 @@ class _Clock:
             self._sockets.append(sock.dup())
             if self.expired:
                 self._sockets[-1].shutdown(socket.SHUT_RDWR)
-        sock.settimeout(self.left())
+        sock.settimeout(self.left() + GRACE)  # a backstop: the timer ends it first
         return sock
 
     def _expire(self) -> None:

@@ -9,6 +9,7 @@ them (through tools/fetch.py: public addresses only, one deadline each).
 from __future__ import annotations
 
 import posixpath
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -132,9 +133,10 @@ def check_external(
 
 def _fetch(url: str, deadline: float, allow: tuple) -> str | None:
     agent = "briefing-linkcheck/1 (+https://github.com/)"
+    started = time.monotonic()  # one deadline for the address, the GET after a refused HEAD included
     for method in ("HEAD", "GET"):
         try:
-            status = fetch(url, method=method, deadline=deadline, allow=allow, user_agent=agent).status
+            status = fetch(url, method=method, deadline=deadline, allow=allow, user_agent=agent, started=started).status
         except FetchError as exc:
             return str(exc)
         if method == "HEAD" and status in (403, 405, 501):
