@@ -119,10 +119,12 @@ def test_archive_a_saved_page_adds_a_checked_source(project: Project):
         "2024-05-03",
     )
     assert project.run("check").returncode == 0
-    # the same text: no second copy
+    # the same text again: no second copy, and no second source (one archived document is one source)
     again = project.run("archive", str(FIXTURES / "news-article.html"), *GAZETTE, *FLAGS)
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 1
+    assert "have the same archived text" in again.stderr and "nothing was written" in again.stderr
     assert len(list(project.archive.glob("portville-*"))) == 1
+    assert (project.archive / name).read_bytes() == expected
 
 
 def test_archive_an_address(project: Project, served):

@@ -2,8 +2,10 @@
 
 The main text is extracted (trafilatura for HTML, pypdf for PDF: picked by measuring on the
 fixture pages in tests/fixtures/archive/, see README), named safely, and kept in the archive
-folder by its sha256; the page's own metadata (title, site, author, date, from meta tags and
-JSON-LD) fills what it can of a `new source` entry. Nothing is written here: the CLI writes.
+folder by its sha256; the page's own metadata (title, author, date, from meta tags and
+JSON-LD) fills what it can of a `new source` entry. The address and publisher are where the
+page was fetched from: what it says of its own address and site (canonical, og:site_name) is
+only reported, as a page can claim to be anyone's. Nothing is written here: the CLI writes.
 """
 
 from __future__ import annotations
