@@ -188,6 +188,14 @@ def test_real_text_encodings_are_still_read(label, encoding, words):
     assert words in found.text and not found.notes
 
 
+def test_every_allowed_charset_is_a_text_encoding_and_none_of_pythons_others_is():
+    import codecs
+
+    assert all(codecs.lookup(codec)._is_text_encoding for codec in archive.ENCODINGS)
+    for other in ("punycode", "utf-7", "unicode_escape", "idna", "rot13", "hex", "uu", "undefined", "x-user-defined"):
+        assert other not in archive.CODEC_OF_LABEL
+
+
 def test_archive_names_the_charset_it_did_not_use(project: Project, tmp_path):
     saved = tmp_path / "punycode.html"
     saved.write_bytes(page("<meta charset=punycode>", ARTICLE + "<p>Zürich</p>"))
@@ -264,6 +272,7 @@ def test_a_declared_length_over_the_cap_is_refused_unread(routes):
         ("fd00:ec2::254", "a cloud metadata address"),
         ("169.254.1.1", "a link-local address"),
         ("fe80::1", "a link-local address"),
+        ("fec0::1", "a site-local address"),
         ("224.0.0.1", "a multicast address"),
         ("ff02::1", "a multicast address"),
         ("0.0.0.0", "an unspecified address"),

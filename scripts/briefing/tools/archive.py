@@ -256,8 +256,10 @@ def _pdf(data: bytes, seconds: float) -> Extracted:
 def _pdf_child() -> None:
     """In the child process: a PDF from stdin to JSON on stdout, within the page and character caps of argv."""
     import json
+    import logging
     import sys
 
+    logging.disable(logging.CRITICAL)  # pypdf's warnings about a broken file: as many as the file asks for
     try:
         import resource  # Unix: a PDF that asks for more memory than this fails instead of swapping
 

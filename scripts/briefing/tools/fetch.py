@@ -62,11 +62,12 @@ def refusal(address: Address) -> str | None:
         ("is_loopback", "a loopback address"),
         ("is_unspecified", "an unspecified address"),
         ("is_link_local", "a link-local address"),
+        ("is_site_local", "a site-local address"),  # IPv6 fec0::/10, deprecated but still routed inside some sites
         ("is_multicast", "a multicast address"),
         ("is_private", "a private address"),
         ("is_reserved", "a reserved address"),
     ):
-        if getattr(address, test):
+        if getattr(address, test, False):
             return words
     return None if address.is_global else "not a public address"
 
