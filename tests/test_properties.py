@@ -120,3 +120,57 @@ def test_any_registry_builds_or_fails_with_located_errors(files):
             assert "index.md" in pages
     finally:
         shutil.rmtree(root)
+
+
+# --- figures: what the reader reads is what is written, whatever the form -----------------
+
+CURRENCY_FORMS = [("US${}", "USD"), ("HK${}", "HKD"), ("S${}", "SGD"), ("{} yuan", "CNY"), ("RMB{}", "CNY"),
+                  ("{} RMB", "CNY"), ("{} Hong Kong dollars", "HKD"), ("€{}", "EUR"), ("¥{}", "¥"), ("{} dollars", "dollars")]  # fmt: skip
+SCALE_FORMS = [(" billion", 9), ("bn", 9), ("B", 9), (" million", 6), ("m", 6), (" trillion", 12), ("tn", 12)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    whole=st.integers(0, 10**6),
+    cents=st.one_of(st.none(), st.integers(1, 99)),
+    currency=st.sampled_from(CURRENCY_FORMS),
+    scale=st.sampled_from(SCALE_FORMS),
+    fullwidth=st.booleans(),
+)
+def test_any_written_amount_is_read_as_its_value_and_currency(whole, cents, currency, scale, fullwidth):
+    """Every way the news writes an amount reads back exactly, fullwidth digits too; nothing is left unread."""
+    from decimal import Decimal
+
+    from briefing.check.figures import figures, unread
+
+    number = f"{whole:,}" + (f".{cents:02d}" if cents else "")
+    if fullwidth:
+        number = number.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    form, code = currency
+    text = "Acme raised " + form.format(number + scale[0]) + " in May."
+    read = figures(text)
+    expected = Decimal(f"{whole}.{cents or 0:02d}").scaleb(scale[1])
+    assert [(f.value, f.currency) for f in read] == [(expected, code)], text
+    assert unread(text) == [], text
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(["can't", "won't", "Zhipu's", "it's", "rock'n'roll", "can", "won", "Zhipu", "list", "t", "s"]), min_size=3, max_size=10), data=st.data())  # fmt: skip
+def test_a_quote_found_never_starts_or_ends_inside_a_contraction(words, data):
+    """Wherever a quote is found, the archive's characters just outside it are not letters joined by an apostrophe."""
+    from briefing.check.quotes import ArchivedText
+
+    text = ArchivedText(" ".join(w.replace("'", data.draw(st.sampled_from(["'", "\u2019"]))) for w in words) + ".")
+    start = data.draw(st.integers(0, len(text.text) - 1))
+    end = data.draw(st.integers(start + 1, len(text.text)))
+    quote = text.text[start:end]
+    span = text.find(quote)
+    if span is not None:
+        before, after = text.text[: span.start], text.text[span.end :]
+        assert not (before[-1:] in ("'", "\u2019") and before[-2:-1].isalpha()), (quote, text.text)
+        assert not (after[:1] in ("'", "\u2019") and after[1:2].isalpha()), (quote, text.text)
+        assert not (before[-1:].isalpha() and text.text[span.start].isalpha()), (quote, text.text)
+        assert not (after[:1].isalpha() and text.text[span.end - 1].isalpha()), (quote, text.text)
+        inside = text.text[span.start : span.end]
+        assert not (inside[-1] in ("'", "\u2019") and after[:1].isalpha() and inside[-2:-1].isalpha()), quote
+        assert not (inside[0] in ("'", "\u2019") and before[-1:].isalpha() and inside[1:2].isalpha()), quote

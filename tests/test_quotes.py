@@ -247,3 +247,59 @@ def test_published_quotes_are_the_archives_characters(site_project):
     assert printed in topic_page  # the footnote
     citations = (site_project.root / "site" / "data" / "citations.csv").read_text(encoding="utf-8")
     assert printed.replace('"', '""') in citations or printed in citations
+
+
+CONTRACTIONS = ArchivedText(
+    "Officials said Zhipu can\u2019t list in Hong Kong. Zhipu won't wait. Zhipu\u2019s rivals will. He said "
+    "\u2018no\u2019 and left. The investors\u2019 money stays. It targets leadership by 20301. Its rivalries2. "
+    "The context window holds 20480 tokens. Its limit is 20480."
+)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Officials said Zhipu can",  # cut from "can't"
+        "Officials said Zhipu can'",  # ends on the apostrophe of "can't"
+        "t list in Hong Kong",  # starts after it
+        "'t list in Hong Kong",  # starts on it
+        "Hong Kong. Zhipu won",  # cut from "won't"
+        "Zhipu won't wait. Zhipu",  # cut from "Zhipu's"
+        "The context window holds 2048",  # a number cut to a year, a word after it
+        "Its limit is 2048",  # at a sentence's end too: "is" does not take a year
+    ],
+)
+def test_a_quote_cannot_end_inside_a_contraction_possessive_or_number(quote):
+    assert not CONTRACTIONS.contains(quote)
+    assert CONTRACTIONS.diagnose(quote)[0] == "quote starts or ends inside a word or a number {where}"
+
+
+def test_the_year_at_the_end_of_a_sentence_stands_only_in_a_text_with_footnotes():
+    assert not ArchivedText("Its limit is 20480. It is new.").contains("Its limit is 2048")
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Officials said Zhipu can't list",
+        "Zhipu's rivals will",
+        "He said 'no' and left",  # quote marks, not contractions: the fold ran "said 'no' and" together
+        "He said",
+        "no' and left",
+        "The investors",  # a plural possessive ends the word
+        "The investors' money stays",
+        "It targets leadership by 2030",  # footnote 1 printed against the year
+        "Its rivalries",  # footnote 2 printed against the word
+        "The context window holds 20480 tokens",
+    ],
+)
+def test_whole_words_around_apostrophes_are_found(quote):
+    assert CONTRACTIONS.contains(quote)
+
+
+def test_the_hint_shows_the_whole_contraction(project):
+    project.edit("facts.yaml", 'quote: "We will open-source our arm controller this year."', "quote: The company")
+    assert (
+        "facts/facts.yaml:41:16: error: quote starts or ends inside a word or a number in source 'planet' (planet.txt)",
+        "the source's words there are 'The company’s': quote whole words, and whole numbers",
+    ) in with_hints(project)

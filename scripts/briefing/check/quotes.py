@@ -10,10 +10,10 @@ A quote proves something only if a reader finds those words in the source, as wo
   inside a contraction or a possessive (an apostrophe between two letters joins them: "can"
   is not in "can't", nor "Zhipu" in "Zhipu's"), and not inside a number ("40 million" is not
   in "$140 million", nor "000" in "1,000"). A footnote number printed against a word
-  ("rivalries2.") is not part of the word, nor one digit printed against a year before a
-  sentence's punctuation in a source that prints its footnotes that way ("by 20301." is 2030,
-  note 1); a number followed by a space or a word is never shortened ("2048" is not in "20480
-  tokens").
+  ("rivalries2.") is not part of the word, nor one digit printed against a year after "by",
+  "in", "since" and the like and before a sentence's punctuation, in a source that prints its
+  footnotes that way ("by 20301." is 2030, note 1); no other number is ever shortened ("2048"
+  is not in "20480 tokens", nor in "the limit is 20480.").
 - The site shows each quote as the archive has it: the matched span's own characters,
   whatever the contributor typed (`Registry.archived`).
 How many words a quote needs to be evidence is checked in checks.py, with its length limit.
@@ -240,9 +240,14 @@ def _starts_clean(text: str, at: int, where: list[int] | None = None) -> bool:
 # A footnote number printed against the word it follows ("rivalries2."), as copies with their
 # reference list cut off print them: the word ends before it.
 _FOOTNOTE = re.compile(r"[0-9]{1,2}(?![^\W_])")
-# "by 20301." is 2030, note 1 -- but only where the digit stands before a sentence's punctuation
-# in a text that prints footnotes against its words: "holds 20480 tokens" is a number, not 2048.
-_YEAR_FOOTNOTE = re.compile(r"(?:19|20)[0-9]{2}[0-9](?=[.,;:!?)\]](?![0-9])|$)")
+# "by 20301." is 2030, note 1 -- but only after a word that takes a year ("by", "in", "since"),
+# before a sentence's punctuation, in a text that prints footnotes against its words: "holds
+# 20480 tokens" and "the limit is 20480." are numbers, not 2048.
+_YEAR_FOOTNOTE = re.compile(
+    r"(?<![^\W\d_])(?:in|by|since|until|till|from|to|before|after|of|through|during) "
+    r"(?:19|20)[0-9]{2}[0-9](?=[.,;:!?)\]](?![0-9])|$)",
+    re.I,
+)
 _FOOTNOTED = re.compile(r"[a-z][0-9]{1,2}[.,;:](?:\s|$)")
 
 
@@ -254,14 +259,10 @@ def _ends_clean(text: str, end: int, where: list[int] | None = None, footnoted: 
     after = text[end]
     if text[end - 1].islower() and _FOOTNOTE.match(text, end):
         return True
-    year_start = end - 4
-    if (
-        footnoted
-        and year_start >= 0
-        and _YEAR_FOOTNOTE.match(text, year_start)
-        and (year_start == 0 or not _is_word(text[year_start - 1]))
-    ):
-        return True
+    if footnoted:
+        year = _YEAR_FOOTNOTE.search(text, max(0, end - 13))
+        if year and year.end() == end + 1:  # the year ends the quote; its one-digit note follows
+            return True
     if _is_word(after):
         return False
     return not (text[end - 1].isdigit() and after in ".," and end + 1 < len(text) and text[end + 1].isdigit())
