@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make site   build the site into site/ (creates .venv with the locked dependencies)
-#   make test   run the whole test suite
+#   make test   run the whole test suite (make test-fast: all but the browser, Zensical and slow tests)
 # Others: make check (validate the registry only), make serve (live preview; for a large
 # registry: make serve SERVE_FLAGS=--dirty), make bench, make lighthouse (page weight and
 # Lighthouse scores), make lock (re-lock the dependencies),
@@ -20,7 +20,7 @@ INSTALLED := $(VENV)/.installed-$(PYVERSION)
 TESTED := $(VENV)/.installed-test-$(PYVERSION)
 PIP := $(BIN)/python -m pip install --disable-pip-version-check --no-input
 
-.PHONY: site test check serve clean distclean browser bench lock lighthouse
+.PHONY: site test test-fast fresh check serve clean distclean browser bench lock lighthouse
 
 site: $(INSTALLED)
 	@$(BIN)/briefing build --strict
@@ -32,8 +32,17 @@ serve: $(INSTALLED)
 	@$(BIN)/briefing serve $(SERVE_FLAGS)
 
 # The guard fails a run that changed the checkout, its outputs or the .venv (tests/conftest.py).
+# make test-fast: everything but the browser, second-engine and slow tests (the quick loop).
 test: $(TESTED) browser
 	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest
+
+test-fast: $(TESTED)
+	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest -m "not browser and not engines and not slow"
+
+# A new user's first run with each supported Python this machine has, in a temporary folder:
+# a pristine clone, then make site and make test-fast (FRESH_TARGETS="site test" for the whole suite).
+fresh:
+	@bash .ci/fresh
 
 $(INSTALLED): requirements-pip.txt requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \

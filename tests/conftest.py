@@ -28,17 +28,19 @@ class Project:
         return self.root / "facts"
 
     def write(self, name: str, text: str) -> Path:
+        """Write a registry file whole, as an editor saves (a watcher never reads it half-written)."""
         path = self.facts / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        temporary = path.with_name(f".{path.name}.test-tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
         return path
 
     def edit(self, name: str, old: str, new: str) -> Path:
         path = self.facts / name
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} not in {name}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        return path
+        return self.write(name, text.replace(old, new, 1))
 
     def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         """Run `briefing ARGS` in the project, as a contributor would."""
@@ -65,6 +67,14 @@ def make_project(root: Path, with_site_config: bool = False) -> Project:
         for shared in ("scripts", "templates"):
             (project.root / shared).symlink_to(REPO / shared)
     return project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_key(tmp_path_factory):
+    """The per-user key that signs the caches (load/cache.py) in a test folder, never the real user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 
 @pytest.fixture
@@ -123,6 +133,8 @@ def untouched_state(repo: Path, venv: Path | None) -> dict[str, object]:
     ).stdout
     state: dict[str, object] = {"git status": status}
     for name in WATCHED:
+        if name == "build-artifacts" and os.environ.get("BRIEFING_SCREENSHOTS"):
+            continue  # screenshots asked for there (CI uploads them)
         folder = repo / name
         state[name] = sorted(
             (p.relative_to(repo).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)

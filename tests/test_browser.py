@@ -2,19 +2,22 @@
 
 The real site is built once and served on 127.0.0.1. These tests do what a reader does:
 search, hover a footnote, follow a citation, copy a fact's link, read on a phone, in the dark
-palette, in print, with a screen reader's rules (axe-core). Screenshots go to
-build-artifacts/screenshots/ for a person to look at.
+palette, in print, with a screen reader's rules (axe-core). Screenshots go to the folder
+BRIEFING_shots_dir names (CI: build-artifacts/screenshots/) for a person to look at, else to
+a temporary folder: a test run writes nothing into the checkout.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from conftest import REPO
 from helpers import serve
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags for a sandboxed, offline machine: no background calls to Google's services.
@@ -29,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
 ]
 AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
-SCREENSHOTS = REPO / "build-artifacts" / "screenshots"
 A11Y_PAGES = {
     "home": "",
     "topic": "topics/funding/",
@@ -304,9 +306,11 @@ def test_pages_print_without_navigation(page, site_url):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_for_review(browser, site_url, scheme):
-    """Not an assertion of looks: pictures a person reviews (CI uploads build-artifacts/)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_for_review(browser, site_url, scheme, tmp_path_factory):
+    """Not an assertion of looks: pictures a person reviews (CI uploads them from build-artifacts/)."""
+    named = os.environ.get("BRIEFING_shots_dir")
+    shots_dir = Path(named) if named else tmp_path_factory.mktemp("screenshots")
+    shots_dir.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     shots = (
@@ -317,12 +321,12 @@ def test_screenshots_for_review(browser, site_url, scheme):
     )
     for name, path in shots:
         page.goto(site_url + path)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=True)
-        assert (SCREENSHOTS / f"{name}-{scheme}.png").stat().st_size > 10_000
+        page.screenshot(path=str(shots_dir / f"{name}-{scheme}.png"), full_page=True)
+        assert (shots_dir / f"{name}-{scheme}.png").stat().st_size > 10_000
     phone = browser.new_context(color_scheme=scheme, viewport={"width": 375, "height": 740}, is_mobile=True)
     mobile = phone.new_page()
     mobile.goto(site_url)
-    mobile.screenshot(path=str(SCREENSHOTS / f"home-phone-{scheme}.png"))
+    mobile.screenshot(path=str(shots_dir / f"home-phone-{scheme}.png"))
     phone.close()
     context.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from helpers import snapshot
 
 from briefing.load.registry import load_registry
@@ -138,6 +139,7 @@ def test_set_aside_html_comes_back_whole(real_site):
     assert funding.count('<h3 class="fact" id=') == sum(f.topic == "funding" for f in registry.facts)
 
 
+@pytest.mark.engines
 def test_zensical_builds_the_same_pages_from_the_same_source_with_no_broken_link(real_site, zensical_site):
     """The second engine reads the same build/ folder: the same pages, every link and anchor resolving."""
     mkdocs_pages = {
