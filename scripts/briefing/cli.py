@@ -24,7 +24,7 @@ import yaml
 
 from briefing.check.checks import check_registry
 from briefing.check.quotes import check_quotes, sha256_of
-from briefing.load.cache import ParseCache
+from briefing.load.cache import ParseCache, tracked_cache_files
 from briefing.load.registry import Registry, find_registry_files, load_registry, load_registry_texts, load_schema
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.problems import Loc, Problem, format_github, format_problem, sort_problems
@@ -82,6 +82,7 @@ def gather(options: Options, cache: bool = False) -> tuple[Registry, list[Proble
     parse_cache = ParseCache(options.root / CACHE) if cache else None
     registry, problems = load_registry(options.facts_dir, options.root, parse_cache)
     problems += check(registry, options, parse_cache)
+    problems += tracked_cache_files(options.root, options.strict)
     return registry, sort_problems(problems)
 
 
@@ -134,6 +135,11 @@ def cmd_build(options: Options, github: bool, engine: str | None = "mkdocs") -> 
     if refusal:
         print(f"error: --site-dir {options.site_dir.as_posix()}: {refusal}; nothing was touched", file=sys.stderr)
         return 2
+    refused = output.refusals(options.root, site)
+    if refused:
+        report(refused, Registry(), github)
+        print("build stopped: nothing was written", file=sys.stderr)
+        return 1
     if engine and not _engine_installed(engine):
         return 2
     with output.build_lock(options.root) as lock:
@@ -253,7 +259,7 @@ def _overlap(site: Path, options: Options) -> str | None:
         path = path.resolve()
         if resolved == path or resolved.is_relative_to(path) or path.is_relative_to(resolved):
             return f"the build would replace {name}, an input"
-    return None
+    return output.site_refusal(site, options.root / "site")
 
 
 def regenerate(options: Options, previous: tuple | None) -> tuple | None:
@@ -370,6 +376,10 @@ def cmd_serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     inputs have problems: the last good preview stays). With `dirty`, MkDocs rebuilds only the
     pages whose Markdown changed: a large registry's preview then follows an edit in seconds.
     """
+    refused = output.refusals(options.root, preview=True)
+    if refused:
+        report(refused, Registry(), github=False)
+        return 1
     stamp = regenerate(options, None)
     if not (options.root / PREVIEW / "mkdocs.yml").is_file():
         print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
