@@ -16,7 +16,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from briefing.problems import Loc, Problem, error, package_folder
@@ -66,7 +66,7 @@ def read_settings(root: Path, environ: Mapping[str, str] | None = None) -> tuple
         if why:
             problems.append(error(Loc(SITE_URL_VARIABLE), f"the environment variable {SITE_URL_VARIABLE} {why}"))
         else:
-            settings = Settings(**{**settings.__dict__, "site_url": override})
+            settings = replace(settings, site_url=override)
     return (Settings(), problems) if problems else (settings, [])
 
 
@@ -90,7 +90,7 @@ def _read_file(path: Path) -> tuple[Settings, list[Problem]]:
         return Settings(), [error(where, f"not valid TOML: {re.sub(r' [(]at .*[)]$', '', str(exc))}")]
     places = _Places(text)
     problems = [
-        error(places.key(key, top=True), f"unknown table or key '{key}': the settings go in one [briefing] table")
+        error(places.key(key, top=True), f"unknown table or key {_shown(key)}: the settings go in one [briefing] table")
         for key in data
         if key != "briefing"
     ]
