@@ -292,3 +292,31 @@ def test_the_source_page_links_a_repeated_quote_with_its_context(project):
         "https://echo.example/story#:~:text=Acme%20Robotics%20said%20sales%20grew%20fast%20in%20June.",
         "https://echo.example/story#:~:text=In%20a%20note%2C-,Acme%20Robotics%20said%20sales%20grew%20fast,-in%20May.",
     ]
+
+
+def test_sentences_run_together_need_no_suffix():
+    """'architecture.As China': the quote ends at its full stop, so the next word is not glued to it."""
+    text = "It chose its own architecture.As China grew, it grew.\n"
+    assert fragment_context(text, "It chose its own architecture.") == ("", "")
+
+
+def test_a_value_shown_as_a_key_number_is_carried_by_every_counted_source(project):
+    """A statement without a figure cannot hide a source that does not give the fact's value."""
+    add_fact(
+        project,
+        """  - id: money-from-harbour
+    statement: Acme raised money from Harbour Capital.
+    topic: funding
+    entities: [acme, harbour-capital]
+    value: {amount: 2000000000, unit: CNY}
+    citations:
+      - source: planet
+        quote: Acme Robotics has raised 2 billion yuan ($280 million) in a round led by Harbour Capital
+      - source: wire
+        quote: The firm was founded in 2019.
+""",
+    )
+    assert problems(project, strict=True) == [
+        "facts/facts.yaml:52:16: error: fact 'money-from-harbour': source 'wire' carries none of the statement's "
+        "figures ('2,000,000,000 CNY'), so it cannot count as one of its sources"
+    ]

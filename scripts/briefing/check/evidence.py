@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from briefing.check.figures import Figure, amount, figures, years
@@ -264,9 +265,13 @@ def _fact_support(fact: Fact) -> list[Problem]:
                 "a fact rests on at least one source whose words carry it",
             )
         ]
-    quoted_anywhere = [f for c in fact.citations for f in figures(c.quote)]
-    stated = [s for s in _stated_figures(fact) if any(s.same_amount(q) for q in quoted_anywhere)]
+    stated = _stated_figures(fact)
     named_years = years(fact.statement)
+    if not stated and not named_years:
+        return []  # nothing to carry: the quotes are not read again
+    if stated:
+        quoted_anywhere = [f for c in fact.citations for f in figures(c.quote)]
+        stated = [s for s in stated if any(s.same_amount(q) for q in quoted_anywhere)]
     problems = []
     by_source: dict[str, list[Citation]] = {}
     for citation in supporting:
@@ -288,8 +293,8 @@ def _fact_support(fact: Fact) -> list[Problem]:
                 )
             )
             continue
-        quoted_years = set().union(*(years(c.quote) for c in group))
-        if named_years and quoted_years and not quoted_years & named_years:
+        quoted_years = set().union(*(years(c.quote) for c in group)) if named_years else set()
+        if quoted_years and not quoted_years & named_years:
             problems.append(
                 error(
                     first.origin.at("quote"),
@@ -309,7 +314,8 @@ def _stated_figures(fact: Fact) -> list[Figure]:
     derived = [f for d in fact.derived for f in figures(d.figure)]
     stated = list(figures(fact.statement))
     if fact.value:
-        stated.append(amount(fact.value.amount, fact.value.unit))
+        value = amount(fact.value.amount, fact.value.unit)
+        stated.append(replace(value, text=f"{fact.value.amount:,} {fact.value.unit}"))
     return [s for s in stated if not any(s.same_amount(d) for d in derived)]
 
 

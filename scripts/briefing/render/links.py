@@ -51,7 +51,7 @@ def fragment_context(text: str, words: str) -> tuple[str, str]:
     start = " ".join(tokens[:EDGE_WORDS]) if len(tokens) > FRAGMENT_WORDS else words
     repeated = flat.lower().count(start.lower()) > 1
     after = text[at + len(words) :].split("\n", 1)[0]
-    glued = bool(after) and after[0].isalnum()
+    glued = bool(after) and after[0].isalnum() and words[-1].isalnum()
     if not (repeated or glued):
         return "", ""
     before = text[:at].rsplit("\n", 1)[-1]
