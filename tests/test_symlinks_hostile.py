@@ -8,6 +8,7 @@ docs/ or templates/ and any hand-written page at an address a generated page has
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,160 @@ def test_no_temporary_file_is_left_behind(project: Project):
     assert new_entity(project).returncode == 0
     assert [p for p in project.facts.rglob(".*")] == []
     assert os.listdir(project.facts)  # the registry is still there
+
+
+# --- S3: links in docs/ and templates/ ---------------------------------------------------
+
+THIRD_PARTY = "An archived article, the publisher's words, never to be republished.\n"
+
+
+def source_only(project: Project) -> object:
+    return project.run("build", "--source-only")
+
+
+@pytest.fixture
+def archived_text(site_project: Project) -> Path:
+    """A third-party text outside the project (standing for an archived source)."""
+    path = site_project.archive / "article.txt"
+    path.write_text(THIRD_PARTY, encoding="utf-8")
+    return path
+
+
+def assert_nothing_built(project: Project, result) -> None:
+    assert result.returncode == 1
+    assert "build stopped: nothing was written" in result.stderr
+    assert not (project.root / "build").exists()
+    assert "never to be republished" not in result.stdout + result.stderr
+
+
+def test_a_link_in_docs_is_refused_and_nothing_is_built(site_project: Project, archived_text: Path):
+    docs = site_project.root / "docs"
+    (docs / "article.txt").symlink_to(archived_text)
+    (docs / "more").mkdir()
+    (docs / "more" / "page.md").symlink_to(archived_text)
+    (docs / "folder").symlink_to(archived_text.parent)
+    (docs / "dangling.md").symlink_to(site_project.root / "nowhere")
+    result = source_only(site_project)
+    assert_nothing_built(site_project, result)
+    for shown in ("docs/article.txt", "docs/more/page.md", "docs/folder", "docs/dangling.md"):
+        assert f"{shown}:1:1: error: this is a symbolic link: the build reads no file through one" in result.stderr
+    assert "docs/folder/" not in result.stderr  # a linked folder is not entered
+
+
+def test_docs_itself_as_a_link_is_refused(site_project: Project, archived_text: Path):
+    docs = site_project.root / "docs"
+    for path in docs.iterdir():
+        path.unlink()
+    docs.rmdir()
+    docs.symlink_to(archived_text.parent)
+    result = source_only(site_project)
+    assert_nothing_built(site_project, result)
+    assert "docs:1:1: error: docs/ is a symbolic link" in result.stderr
+
+
+def test_docs_dir_must_be_docs(site_project: Project, archived_text: Path):
+    config = site_project.root / "mkdocs.yml"
+    for where in (str(archived_text.parent), "../archive", "."):
+        config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: docs\n", f"docs_dir: {where}\n", 1)
+                          if "docs_dir: docs\n" in config.read_text(encoding="utf-8")
+                          else re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {where}", config.read_text(encoding="utf-8")),
+                          encoding="utf-8")  # fmt: skip
+        result = source_only(site_project)
+        assert_nothing_built(site_project, result)
+        assert re.search(r"mkdocs\.yml:\d+:1: error: docs_dir must be docs", result.stderr), where
+
+
+def test_a_linked_site_configuration_is_refused(site_project: Project, tmp_path: Path):
+    config = site_project.root / "mkdocs.yml"
+    elsewhere = tmp_path / "elsewhere.yml"
+    elsewhere.write_bytes(config.read_bytes())
+    config.unlink()
+    config.symlink_to(elsewhere)
+    result = source_only(site_project)
+    assert_nothing_built(site_project, result)
+    assert "mkdocs.yml:1:1: error: the site configuration is a symbolic link" in result.stderr
+
+
+@pytest.fixture
+def own_templates(site_project: Project) -> Path:
+    """The project's templates/ as a folder of its own (the fixture links the generator's)."""
+    templates = site_project.root / "templates"
+    templates.unlink()
+    templates.mkdir()
+    return templates
+
+
+def test_a_link_in_templates_is_refused_and_nothing_is_read(
+    site_project: Project, own_templates: Path, archived_text: Path
+):
+    (own_templates / "home.md.j2").symlink_to(archived_text)
+    (own_templates / ".hidden.j2").symlink_to(archived_text)  # Jinja reads hidden names too
+    (own_templates / "parts").symlink_to(archived_text.parent)
+    result = source_only(site_project)
+    assert_nothing_built(site_project, result)
+    for shown in ("templates/home.md.j2", "templates/.hidden.j2", "templates/parts"):
+        assert f"{shown}:1:1: error: this is a symbolic link" in result.stderr
+
+
+def test_templates_linked_into_the_project_is_refused(site_project: Project, own_templates: Path):
+    own_templates.rmdir()
+    (site_project.root / "docs" / "home.md.j2").write_text('{% include "methodology.md" %}\n', encoding="utf-8")
+    (site_project.root / "templates").symlink_to("docs")  # every file of docs/ a template
+    result = source_only(site_project)
+    assert_nothing_built(site_project, result)
+    assert "templates:1:1: error: templates/ is a symbolic link" in result.stderr
+
+
+# --- S4: hand-written pages at the generator's addresses ---------------------------------
+
+
+def test_every_generated_address_is_refused_to_a_hand_written_page_in_any_spelling(site_project: Project):
+    assert source_only(site_project).returncode == 0
+    built = site_project.root / "build" / "docs"
+    docs = site_project.root / "docs"
+    hand_written = {p.relative_to(docs).as_posix() for p in docs.rglob("*")}
+    generated = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    generated = [rel for rel in generated if rel not in hand_written]
+    kinds = {rel.split("/")[0] for rel in generated}
+    assert {"index.md", "topics", "entities", "sources", "changes", "timeline", "disagreements"} <= kinds
+    assert {"changes.xml", "data", "briefing"} <= kinds  # the feed, the downloads, the generator's assets
+    planted = []
+    for n, rel in enumerate(generated):
+        folder, _, name = rel.rpartition("/")
+        if name == "index.md":  # the same address, spelt another way
+            spelling = [f"{folder}.md", f"{folder.upper()}/Index.md", f"{folder}/README.md", f"{folder}.markdown"][
+                n % 4
+            ] if folder else ["INDEX.md", "README.md", "index.html"][n % 3]
+        else:
+            spelling = rel.upper() if n % 2 else rel
+        planted.append(spelling)
+        path = docs / spelling
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# A page of mine\n\nHand-written words the search would index.\n", encoding="utf-8")
+    for allowed in ("topics/funding/photo.png", "notes.md", "topics/notes/index.md"):
+        (docs / allowed).parent.mkdir(parents=True, exist_ok=True)
+        (docs / allowed).write_bytes(b"mine\n")
+    before = sorted(p.relative_to(built).as_posix() for p in built.rglob("*"))
+    result = source_only(site_project)
+    assert result.returncode == 1
+    refused = re.findall(r"^docs/(.+):1:1: error: this hand-written page has the address of a generated one", result.stderr, re.M)
+    assert sorted(refused) == sorted(planted)
+    assert sorted(p.relative_to(built).as_posix() for p in built.rglob("*")) == before  # build/ as it was
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["topics/funding.md", "changes.md", "Topics/Funding.md", "topics/FUNDING/index.md", "timeline/README.md",
+     "disagreements.mkd", "index.md", "sources/planet.md", "entities/acme/index.md", "changes.xml",
+     "briefing/briefing.css", "topics/funding", "data", "DATA/Facts.csv"],
+)  # fmt: skip
+def test_a_hand_written_page_at_a_generated_address(site_project: Project, page: str):
+    path = site_project.root / "docs" / page
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Funding\n\nA hand-written page the search would index at the real page's address.\n")
+    result = source_only(site_project)
+    assert result.returncode == 1
+    assert f"docs/{page}:1:1: error: this hand-written page has the address of a generated one: rename it" in (
+        result.stderr
+    )
+    assert not (site_project.root / "build").exists()

@@ -6,10 +6,22 @@ the project's docs/ beside them, copied as they are). MkDocs builds it with
 `mkdocs build -f build/mkdocs.yml`, Zensical with `zensical build -f build/mkdocs.yml`.
 Nothing here reads the registry or writes a file: it turns rendered pages into the source's
 files, and says what is wrong with the project's own configuration.
+
+The hand-written inputs come from a pull request as much as the registry does. A symbolic
+link in docs/ or templates/ could make any readable file a page of the site, so any link
+there is an error and nothing is built (the hidden files of docs/, never copied, aside); no
+file is read through one. The generator owns the address of every page it makes: a
+hand-written page or file published at one of them, in any spelling MkDocs reads the same
+(`x.md`, `x/index.md`, `x/README.md`, `x.markdown`, another case), is an error too.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
+import re
+import stat
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -22,6 +34,10 @@ ASSET_FOLDER = "briefing"  # in build/docs/: the generator's assets
 ASSETS = ("briefing.css", "briefing.js")
 OVERRIDES = "overrides"  # in build/: the theme's page with link-preview tags (assets/main.html)
 NAV = ".nav.yml"  # where render_site leaves the generated navigation
+DOCS = "docs"  # the hand-written pages and assets
+TEMPLATES = "templates"  # the project's own templates, overriding the generator's
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs makes a page of
+INDEX_NAMES = ("index", "readme")  # what MkDocs publishes as its folder's own page
 # Settings that belong to the hand-written project, not to the generated source.
 PROJECT_ONLY = ("hooks", "watch", "docs_dir", "site_dir", "nav", "not_in_nav")
 HEADER = (
@@ -32,12 +48,21 @@ HEADER = (
 
 
 def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
-    """The project's hand-written mkdocs.yml, as plain data."""
+    """The project's hand-written mkdocs.yml, as plain data, and what is wrong with the inputs beside it.
+
+    docs/ and templates/ are checked for symbolic links here, before anything is rendered or
+    read from them.
+    """
     path = root / CONFIG
+    if path.is_symlink():
+        return None, [error(Loc(CONFIG), "the site configuration is a symbolic link", "put the file itself here")]
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = _read(path).decode("utf-8")
+        config = yaml.safe_load(text)
     except OSError as exc:
-        return None, [error(Loc(CONFIG), f"cannot read the site configuration: {exc.strerror}")]
+        return None, [error(Loc(CONFIG), f"cannot read the site configuration: {exc.strerror or exc}")]
+    except UnicodeDecodeError:
+        return None, [error(Loc(CONFIG), "the site configuration is not UTF-8 text")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = Loc(CONFIG, mark.line + 1, mark.column + 1) if mark else Loc(CONFIG)
@@ -54,33 +79,170 @@ def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
         return None, [
             error(Loc(CONFIG), "the site configuration has hooks", "hooks tie the site to MkDocs: remove them")
         ]
-    return config, []
+    docs_dir = config.get("docs_dir", DOCS)
+    if not isinstance(docs_dir, str) or posixpath.normpath(docs_dir) != DOCS:
+        line = _key_line(text, "docs_dir")
+        return None, [
+            error(Loc(CONFIG, line), "docs_dir must be docs", "the hand-written pages are in the project's docs/")
+        ]
+    return config, link_problems(root)
+
+
+def link_problems(root: Path) -> list[Problem]:
+    """Every symbolic link among the project's hand-written pages and templates, at its path.
+
+    templates/ itself may be a link to a folder outside the project (a shared set of templates):
+    it then holds nothing a pull request wrote. A link into the project, or to a folder holding
+    it, would make every file there a template.
+    """
+    problems = []
+    for folder in (DOCS, TEMPLATES):
+        path = root / folder
+        if path.is_symlink():
+            if folder == TEMPLATES and _outside(path, root):
+                continue
+            problems.append(error(Loc(folder), f"{folder}/ is a symbolic link", f"make {folder}/ a folder of its own"))
+            continue
+        for rel, entry in _entries(path, hidden=folder == TEMPLATES):  # Jinja reads hidden names too
+            if entry.is_symlink():
+                problems.append(_link_problem(f"{folder}/{rel}"))
+    return problems
+
+
+def _link_problem(shown: str) -> Problem:
+    return error(
+        Loc(shown),
+        "this is a symbolic link: the build reads no file through one",
+        "put the file itself here (a link could point anywhere); nothing is built while one is here",
+    )
+
+
+def _outside(link: Path, root: Path) -> bool:
+    """Whether a link points to a folder neither inside the project nor holding it."""
+    target, project = link.resolve(), root.resolve()
+    return target.is_dir() and not target.is_relative_to(project) and not project.is_relative_to(target)
+
+
+def _entries(folder: Path, hidden: bool = False):
+    """(path relative to `folder`, path) of every file, folder and link under it; links are not followed.
+
+    Without `hidden`, hidden entries and the pages older builds wrote into generated/ are left
+    out with all they hold: the site source never has them.
+    """
+    for here, dirs, names in os.walk(folder):
+        base = Path(here)
+        rel_here = base.relative_to(folder).as_posix()
+        for name in sorted(dirs + names):
+            rel = name if rel_here == "." else f"{rel_here}/{name}"
+            if not hidden and (name.startswith(".") or rel == "generated"):
+                if name in dirs:
+                    dirs.remove(name)
+                continue
+            yield rel, base / name
+        dirs.sort()
+
+
+def _read(path: Path) -> bytes:
+    """A regular file's bytes, never through a symbolic link (OSError instead)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        return file.read()
+
+
+def _key_line(text: str, key: str) -> int:
+    match = re.search(rf"^{key}\s*:", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def site_source(
     root: Path, config: dict, pages: dict[str, str], settings: Settings = DEFAULTS
 ) -> tuple[dict[str, str | bytes], list[Problem]]:
-    """Every file of the site source by its path in it; problems if a hand-written page is in the way."""
-    docs = root / config.get("docs_dir", "docs")
+    """Every file of the site source by its path in it; problems if a hand-written page is in the way.
+
+    Hidden files of docs/, and pages older versions of the build wrote into docs/generated/, are left out.
+    """
+    docs = root / DOCS
     files: dict[str, str | bytes] = {f"docs/{rel}": text for rel, text in pages.items() if rel != NAV}
-    problems = []
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs).as_posix()
-        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")) or rel.startswith("generated/"):
-            continue  # hidden files, and pages older versions of the build wrote into docs/generated/
-        if rel in pages:
-            problems.append(
-                error(Loc(f"docs/{rel}"), "this hand-written page has the address of a generated one: rename it")
-            )
-            continue
-        files[f"docs/{rel}"] = path.read_bytes()
     for name in ASSETS:  # the generator's stylesheet and script, beside the pages they style
         files[f"docs/{ASSET_FOLDER}/{name}"] = (package_folder("briefing.assets") / name).read_bytes()
+    owned = Addresses([rel.removeprefix("docs/") for rel in files])
+    problems = [] if not docs.is_symlink() else [error(Loc(DOCS), "docs/ is a symbolic link")]
+    for rel, path in [] if problems else _entries(docs):
+        if path.is_symlink():
+            problems.append(_link_problem(f"docs/{rel}"))
+            continue
+        if path.is_dir():
+            continue
+        taken = owned.taken(rel)
+        if taken:
+            problems.append(
+                error(
+                    Loc(f"docs/{rel}"),
+                    "this hand-written page has the address of a generated one: rename it",
+                    f"it would be published at /{_shown_address(taken[1])}, which is the generated {taken[0]}'s",
+                )
+            )
+            continue
+        try:
+            files[f"docs/{rel}"] = _read(path)
+        except OSError:
+            continue  # not a regular file (a named pipe, a socket): nothing to publish
     if not (config.get("theme") or {}).get("custom_dir"):  # link previews, unless the project has its own
         files[f"{OVERRIDES}/main.html"] = (package_folder("briefing.assets") / "main.html").read_bytes()
     generated_nav = yaml.safe_load(pages[NAV]) if NAV in pages else []
     files[CONFIG] = source_config(config, generated_nav, sorted(p for p in pages if p.endswith(".md")), settings)
     return files, problems
+
+
+class Addresses:
+    """The generator's files and the addresses MkDocs publishes them at, compared as a server would
+    on a case-insensitive disk: so that no hand-written file lands on one, in any spelling."""
+
+    def __init__(self, generated: list[str]) -> None:
+        self.files: dict[str, str] = {}  # a normalised path or address -> the generated file
+        self.folders: dict[str, str] = {}  # a folder any of them needs -> the generated file
+        for rel in generated:
+            for key in {_normal(rel), _normal(published_at(rel))}:
+                self.files.setdefault(key, rel)
+                parts = key.split("/")
+                for n in range(1, len(parts)):
+                    self.folders.setdefault("/".join(parts[:n]), rel)
+
+    def taken(self, rel: str) -> tuple[str, str] | None:
+        """(the generated file, the address) a hand-written file would collide with, or None."""
+        for key in (_normal(rel), _normal(published_at(rel))):
+            if key in self.files:
+                return self.files[key], key
+            if key in self.folders:  # a file where a generated page needs a folder
+                return self.folders[key], key
+            parts = key.split("/")
+            for n in range(1, len(parts)):  # a file inside what is a generated file
+                if "/".join(parts[:n]) in self.files:
+                    return self.files["/".join(parts[:n])], key
+        return None
+
+
+def published_at(rel: str) -> str:
+    """Where MkDocs (directory addresses) writes a file of docs/: 'x.md', 'x/index.md', 'x/README.md' -> 'x/index.html'."""
+    folder, _, name = rel.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in MARKDOWN:
+        return rel
+    parts = [folder] if folder else []
+    if stem.lower() not in INDEX_NAMES:
+        parts.append(stem)
+    return "/".join([*parts, "index.html"])
+
+
+def _normal(path: str) -> str:
+    """A path as a case-insensitive, normalising disk or server sees it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", path).casefold())
+
+
+def _shown_address(key: str) -> str:
+    return key.removesuffix("index.html")
 
 
 def source_config(config: dict, generated_nav: list, generated_pages: list[str], settings: Settings = DEFAULTS) -> str:
