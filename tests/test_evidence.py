@@ -320,3 +320,9 @@ def test_a_value_shown_as_a_key_number_is_carried_by_every_counted_source(projec
         "facts/facts.yaml:52:16: error: fact 'money-from-harbour': source 'wire' carries none of the statement's "
         "figures ('2,000,000,000 CNY'), so it cannot count as one of its sources"
     ]
+
+
+def test_a_paragraph_is_read_at_most_reach_characters_either_side(project):
+    """One enormous sentence between the name and the quote: the name is too far to be the speaker."""
+    text = "Huawei said this. " + "word " * 1000 + "end. Acme Robotics will build a plant in Portville.\n"
+    assert speaker_case(project, text, "Acme Robotics will build a plant in Portville.") == [SPEAKER_MISSING]

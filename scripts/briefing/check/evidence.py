@@ -18,10 +18,12 @@ refuse what the texts plainly contradict.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from briefing.check.figures import Figure, amount, figures, years
@@ -42,6 +44,7 @@ GENERIC = frozenset(
 )
 SENTENCES_IN_A_PARAGRAPH = 5  # a longer paragraph is read as the quote's sentences and two either side
 WINDOW = 2
+REACH = 3000  # characters either side of a quote that its paragraph, or a credit line, may be found in
 HINT_CHARS = 300
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -77,25 +80,31 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 
 
 def paragraph(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the paragraph around text[start:end] is: see the module's docstring."""
-    if _BLANK_LINE.search(text):
-        breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text)]
-    else:
-        breaks = [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
-    low, high = 0, len(text)
-    for b_start, b_end in breaks:
-        if b_end <= start:
-            low = b_end
-        elif b_start >= end:
-            high = b_start
-            break
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, low, high)]
-    bounds = [low] + [e for e in ends if low < e < high] + [high]
+    """Where the paragraph around text[start:end] is: see the module's docstring.
+
+    At most REACH characters either side of the quote are read, so a text of one huge paragraph
+    costs no more per quote than an ordinary one.
+    """
+    starts, ends = _breaks(text)
+    i = bisect.bisect_right(ends, start)  # the breaks that end before the quote starts
+    low = ends[i - 1] if i else 0
+    j = bisect.bisect_left(starts, end)  # the first break that starts after the quote ends
+    high = starts[j] if j < len(starts) else len(text)
+    low, high = max(low, start - REACH), min(high, end + REACH)
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text, low, high)]
+    bounds = [low] + [c for c in cuts if low < c < high] + [high]
     if len(bounds) - 1 <= SENTENCES_IN_A_PARAGRAPH:
         return low, high
     first = max(i for i, b in enumerate(bounds[:-1]) if b <= start)
     last = min(i for i, b in enumerate(bounds) if b >= end)
     return bounds[max(0, first - WINDOW)], bounds[min(len(bounds) - 1, last + WINDOW)]
+
+
+@lru_cache(maxsize=8)
+def _breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where paragraph breaks start and end: blank lines, or every line break in a text without them."""
+    found = list(_BLANK_LINE.finditer(text)) or list(re.finditer(r"\n", text))
+    return [m.start() for m in found], [m.end() for m in found]
 
 
 def shown(text: str, size: int = HINT_CHARS) -> str:
@@ -167,8 +176,8 @@ def _all_in(wanted: list[str], words: list[str]) -> bool:
 
 def _credited(text: str, after: int, wanted: list[str]) -> bool:
     """A credit line ("Source: Reuters") after the quote, before the next blank line, names it."""
-    blank = _BLANK_LINE.search(text, after)
-    section = text[after : blank.start() if blank else len(text)]
+    blank = _BLANK_LINE.search(text, after, after + REACH)
+    section = text[after : blank.start() if blank else after + REACH]
     return any(_all_in(wanted, tokens(m.group(1))) for m in _CREDIT.finditer(section))
 
 
