@@ -95,7 +95,8 @@ lock:
 	@CUSTOM_COMPILE_COMMAND="make lock" .cache/lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	  --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
 	  --output-file requirements-pip.txt requirements-pip.in
-	@echo "locked: requirements-pip.txt, requirements.txt, requirements-test.txt"
+	@cp requirements-pip.txt scripts/briefing/skeleton/requirements-pip.txt  # a new briefing's installer: the same pip
+	@echo "locked: requirements-pip.txt (and the skeleton's copy), requirements.txt, requirements-test.txt"
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build): installed here with
 # apt, as root or through sudo; where neither is possible, the message says what to install.
