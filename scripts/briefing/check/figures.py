@@ -116,7 +116,7 @@ _AFTER_WORDS = (
     )
 )
 _BEFORE = "|".join(
-    (r"\b" + _Q(c) if c[0].isalpha() else _Q(c)) + (r"\b\s?" if c[-1].isalpha() else r"\s?")
+    (r"(?<![^\W\d_])" + _Q(c) if c[0].isalpha() else _Q(c)) + r"\s?"  # "RMB 1 billion", "RMB1bn"
     for c in sorted(CURRENCY_BEFORE, key=len, reverse=True)
 )
 _BIG_SCALE = _alternatives(s for s in SCALES if len(s) > 1)
@@ -126,9 +126,9 @@ _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 _FIGURE = re.compile(
     rf"""
     (?=[$¥€£₩₹0-9]|(?<![^\W\d_])[^\W\d_])  # a figure starts with a sign, a digit or a word: fail fast elsewhere
-    (?P<currency>{_BEFORE})?
+    (?:(?P<currency>{_BEFORE})(?=[0-9])|(?<![\w,⁄-])(?<![^.]\.)(?<!^\.))  # after a sign, or not inside a name or number
     (?:
-        (?P<number>(?<![\w,⁄-])(?<![^.]\.)(?<!^\.)(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)
+        (?P<number>(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?)
       | (?P<word>(?<![\w-])(?:
             (?P<half>half\s+an?)(?=[\s-]+(?:{_BIG_SCALE}|hundred|dozen)\b)
           | (?:{_TENS})[\s-](?:{_UNITS})\b
@@ -138,7 +138,7 @@ _FIGURE = re.compile(
     )
     (?:[\s-](?P<multiplier>hundred|dozen)\b)?
     (?:(?P<gap>[\s-]?)(?P<scale>{_BIG_SCALE}|[bmk])(?![\w]))?
-    (?:\s?(?P<unit>%|percent\b|per\s+cent\b|(?:{_AFTER_WORDS})\b))?
+    (?:[\s-]?(?P<unit>%|percent\b|per\s+cent\b|(?:{_AFTER_WORDS})\b))?
     (?:\s?\(\s*(?P<paren>(?:{_AFTER_WORDS}))\s*\))?
     (?![\w⁄]|\.[0-9])
     """,
