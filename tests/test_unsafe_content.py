@@ -176,6 +176,7 @@ def earlier(texts: list[str], url: str) -> dict[str, dict]:
     gone = {**copy.deepcopy(facts[1]), "id": "fact-gone", "statement": f"Gone: {facts[1]['statement']}"}
     for i, fact in enumerate(facts):
         fact["statement"] = f"Earlier {i}: {texts[(i + 1) % len(texts)]}"
+        fact["citations"][0]["quote"] = quoted(texts[(i + 1) % len(texts)])  # its figures stand in it
     facts.append(gone)
     files["registry.yaml"]["disagreements"][0]["subject"] = f"Earlier subject {texts[3]}"
     return files
