@@ -478,3 +478,23 @@ def test_the_repositorys_settings_run_nothing(repo, tmp_path):
     assert not marker.exists()
     result = repo.run("diff", "HEAD~1")
     assert result.returncode == 0 and not marker.exists(), result.stderr
+
+
+def test_without_the_archive_past_revisions_are_not_shown_unchecked(repo, tmp_path):
+    reword(repo, 0)
+    commit(repo.root, "Reword", "2024-06-02T09:00:00+00:00")
+    result = repo.run("build", "--source-only", env={"BRIEFING_SOURCES": str(tmp_path / "nowhere")})
+    assert result.returncode == 0, result.stderr
+    page = changes(repo)
+    assert "The history is not available in this build:** the archive of source texts is not in this build" in page
+    assert "Reword" not in page and "Acme was" not in page
+
+
+def test_a_history_that_cannot_be_read_never_stops_a_build(repo, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise history_module.GitError("the repository is damaged")
+
+    monkeypatch.setattr(history_module, "read_history", broken)
+    history = read_in_process(repo)
+    assert not history.available and history.reason == "the git history could not be read"
+    assert "warning: the git history could not be read (the repository is damaged)" in capsys.readouterr().err

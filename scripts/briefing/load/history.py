@@ -31,6 +31,7 @@ MAX_FILES = 1000  # registry files in one revision
 MAX_REVISION_BYTES = 64 * 1024 * 1024  # all registry files of one revision together
 MAX_TREE_BYTES = 8 * 1024 * 1024  # one folder's listing, or one commit object
 MAX_FOLDER_DEPTH = 32
+MAX_FOLDERS = 1000  # folders under facts/ in one revision
 MAX_SUBJECT = 300  # characters of a commit's subject shown
 # Git as a reader of data: no hooks, no fsmonitor, no signature program, no replacement objects.
 GIT = [
@@ -43,7 +44,9 @@ GIT = [
     "-c",
     "log.showSignature=false",
 ]
-TREE, BLOB, LINK, MODULE = b"40000", (b"100644", b"100755"), b"120000", b"160000"
+# A partial clone's missing objects are not fetched one by one over the network (git 2.44 and later).
+NO_FETCHING = {"GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0"}
+TREE, BLOB = b"40000", (b"100644", b"100755")
 
 # A snapshot, JSON-compatible (it is kept in the parse cache):
 #   {"broken": True, "warnings": [...]} for a revision whose registry did not load, or
@@ -142,7 +145,7 @@ def _walk(
     topics: dict[str, str] = {}
     for commit in commits:
         tree, moment, subject = reader.commit(commit)
-        snapshot = _cached(known.get(tree)) if tree else None
+        snapshot = (used.get(tree) or _cached(known.get(tree))) if tree else None
         if snapshot is None:
             snapshot = reader.snapshot(tree, passes) if tree else {"broken": True, "warnings": []}
         if tree:
@@ -191,7 +194,9 @@ def revision_texts(root: Path, revision: str) -> tuple[dict[str, bytes], list[st
 def run_git(root: Path, *args: str) -> bytes:
     """Git's output as bytes, run as a reader of data (GIT); raises GitError."""
     try:
-        result = subprocess.run([*GIT, *args], cwd=root, capture_output=True, stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            [*GIT, *args], cwd=root, env={**os.environ, **NO_FETCHING}, capture_output=True, stdin=subprocess.DEVNULL
+        )
     except OSError as exc:
         raise GitError(str(exc)) from exc
     if result.returncode != 0:
@@ -258,6 +263,7 @@ class _Reader:
                 process = subprocess.Popen(
                     [*GIT, "cat-file", mode],
                     cwd=self.root,
+                    env={**os.environ, **NO_FETCHING},
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
@@ -331,11 +337,13 @@ class _Reader:
         """
         found: dict[str, str] = {}
         folders = [("facts", tree, 0)]
+        seen = 0
         while folders:
             path, oid, depth = folders.pop()
             data = self.read(oid, b"tree", MAX_TREE_BYTES)
-            if data is None or depth > MAX_FOLDER_DEPTH:
-                return None, f"{path}/ is not a folder the build can read"
+            seen += 1
+            if data is None or depth > MAX_FOLDER_DEPTH or seen > MAX_FOLDERS:
+                return None, f"{path}/ is not a folder the build can read (too large, too deep or too many)"
             for mode, raw, child in _entries(data, self.width):
                 if raw.startswith(b"."):
                     continue  # hidden files and folders are not part of the registry
