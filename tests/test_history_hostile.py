@@ -498,3 +498,22 @@ def test_a_history_that_cannot_be_read_never_stops_a_build(repo, monkeypatch, ca
     history = read_in_process(repo)
     assert not history.available and history.reason == "the git history could not be read"
     assert "warning: the git history could not be read (the repository is damaged)" in capsys.readouterr().err
+
+
+def test_a_cache_entry_of_another_shape_is_a_miss(repo):
+    reword(repo, 0)
+    commit(repo.root, "Reword", "2024-06-02T09:00:00+00:00")
+    registry, _ = load_registry(repo.facts, repo.root)
+    cache: dict = {}
+    history_module.read_history(repo.root, registry, lambda past: True, cache)
+    forged = {
+        tree: {
+            "checked": True,
+            "facts": {'x" onmouseover="alert(1)': ["Forged", "h", "company", "d"]},
+            "disagreements": {},
+        }
+        for tree in cache
+    }
+    history = history_module.read_history(repo.root, registry, lambda past: True, forged)
+    assert "Forged" not in repr(history) and "onmouseover" not in repr(history)
+    assert history.revisions[-1].changed[0][1:] == ("Acme was founded in 2019.", "Acme was set up in 2019.")

@@ -4,11 +4,12 @@ A pull request can carry any commit, so git is read as plain data: one NUL-separ
 the commits on the first-parent line that touch facts/, then commit objects, trees and blobs
 through `git cat-file` (which runs no filter, textconv, hook or pager), sizes asked before any
 blob is read, every name and message decoded from bytes with replacement. Each revision is
-loaded as the build loads the working tree and then checked as a strict build checks (the
-`passes` callable): a revision that does not load is passed over; the text of one that loads
-but fails the checks is never shown (`None` below), only that it was there. Snapshots are kept
-as JSON-compatible values by the tree id of facts/, so a warm build reads no blob again.
-Without git or with a shallow clone, the history is "not available", with the reason.
+loaded as the build loads the working tree and then checked as the build checks it (the
+`passes` callable, the quotes against the archive): a revision that does not load is passed
+over; the text of one that loads but fails the checks is never shown (`None` below), only that
+it was there. At most the newest MAX_REVISIONS revisions are read. Snapshots are kept as
+JSON-compatible values by the tree id of facts/, so a warm build reads no blob again. Without
+git or with a shallow clone, the history is "not available", with the reason.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class History:
 def read_history(root: Path, current: Registry, passes: Passes, cache: dict | None = None) -> History:
     """The history of facts/ in the git repository around `root`.
 
-    `passes` runs the strict checks on a past revision. `cache` maps tree ids of facts/ to
+    `passes` runs the build's checks on a past revision. `cache` maps tree ids of facts/ to
     snapshots (a cache kept between runs); on return it holds this run's. Raises GitError if
     git fails midway; a repository without history gives a History that says so.
     """
@@ -397,17 +398,15 @@ class _Reader:
             if any(p.severity == "error" for p in problems):
                 return {"broken": True, "warnings": []}
             checked = passes(registry)
+
+            def shown(text: str) -> str | None:
+                return str(text) if checked else None
+
+            facts = {f.id: [shown(f.statement), _hash(f.statement), f.topic, _digest(f)] for f in registry.facts}
+            disagreements = {d.id: [shown(d.subject), _hash(d.subject), _digest(d)] for d in registry.disagreements}
         except Exception as exc:  # noqa: BLE001 - a past revision's oddity never stops today's build
             return {"broken": True, "warnings": [f"its registry could not be read ({type(exc).__name__}): passed over"]}
-
-        def shown(text: str) -> str | None:
-            return text if checked else None
-
-        return {
-            "checked": checked,
-            "facts": {f.id: [shown(f.statement), _hash(f.statement), f.topic, _digest(f)] for f in registry.facts},
-            "disagreements": {d.id: [shown(d.subject), _hash(d.subject), _digest(d)] for d in registry.disagreements},
-        }
+        return {"checked": checked, "facts": facts, "disagreements": disagreements}
 
 
 def _entries(data: bytes, width: int) -> list[tuple[bytes, bytes, str]]:
@@ -449,6 +448,7 @@ def _subject(message: bytes) -> str:
     return plain_line(" ".join(paragraph))
 
 
+ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # the schema's id pattern: an anchor and an address part
 BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
@@ -486,7 +486,9 @@ def _cached(value: object) -> Snapshot | None:
     def entries(items: dict, size: int) -> dict[str, list] | None:
         out = {}
         for key, entry in items.items():
-            if not (isinstance(key, str) and isinstance(entry, (list, tuple)) and len(entry) == size):
+            if not (
+                isinstance(key, str) and ID.fullmatch(key) and isinstance(entry, (list, tuple)) and len(entry) == size
+            ):
                 return None
             text_ok = isinstance(entry[0], str) if checked else entry[0] is None
             if not text_ok or not all(isinstance(item, str) for item in entry[1:]):
@@ -517,7 +519,7 @@ def archive_stamp(folder: Path) -> str:
 
 
 def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(str(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _digest(entry: object) -> str:
