@@ -163,6 +163,25 @@ def test_fmt_refuses_when_facts_itself_is_a_link(project: Project, tmp_path: Pat
     assert result.returncode == 1
     assert "facts:1:1: error: this is a symbolic link" in result.stderr
     assert (moved / "topics.yaml").read_text(encoding="utf-8") == UNCANONICAL
+    result = project.run("fmt")
+    assert result.returncode == 1 and result.stderr.count("facts:1:1: error: this is a symbolic link") == 1
+    assert (moved / "topics.yaml").read_text(encoding="utf-8") == UNCANONICAL
+
+
+def test_what_is_not_a_regular_file_is_an_error_not_a_traceback(project: Project):
+    (project.facts / "entities.yaml").unlink()
+    (project.facts / "entities.yaml").mkdir()
+    results = [new_entity(project)]
+    os.mkfifo(project.facts / "pipe.yaml")  # git carries no named pipe; fmt is not stuck on one anyway
+    results += [project.run("fmt", "facts/pipe.yaml"), project.run("fmt", "facts/gone.yaml")]
+    for result in results:
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr and "error" in result.stderr
+    name = "gazette.txt"
+    (project.archive / name).mkdir()
+    result = project.run("archive", str(FIXTURES / "news-article.html"), "--archive-file", name, *GAZETTE, *FLAGS)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{name}: " in result.stderr and "nothing was written" in result.stderr
 
 
 def test_new_refuses_to_read_or_replace_a_linked_registry_file(project: Project, secret: Path):

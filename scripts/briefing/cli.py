@@ -482,9 +482,10 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
     failed = bool(problems)
     report(problems, Registry(), github=False)
     formatted_files: list[tuple[Path, str, str]] = []
+    links: set[Path] = set()  # each said once
     for path in targets:
         display = Path(os.path.relpath(path, options.root)).as_posix()
-        if _refuse_link(path, options.root, "fmt"):
+        if _refuse_link(path, options.root, "fmt", links):
             failed = True
             continue
         try:
@@ -531,13 +532,17 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
     return 0
 
 
-def _refuse_link(path: Path, root: Path, command: str) -> bool:
+def _refuse_link(path: Path, root: Path, command: str, said: set[Path] | None = None) -> bool:
     """Say so, at its path, if `path` or a folder on the way to it from the project is a symbolic link."""
     from briefing.write.files import linked_part
 
     link = linked_part(path, root)
     if link is None:
         return False
+    if said is not None and link in said:
+        return True
+    if said is not None:
+        said.add(link)
     shown = Path(os.path.relpath(link, root)).as_posix()
     problem = Problem(
         Loc(shown),
@@ -612,17 +617,22 @@ def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     if target.is_symlink():
         print(f"error: {target.as_posix()} is a symbolic link; nothing was written: remove it", file=sys.stderr)
         return 1
-    if target.exists() and read_regular(target) != page.data:
-        print(
-            f"error: {target.as_posix()} holds another text (sha256 {sha256_of(read_regular(target))}); "
-            f"nothing was written: choose another --archive-file",
-            file=sys.stderr,
-        )
+    try:
+        held = read_regular(target) if target.exists() else None
+        if held is not None and held != page.data:
+            print(
+                f"error: {target.as_posix()} holds another text (sha256 {sha256_of(held)}); "
+                f"nothing was written: choose another --archive-file",
+                file=sys.stderr,
+            )
+            return 1
+        created = held is None
+        if created:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(target, page.data)
+    except OSError as exc:
+        print(f"error: {target.as_posix()}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
         return 1
-    created = not target.exists()
-    if created:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(target, page.data)
     print(f"archived {len(page.text):,} characters as {target.as_posix()} (sha256 {page.sha256})")
     found = {"title": page.title, "publisher": page.publisher, "author": page.author, "published": page.published}
     found["url"] = page.url
@@ -687,7 +697,11 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     path = options.root / target
     if _refuse_link(path, options.root, "new"):
         return 1
-    before = read_regular(path).decode("utf-8") if path.exists() else None
+    try:
+        before = read_regular(path).decode("utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{target}: error: cannot read: {exc}; nothing was written", file=sys.stderr)
+        return 1
     try:
         after = add_entry(before, section, entry, header=f"#\n# {section.capitalize()}.\n")
     except LostComment as lost:
