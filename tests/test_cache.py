@@ -87,11 +87,11 @@ def test_clean_figure_checks_are_remembered_but_an_edited_fact_is_read_again(pro
     registry, _ = load_registry(project.facts, project.root)
     known: dict[str, str] = {}
     assert check_registry(registry, True, known) == []
-    assert len(known) == 4  # every fact of the fixture
+    assert len([k for k in known if not k.startswith("support:")]) == 4  # every fact (support keys are their own)
     project.edit("facts.yaml", "Acme raised 2 billion yuan", "Acme raised 8 billion yuan")
     registry, _ = load_registry(project.facts, project.root)
     problems = check_registry(registry, True, known)
     assert [p.message for p in problems] == [
         "fact 'may-2024-round': the figure '8 billion yuan' is in none of its quotes"
     ]
-    assert len(known) == 3
+    assert len([k for k in known if not k.startswith("support:")]) == 3

@@ -326,3 +326,31 @@ def test_a_paragraph_is_read_at_most_reach_characters_either_side(project):
     """One enormous sentence between the name and the quote: the name is too far to be the speaker."""
     text = "Huawei said this. " + "word " * 1000 + "end. Acme Robotics will build a plant in Portville.\n"
     assert speaker_case(project, text, "Acme Robotics will build a plant in Portville.") == [SPEAKER_MISSING]
+
+
+def test_a_remembered_clean_answer_does_not_survive_a_changed_role(project):
+    """The parse cache remembers supported facts; dropping 'role: context' must be judged again."""
+    add_fact(
+        project,
+        """  - id: round-with-background
+    statement: Acme raised 2 billion yuan.
+    topic: funding
+    entities: [acme]
+    citations:
+      - source: planet
+        quote: Acme Robotics has raised 2 billion yuan
+      - source: wire
+        quote: The firm was founded in 2019.
+        role: context
+""",
+    )
+    assert project.run("check", "--strict").returncode == 0
+    assert project.run("check", "--strict").returncode == 0  # the answer is remembered now
+    project.edit(
+        "facts.yaml",
+        "        quote: The firm was founded in 2019.\n        role: context\n",
+        "        quote: The firm was founded in 2019.\n",
+    )
+    result = project.run("check", "--strict")
+    assert result.returncode == 1
+    assert "facts/facts.yaml:51:16: error: fact 'round-with-background': source 'wire' carries none" in result.stderr

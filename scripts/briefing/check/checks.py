@@ -65,8 +65,9 @@ def check_registry(registry: Registry, strict: bool, figures_known: dict[str, st
     problems += _check_citations(registry)
     problems += _check_speakers(registry)
     problems += check_same_archives(registry)
+    remembered = dict(figures_known or {})  # the figure check keeps only its own keys in the map
     problems += _check_figures(registry, figures_known)
-    problems += check_support(registry)  # after the figures: it reads the same figures, parsed once
+    problems += check_support(registry, remembered, figures_known)  # after the figures: parsed once
     problems += _check_disagreements(registry)
     if registry.complete:  # with entries missing, "unused" would be noise
         problems += _check_unused(registry, strict)

@@ -19,11 +19,13 @@ refuse what the texts plainly contradict.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.check.figures import Figure, amount, figures, years
@@ -44,6 +46,7 @@ GENERIC = frozenset(
 )
 SENTENCES_IN_A_PARAGRAPH = 5  # a longer paragraph is read as the quote's sentences and two either side
 WINDOW = 2
+_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # remembered answers are this code's
 REACH = 3000  # characters either side of a quote that its paragraph, or a credit line, may be found in
 HINT_CHARS = 300
 
@@ -244,12 +247,26 @@ def record_fragment_contexts(registry: Registry, source: Source, text: str, cita
 # --- support: a counted citation carries the statement ----------------------------------
 
 
-def check_support(registry: Registry) -> list[Problem]:
-    """Each source counted for a fact carries its figures and its year; background is marked context."""
+def check_support(
+    registry: Registry, remembered: dict[str, str] | None = None, known: dict[str, str] | None = None
+) -> list[Problem]:
+    """Each source counted for a fact carries its figures and its year; background is marked context.
+
+    `remembered` holds the keys of facts found supported before (the parse cache's map of clean
+    answers): those are not read again. This run's are added to `known`.
+    """
     problems: list[Problem] = []
     for fact in registry.facts:
-        if not fact.origin.partial:
-            problems += _fact_support(fact)
+        if fact.origin.partial:
+            continue
+        key = _support_key(fact)
+        if remembered and key in remembered:
+            found = []
+        else:
+            found = _fact_support(fact)
+            problems += found
+        if known is not None and not found:
+            known[key] = ""
     for disagreement in registry.disagreements:
         for variant in disagreement.variants:
             for i, citation in enumerate(variant.citations):
@@ -262,6 +279,18 @@ def check_support(registry: Registry) -> list[Problem]:
                         )
                     )
     return problems
+
+
+def _support_key(fact: Fact) -> str:
+    """What a fact's support depends on, with this code's version: the same key, the same (clean) answer."""
+    parts = (
+        fact.statement,
+        fact.value,
+        fact.converted,
+        fact.derived,
+        [(c.source, c.quote, c.role) for c in fact.citations],
+    )
+    return "support:" + hashlib.sha256(f"{_VERSION}\0{parts!r}".encode()).hexdigest()
 
 
 def _fact_support(fact: Fact) -> list[Problem]:

@@ -6,6 +6,7 @@ support it scroll to and highlight), and a source's archived copies at the Inter
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from briefing.load.registry import PartialDate
@@ -41,7 +42,7 @@ def fragment_context(text: str, words: str) -> tuple[str, str]:
     ("", "") when the plain directive is enough. Context never crosses a line: a browser matches it
     within the page's block of text.
     """
-    flat = text.replace("\n", " ")
+    flat, lowered = _flat(text)
     at = flat.find(words)
     while at > 0 and flat[at - 1].isalnum():  # the quote starts a word
         at = flat.find(words, at + 1)
@@ -49,7 +50,7 @@ def fragment_context(text: str, words: str) -> tuple[str, str]:
         return "", ""
     tokens = words.split()
     start = " ".join(tokens[:EDGE_WORDS]) if len(tokens) > FRAGMENT_WORDS else words
-    repeated = flat.lower().count(start.lower()) > 1
+    repeated = lowered.count(start.lower()) > 1
     after = text[at + len(words) :].split("\n", 1)[0]
     glued = bool(after) and after[0].isalnum() and words[-1].isalnum()
     if not (repeated or glued):
@@ -57,6 +58,13 @@ def fragment_context(text: str, words: str) -> tuple[str, str]:
     before = text[:at].rsplit("\n", 1)[-1]
     prefix = " ".join(before.split()[-CONTEXT_WORDS:]) if repeated else ""
     return prefix, " ".join(after.split()[:CONTEXT_WORDS])
+
+
+@lru_cache(maxsize=4)
+def _flat(text: str) -> tuple[str, str]:
+    """The text on one line, and lowercased: made once per text however many quotes it has."""
+    flat = text.replace("\n", " ")
+    return flat, flat.lower()
 
 
 def _encode(text: str) -> str:
