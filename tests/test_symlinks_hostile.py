@@ -248,7 +248,7 @@ def test_fmt_and_new_with_an_odd_line_end_in_the_last_value(project: Project, ch
 
 
 def test_a_hash_at_the_margin_inside_a_quoted_value_is_no_closing_comment(project: Project):
-    text = 'topics:\n  - id: funding\n    title: Funding\n    description: Money.\n'
+    text = "topics:\n  - id: funding\n    title: Funding\n    description: Money.\n"
     text += '  - id: company\n    title: Company\n    description: "Founding\n# and people."\n'
     project.write("topics.yaml", text)
     assert project.run("check").returncode == 0
@@ -312,6 +312,18 @@ def test_a_link_in_docs_is_refused_and_nothing_is_built(site_project: Project, a
     assert "docs/folder/" not in result.stderr  # a linked folder is not entered
 
 
+def test_a_hidden_link_in_docs_is_never_copied_and_stops_nothing(site_project: Project, archived_text: Path):
+    (site_project.root / "docs" / ".#methodology.md").symlink_to("user@host.1234:1700000000")  # an editor's lock
+    (site_project.root / "docs" / ".secret").symlink_to(archived_text)
+    result = source_only(site_project)
+    assert result.returncode == 0, result.stderr
+    built = site_project.root / "build"
+    assert not [p for p in built.rglob("*") if p.name.startswith((".#", ".secret"))]
+    assert all(
+        "never to be republished" not in p.read_text("utf-8", "replace") for p in built.rglob("*") if p.is_file()
+    )
+
+
 def test_docs_itself_as_a_link_is_refused(site_project: Project, archived_text: Path):
     docs = site_project.root / "docs"
     for path in docs.iterdir():
@@ -325,11 +337,10 @@ def test_docs_itself_as_a_link_is_refused(site_project: Project, archived_text: 
 
 def test_docs_dir_must_be_docs(site_project: Project, archived_text: Path):
     config = site_project.root / "mkdocs.yml"
-    for where in (str(archived_text.parent), "../archive", "."):
-        config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: docs\n", f"docs_dir: {where}\n", 1)
-                          if "docs_dir: docs\n" in config.read_text(encoding="utf-8")
-                          else re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {where}", config.read_text(encoding="utf-8")),
-                          encoding="utf-8")  # fmt: skip
+    original = config.read_text(encoding="utf-8")
+    assert "\ndocs_dir: docs\n" in original
+    for where in (str(archived_text.parent), "../archive", ".", "docs/.."):
+        config.write_text(original.replace("\ndocs_dir: docs\n", f"\ndocs_dir: {where}\n"), encoding="utf-8")
         result = source_only(site_project)
         assert_nothing_built(site_project, result)
         assert re.search(r"mkdocs\.yml:\d+:1: error: docs_dir must be docs", result.stderr), where
@@ -393,9 +404,11 @@ def test_every_generated_address_is_refused_to_a_hand_written_page_in_any_spelli
     for n, rel in enumerate(generated):
         folder, _, name = rel.rpartition("/")
         if name == "index.md":  # the same address, spelt another way
-            spelling = [f"{folder}.md", f"{folder.upper()}/Index.md", f"{folder}/README.md", f"{folder}.markdown"][
-                n % 4
-            ] if folder else ["INDEX.md", "README.md", "index.html"][n % 3]
+            spelling = (
+                [f"{folder}.md", f"{folder.upper()}/Index.md", f"{folder}/README.md", f"{folder}.markdown"][n % 4]
+                if folder
+                else ["INDEX.md", "README.md", "index.html"][n % 3]
+            )
         else:
             spelling = rel.upper() if n % 2 else rel
         planted.append(spelling)
@@ -408,7 +421,9 @@ def test_every_generated_address_is_refused_to_a_hand_written_page_in_any_spelli
     before = sorted(p.relative_to(built).as_posix() for p in built.rglob("*"))
     result = source_only(site_project)
     assert result.returncode == 1
-    refused = re.findall(r"^docs/(.+):1:1: error: this hand-written page has the address of a generated one", result.stderr, re.M)
+    refused = re.findall(
+        r"^docs/(.+):1:1: error: this hand-written page has the address of a generated one", result.stderr, re.M
+    )
     assert sorted(refused) == sorted(planted)
     assert sorted(p.relative_to(built).as_posix() for p in built.rglob("*")) == before  # build/ as it was
 
