@@ -59,7 +59,7 @@ def test_a_damaged_entry_is_a_miss(project):
     folder = project.root / ".cache"
     load(project, ParseCache(folder))
     for entry in folder.iterdir():
-        entry.write_bytes(b"not a pickle")
+        entry.write_bytes(b"not a signed entry")
     cache = CountingCache(folder)
     registry, problems = load(project, cache)
     assert problems == [] and len(registry.facts) == 4

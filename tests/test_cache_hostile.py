@@ -330,16 +330,22 @@ def test_the_lock_itself_opens_no_link(tmp_path):
     assert outside.read_text(encoding="utf-8") == "keep\n"
 
 
-def test_a_cache_folder_that_is_a_link_stops_the_build(built, tmp_path):
+@pytest.mark.parametrize("what", ["a symbolic link", "a file"])
+def test_a_cache_folder_that_is_a_link_or_a_file_stops_the_build(built, tmp_path, what):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     cache = built.root / ".cache"
     shutil.rmtree(cache)
-    cache.symlink_to(elsewhere)
+    if what == "a file":
+        cache.write_text("committed\n", encoding="utf-8")
+    else:
+        cache.symlink_to(elsewhere)
+    site = snapshot(built.root / "site")
     result = built.run("build", "--strict")
     assert result.returncode == 1
-    assert ".cache:1:1: error: .cache/ is a symbolic link" in result.stderr
-    assert list(elsewhere.iterdir()) == []
+    assert f".cache:1:1: error: .cache/ is {what}, not a folder of the build's own" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(elsewhere.iterdir()) == [] and snapshot(built.root / "site") == site
 
 
 def test_files_are_written_new_and_through_no_link(tmp_path):

@@ -24,7 +24,7 @@ import yaml
 
 from briefing.check.checks import check_registry
 from briefing.check.quotes import check_quotes, sha256_of
-from briefing.load.cache import ParseCache, tracked_cache_files
+from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.registry import Registry, find_registry_files, load_registry, load_registry_texts, load_schema
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.problems import Loc, Problem, format_github, format_problem, sort_problems
@@ -79,10 +79,11 @@ def gather(options: Options, cache: bool = False) -> tuple[Registry, list[Proble
     With `cache`, parsed files are kept in .cache/briefing/ so that the next run re-parses
     only the files that changed.
     """
+    tracked = TrackedCacheFiles(options.root)  # git lists them while the registry loads
     parse_cache = ParseCache(options.root / CACHE) if cache else None
     registry, problems = load_registry(options.facts_dir, options.root, parse_cache)
     problems += check(registry, options, parse_cache)
-    problems += tracked_cache_files(options.root, options.strict)
+    problems += tracked.problems(options.strict)
     return registry, sort_problems(problems)
 
 

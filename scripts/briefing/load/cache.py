@@ -142,6 +142,8 @@ def real_folder(folder: Path) -> bool:
                 return False
         except FileNotFoundError:
             continue
+        except OSError:  # under a file
+            return False
     return True
 
 
@@ -195,27 +197,34 @@ def write_signed(path: Path, key: bytes, body: bytes, name: str | None = None) -
 
 
 def _walk(data: Any) -> tuple[list[tuple], list[tuple]]:
-    """Every path into a document's data, parents first, and those of them that are a mapping's values.
+    """Every path into a document's data, depth first, and those of them that are a mapping's values.
 
     Positions are kept in this order, so the paths themselves need not be. TypeError for a key
     that is not text (JSON would turn it into text).
     """
-    every, named = [()], []
-    stack = [((), data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            items = [(path + (k,), v) for k, v in value.items()]
-            if not all(isinstance(k, str) for k in value):
+    every: list[tuple] = []
+    named: list[tuple] = []
+
+    def visit(value: Any, path: tuple) -> None:  # a mapping or a list, whose own path is already listed
+        items = value.items() if type(value) is dict else enumerate(value)
+        for key, item in items:
+            child = path + (key,)
+            every.append(child)
+            if type(key) is str:
+                named.append(child)
+            elif type(value) is dict:
                 raise TypeError("a key that is not text")
-            named += [p for p, _ in items]
-        elif isinstance(value, list):
-            items = [(path + (i,), v) for i, v in enumerate(value)]
-        else:
-            continue
-        every += [p for p, _ in items]
-        stack += reversed(items)
+            if type(item) is dict or type(item) is list:
+                visit(item, child)
+
+    every.append(())
+    if type(data) is dict or type(data) is list:
+        visit(data, ())  # as deep as the loader allows (yaml_loader.MAX_DEPTH), no deeper
     return every, named
+
+
+def _pairs(flat: list[int]) -> zip:
+    return zip(flat[0::2], flat[1::2], strict=True)
 
 
 def document_to_json(doc: YamlDocument) -> dict | None:
@@ -229,7 +238,7 @@ def document_to_json(doc: YamlDocument) -> dict | None:
             return None
         values = [n for p in every for n in doc.values[p]]
         keys = [n for p in named for n in doc.keys[p]]
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, RecursionError):
         return None
     return {"path": doc.path, "data": doc.data, "lines": doc.lines, "values": values, "keys": keys}
 
@@ -245,10 +254,10 @@ def document_from_json(obj: Any) -> YamlDocument | None:
             obj["path"],
             obj["data"],
             obj["lines"],
-            {p: (values[2 * i], values[2 * i + 1]) for i, p in enumerate(every)},
-            {p: (keys[2 * i], keys[2 * i + 1]) for i, p in enumerate(named)},
+            dict(zip(every, _pairs(values), strict=True)),
+            dict(zip(named, _pairs(keys), strict=True)),
         )
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError, RecursionError):
         return None
 
 
@@ -258,6 +267,7 @@ class ParseCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self.read: dict[str, bytes] = {}  # what each entry read held: one saved unchanged is not written again
         # A cache folder that is a link could be anywhere: it is not read, written or pruned.
         self.secret = user_key() if real_folder(folder) else None
 
@@ -304,6 +314,8 @@ class ParseCache:
         if self.secret is None:
             return None
         body = read_signed(self.folder / name, self.secret)
+        if body is not None:
+            self.read[name] = body
         try:
             return json.loads(body) if body is not None else None
         except ValueError:
@@ -317,29 +329,48 @@ class ParseCache:
             body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         except (TypeError, ValueError):
             return  # not plain data: not kept
+        if self.read.get(name) == body:
+            return
         write_signed(self.folder / name, self.secret, body)
 
 
 # --- files that should not be in git -------------------------------------------------------
 
 
-def tracked_cache_files(root: Path, strict: bool) -> list[Problem]:
-    """Files under .cache/ that git tracks: a pull request put them there, and the build trusts none of them."""
-    try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z", "--", ".cache"], cwd=root, capture_output=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return []  # no git, or not a repository: nothing is tracked
-    make = error if strict else warning
-    return [
-        make(
-            Loc(_printable(name)),
-            "a file under .cache/ is tracked by git: the build's caches and records are never read from git",
-            "`git rm --cached` it; .cache/ holds what this machine's builds made, and is not committed",
-        )
-        for name in sorted(os.fsdecode(n) for n in out.split(b"\0") if n)
-    ]
+class TrackedCacheFiles:
+    """Files under .cache/ that git tracks: a pull request put them there, and the build trusts none of them.
+
+    `git ls-files` starts at once and runs while the registry loads; `problems` waits for it.
+    """
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.git: subprocess.Popen | None = subprocess.Popen(
+                ["git", "ls-files", "-z", "--", ".cache"],
+                cwd=root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError:
+            self.git = None  # no git: nothing is tracked
+
+    def problems(self, strict: bool) -> list[Problem]:
+        """One warning (an error when `strict`) at each tracked file's path."""
+        if self.git is None:
+            return []
+        out, _ = self.git.communicate()
+        if self.git.returncode != 0:
+            return []  # not a repository: nothing is tracked
+        make = error if strict else warning
+        return [
+            make(
+                Loc(_printable(name)),
+                "a file under .cache/ is tracked by git: the build's caches and records are never read from git",
+                "`git rm --cached` it; .cache/ holds what this machine's builds made, and is not committed",
+            )
+            for name in sorted(os.fsdecode(n) for n in out.split(b"\0") if n)
+        ]
 
 
 def _printable(name: str) -> str:

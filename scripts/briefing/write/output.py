@@ -80,9 +80,11 @@ def refusals(root: Path, site: Path | None = None, preview: bool = False) -> lis
     for rel in OWN_FOLDERS:
         kind = _kind(root / rel)
         if kind not in ("missing", "folder"):
-            problems.append(_not_own(rel, f"{rel.as_posix()}/ is {kind}, not a folder of the build's own"))
+            problems.append(_not_own(rel, f"{rel.as_posix()}/ is {_shown(kind)}, not a folder of the build's own"))
     if _kind(root / LOCK) not in ("missing", "file"):
-        problems.append(_not_own(LOCK, f"the build lock is {_kind(root / LOCK)}, not a file of the build's own"))
+        problems.append(
+            _not_own(LOCK, f"the build lock is {_shown(_kind(root / LOCK))}, not a file of the build's own")
+        )
     if preview and not problems:
         for folder, names, files in os.walk(root / PREVIEW):
             for name in sorted(names + files):
@@ -106,11 +108,15 @@ def _kind(path: Path) -> str:
     """What is at `path`, links not followed: missing, folder, file, a symbolic link, or something else."""
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return "missing"
     if stat.S_ISLNK(mode):
         return "a symbolic link"
     return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "a special file"
+
+
+def _shown(kind: str) -> str:
+    return {"folder": "a folder", "file": "a file"}.get(kind, kind)
 
 
 def _own_folder(root: Path, rel: Path) -> Path:
@@ -125,7 +131,7 @@ def _own_folder(root: Path, rel: Path) -> Path:
         kind = _kind(path)
         if kind != "folder":
             shown = path.relative_to(root).as_posix()
-            raise Refused(error(Loc(shown), f"{shown}/ is {kind}, not a folder of the build's own"))
+            raise Refused(error(Loc(shown), f"{shown}/ is {_shown(kind)}, not a folder of the build's own"))
     return path
 
 
@@ -248,7 +254,7 @@ def _read_record(root: Path, site: Path) -> list[tuple[Path, Path, Path]] | None
     if kind == "missing":
         return None
     if kind != "file":
-        raise Refused(error(where, f"the build record is {kind}; nothing was moved", _DELETE_RECORD))
+        raise Refused(error(where, f"the build record is {_shown(kind)}; nothing was moved", _DELETE_RECORD))
     key = user_key()
     if key is not None:
         body = read_signed(record, key, RECORD)
