@@ -149,8 +149,7 @@ def real_folder(folder: Path) -> bool:
 
 def sign(key: bytes, name: str, body: bytes) -> bytes:
     """The signed form of `body` stored under `name` (the name is signed too: no entry can stand in for another)."""
-    mac = hmac.new(key, name.encode() + b"\0" + body, hashlib.sha256).hexdigest().encode()
-    return MAGIC + mac + b"\n" + body
+    return MAGIC + _mac(key, name, body) + b"\n" + body
 
 
 def verified(key: bytes, name: str, data: bytes) -> bytes | None:
@@ -158,8 +157,11 @@ def verified(key: bytes, name: str, data: bytes) -> bytes | None:
     if not data.startswith(MAGIC):
         return None
     mac, _, body = data[len(MAGIC) :].partition(b"\n")
-    expected = hmac.new(key, name.encode() + b"\0" + body, hashlib.sha256).hexdigest().encode()
-    return body if hmac.compare_digest(mac, expected) else None
+    return body if hmac.compare_digest(mac, _mac(key, name, body)) else None
+
+
+def _mac(key: bytes, name: str, body: bytes) -> bytes:
+    return hmac.digest(key, name.encode() + b"\0" + body, "sha256").hex().encode()
 
 
 def read_signed(path: Path, key: bytes, name: str | None = None) -> bytes | None:
@@ -172,8 +174,12 @@ def read_signed(path: Path, key: bytes, name: str | None = None) -> bytes | None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
             return None
-        with os.fdopen(os.dup(fd), "rb") as file:
-            data = file.read(MAX_ENTRY_BYTES + 1)
+        data = b""
+        while len(data) <= info.st_size:  # one read, unless the file grows meanwhile
+            chunk = os.read(fd, info.st_size + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
     except OSError:
         return None
     finally:
