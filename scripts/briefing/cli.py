@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from briefing.check.checks import check_registry
+from briefing.check.coverage import check_coverage
 from briefing.check.quotes import check_quotes, sha256_of
 from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.registry import Registry, find_registry_files, load_registry, load_registry_texts, load_schema
@@ -93,6 +94,7 @@ def check(registry: Registry, options: Options, parse_cache: ParseCache | None =
     problems = check_registry(registry, options.strict, figures_known)
     verified = parse_cache.load_map(VERIFIED) if parse_cache else None
     problems += check_quotes(registry, options.archive_dir, options.strict, _shown(options), verified)
+    problems += check_coverage(registry, options.archive_dir, options.strict)
     if parse_cache:
         parse_cache.save_map(FIGURES, figures_known)
         parse_cache.save_map(VERIFIED, verified)
@@ -441,6 +443,7 @@ def cmd_linkcheck(
 def cmd_stats(options: Options) -> int:
     """Counts, single-source facts, and unused sources and entities."""
     registry, problems = load_registry(options.facts_dir, options.root)
+    problems += check_coverage(registry, options.archive_dir, options.strict)
     print(format_stats(registry), end="")
     errors = sum(p.severity == "error" for p in problems)
     if errors:

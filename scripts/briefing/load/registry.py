@@ -32,7 +32,7 @@ from briefing.load.yaml_loader import YamlDocument, load_yaml_bytes
 # The schema ships with the tool: facts/ holds it so that editors find it beside the data.
 SCHEMA_PATH = package_folder("briefing.schema") / "registry.schema.json"
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-SECTIONS = ("briefing", "topics", "sources", "entities", "facts", "disagreements")
+SECTIONS = ("briefing", "topics", "sources", "entities", "facts", "disagreements", "coverage")
 _SINGULAR = {
     "topics": "topic",
     "sources": "source",
@@ -42,6 +42,8 @@ _SINGULAR = {
     "variants": "variant",
     "citations": "citation",
     "key_numbers": "key number",
+    "coverage": "coverage entry",
+    "omitted": "omission",
 }
 
 
@@ -166,6 +168,7 @@ class Source:
     url: str | None
     origin: Origin = field(repr=False, compare=False)
     based_on: tuple[Basis, ...] = ()
+    retrieved: PartialDate | None = None  # when the archived copy was taken (an access date)
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,42 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class Omission:
+    """A sentence of a source the briefing leaves out, named by an excerpt, with the reason."""
+
+    source: str
+    excerpt: str
+    reason: str  # out-of-scope, restates, opinion, promotional, duplicate or unnamed-source
+    note: str
+    origin: Origin = field(repr=False, compare=False)
+    fact: str | None = None  # for 'restates': the fact that carries the claim
+    duplicate_of: str | None = None  # for 'duplicate': the source the briefing uses for it
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One `coverage` entry: the sentences of a source that the briefing leaves out."""
+
+    source: str
+    omitted: tuple[Omission, ...]
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """What the briefing does with one sentence of an archived text (never the sentence's words)."""
+
+    used_by: tuple[Citation, ...] = ()  # the citations whose quotes stand in it
+    omission: Omission | None = None  # the registry's reason for leaving it out
+    excerpt: str | None = None  # the omission's excerpt as the archive prints it
+
+    @property
+    def status(self) -> str:
+        """used, omitted or not-reviewed."""
+        return "used" if self.used_by else "omitted" if self.omission else "not-reviewed"
+
+
+@dataclass(frozen=True)
 class KeyNumber:
     fact: str
     label: str
@@ -301,6 +340,7 @@ class Registry:
     entities: list[Entity] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
     documents: list[YamlDocument] = field(default_factory=list, repr=False)
     # Ids of entries that failed validation: known, so references to them are not reported twice.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
@@ -312,6 +352,14 @@ class Registry:
     # The words just before and after a quote in its archive, by (source id, quote as typed), where a
     # link to the quote's words on the publisher's page needs them (repeated words, a glued footnote).
     fragment_context: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict, repr=False)
+    # Each archived text's sentences in order, by source id, with what the briefing does with each:
+    # set by the coverage check (check/coverage.py) for every source whose archive it read.
+    sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
+
+    @property
+    def omissions(self) -> list[Omission]:
+        """Every omitted sentence the registry lists, in the order written."""
+        return [o for entry in self.coverage for o in entry.omitted]
 
     @property
     def briefing(self) -> Briefing | None:
@@ -772,6 +820,7 @@ def _source(d: dict, o: Origin) -> Source:
         url=d.get("url"),
         origin=o,
         based_on=tuple(Basis(b["relation"], b.get("source"), b.get("name")) for b in d.get("based_on", [])),
+        retrieved=_date(d.get("retrieved")),
     )
 
 
@@ -825,10 +874,27 @@ def _disagreement(d: dict, o: Origin) -> Disagreement:
     return Disagreement(d["id"], d["subject"], tuple(d.get("facts", [])), d["verdict"], variants, d["note"], o)
 
 
+def _coverage(d: dict, o: Origin) -> Coverage:
+    omitted = tuple(
+        Omission(
+            d["source"],
+            x["excerpt"],
+            x["reason"],
+            x["note"],
+            Origin(o.doc, o.path + ("omitted", i)),
+            x.get("fact"),
+            x.get("duplicate_of"),
+        )
+        for i, x in enumerate(d["omitted"])
+    )
+    return Coverage(d["source"], omitted, o)
+
+
 _BUILDERS = {
     "topics": _topic,
     "sources": _source,
     "entities": _entity,
     "facts": _fact,
     "disagreements": _disagreement,
+    "coverage": _coverage,
 }

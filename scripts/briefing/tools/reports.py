@@ -103,5 +103,27 @@ def format_stats(registry: Registry) -> str:
         "single-source facts: " + (", ".join(single) or "none"),
         "unused sources: " + (", ".join(s.id for s in registry.sources if s.id not in cited_anywhere) or "none"),
         "unused entities: " + (", ".join(e.id for e in registry.entities if e.id not in named) or "none"),
+        "",
+        *format_coverage(registry),
     ]
     return "\n".join(lines) + "\n"
+
+
+def format_coverage(registry: Registry) -> list[str]:
+    """Each source's sentences: claim-bearing (used or omitted with a reason), used, omitted, not reviewed."""
+    lines = [
+        "coverage of each source's archived text (sentences):",
+        f"  {'source':<32} {'sentences':>9} {'claim-bearing':>13} {'used':>5} {'omitted':>7} {'not reviewed':>12}",
+    ]
+    for source in registry.sources:
+        sentences = registry.sentences.get(source.id)
+        if sentences is None:
+            lines.append(f"  {source.id:<32} archive not read")
+            continue
+        count = Counter(s.status for s in sentences)
+        claims = count["used"] + count["omitted"]
+        lines.append(
+            f"  {source.id:<32} {len(sentences):>9} {claims:>13} {count['used']:>5} {count['omitted']:>7}"
+            f" {count['not-reviewed']:>12}"
+        )
+    return lines
