@@ -37,7 +37,7 @@ FACT_COLUMNS = [
     "outside_knowledge",
     "page",
 ]
-CITATION_COLUMNS = ["record", "record_kind", "source", "speaker", "via", "quote", "locator", "source_page"]
+CITATION_COLUMNS = ["record", "record_kind", "source", "role", "speaker", "via", "quote", "locator", "source_page"]
 
 
 def downloads(index: Index) -> dict[str, str]:
@@ -76,6 +76,8 @@ def _bibtex(index: Index) -> str:
             fields.insert(1, ("author", "{" + _bib(s.author) + "}"))  # one name as written, not split
         if s.url:
             fields.append(("url", _bib_url(s.url)))
+        if s.retrieved:
+            fields.append(("urldate", s.retrieved.iso))
         fields.append(("note", SOURCE_KINDS[s.kind]))
         body = ",\n".join(f"  {k} = {{{v if k in ('url', 'author') else _bib(v)}}}" for k, v in fields)  # fmt: skip
         entries.append(f"@online{{{s.id},\n{body}\n}}\n")
@@ -93,6 +95,8 @@ def _csl(index: Index) -> str:
         item["issued"] = {"date-parts": [date]}
         if s.url:
             item["URL"] = s.url
+        if s.retrieved:
+            item["accessed"] = {"date-parts": [[int(p) for p in s.retrieved.iso.split("-")]]}
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
@@ -146,6 +150,7 @@ CITATION_FIELDS = {
     "record": "the id of the fact, or the disagreement and version number, it backs",
     "record_kind": "fact or disagreement-variant",
     "source": "the id of the source quoted",
+    "role": "support (the words carry the claim and count toward its sources) or context (background, not counted)",
     "speaker": "the id of the entity whose words these are, if the source gives them as a party's",
     "via": "the report or wire the source names for the words",
     "quote": "the source's words, as its archived text prints them",
@@ -165,11 +170,35 @@ def _value(value: Value | None) -> dict | None:
 def _citation(citation, index: Index) -> dict:
     return {
         "source": citation.source,
+        "role": citation.role,
         "speaker": citation.speaker,
         "via": citation.via,
         "quote": index.words(citation),
         "locator": citation.locator,
         "source_page": index.citation_address(citation),
+    }
+
+
+def _coverage(source: str, index: Index) -> dict | None:
+    """How many of a source's sentences are used, omitted (each with its excerpt and reason) and not reviewed."""
+    sentences = index.registry.sentences.get(source)
+    if sentences is None:
+        return None
+    omitted = [s for s in sentences if s.status == "omitted"]
+    return {
+        "sentences": len(sentences),
+        "used": sum(s.status == "used" for s in sentences),
+        "not_reviewed": sum(s.status == "not-reviewed" for s in sentences),
+        "omitted": [
+            {
+                "excerpt": s.excerpt or s.omission.excerpt,
+                "reason": s.omission.reason,
+                "note": s.omission.note,
+                "fact": s.omission.fact,
+                "duplicate_of": s.omission.duplicate_of,
+            }
+            for s in omitted
+        ],
     }
 
 
@@ -202,6 +231,8 @@ def _json(index: Index) -> str:
                 "archive": {"file": s.archive_file, "sha256": s.archive_sha256},
                 "reliability": s.reliability,
                 "summary": s.summary,
+                "retrieved": s.retrieved.iso if s.retrieved else None,
+                "coverage": _coverage(s.id, index),
                 "page": f"sources/{s.id}/",
             }
             for s in registry.sources
@@ -326,6 +357,7 @@ def _citations_csv(index: Index) -> str:
                     f.id,
                     "fact",
                     c.source,
+                    c.role,
                     c.speaker or "",
                     c.via or "",
                     cite["quote"],
@@ -342,6 +374,7 @@ def _citations_csv(index: Index) -> str:
                         f"{d.id}--{number}",
                         "disagreement-variant",
                         c.source,
+                        c.role,
                         c.speaker or "",
                         c.via or "",
                         cite["quote"],

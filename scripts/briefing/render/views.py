@@ -283,9 +283,59 @@ def source_view(index: Index, source: Source, page: Page, number: int | None) ->
         "sha256": source.archive_sha256,
         "reliability": md_text(source.reliability),
         "summary": md_text(source.summary),
+        "retrieved": source.retrieved.label if source.retrieved else None,
+        "coverage": coverage_view(index, source, page) if first else None,
         "facts": list(facts.values()),
         "claims": list(claims.values()),
     }
+
+
+REASONS = {
+    "out-of-scope": "out of scope",
+    "restates": "restates a fact",
+    "opinion": "the outlet's own opinion, attributed to no one",
+    "promotional": "promotional, nothing to check",
+    "duplicate": "the same claim as another source",
+    "unnamed-source": "credited only to unnamed sources",
+}
+
+
+def coverage_view(index: Index, source: Source, page: Page) -> dict | None:
+    """Each sentence of the archived copy by its number and status; never its words (they are the publisher's).
+
+    A used sentence links to its quotes on the source page; an omitted one shows the registry's
+    excerpt and reason; a run of sentences not reviewed is one line. None if the archive was not read.
+    """
+    sentences = index.registry.sentences.get(source.id)
+    if sentences is None:
+        return None
+    rows: list[dict] = []
+    for number, sentence in enumerate(sentences, 1):
+        status = sentence.status
+        if status == "not-reviewed" and rows and rows[-1]["status"] == status:
+            rows[-1]["last"] = number
+            continue
+        row: dict = {"status": status, "first": number, "last": number}
+        if status == "used":
+            row["links"] = [
+                Link(md_text(index.anchor[id(c)]), page.href(index.citation_page[id(c)], index.anchor[id(c)]))
+                for c in sentence.used_by
+            ]
+        elif status == "omitted":
+            omission = sentence.omission
+            row["reason"] = REASONS[omission.reason]
+            row["excerpt"] = html_text(sentence.excerpt or omission.excerpt)
+            row["note"] = html_text(omission.note)
+            row["link"] = None
+            if omission.fact in index.facts:
+                fact = index.facts[omission.fact]
+                row["link"] = Link(md_text(fact.id), page.href(index.fact_page(fact), fact.id))
+            elif omission.duplicate_of in index.sources:
+                other = index.sources[omission.duplicate_of]
+                row["link"] = Link(md_text(other.title), page.href(page_file(f"sources/{other.id}")))
+        rows.append(row)
+    counts = {status: sum(s.status == status for s in sentences) for status in ("used", "omitted", "not-reviewed")}
+    return {"rows": rows, "total": len(sentences), **{k.replace("-", "_"): v for k, v in counts.items()}}
 
 
 def _unheld(source: Source) -> str:
