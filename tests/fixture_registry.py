@@ -148,6 +148,7 @@ FILES = {
       - claim: About $275 million
         value: {amount: 275000000, unit: USD, qualifier: about}
         rank: preferred
+        reason: The wire gives the conversion with its qualifier.
         citations:
           - source: wire
             quote: about $275 million

@@ -127,6 +127,7 @@ def test_single_variant_disagreement_must_be_erroneous(project):
         """      - claim: About $275 million
         value: {amount: 275000000, unit: USD, qualifier: about}
         rank: preferred
+        reason: The wire gives the conversion with its qualifier.
         citations:
           - source: wire
             quote: about $275 million

@@ -25,6 +25,7 @@ from briefing.check.figures import (
     unread,
     years,
 )
+from briefing.check.standards import check_standards
 from briefing.load.registry import Origin, Registry
 from briefing.problems import Loc, Problem, error, warning
 
@@ -69,6 +70,7 @@ def check_registry(registry: Registry, strict: bool, figures_known: dict[str, st
     problems += _check_figures(registry, figures_known)
     problems += check_support(registry, remembered, figures_known)  # after the figures: parsed once
     problems += _check_disagreements(registry)
+    problems += check_standards(registry, strict)
     if registry.complete:  # with entries missing, "unused" would be noise
         problems += _check_unused(registry, strict)
     return problems

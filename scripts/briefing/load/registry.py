@@ -213,6 +213,7 @@ class Fact:
     origin: Origin = field(repr=False, compare=False)
     derived: tuple[Derived, ...] = ()
     outside_knowledge: str | None = None
+    investors: tuple[str, ...] = ()  # entity ids: who put money in, for a funding round
 
 
 @dataclass(frozen=True)
@@ -855,6 +856,7 @@ def _fact(d: dict, o: Origin) -> Fact:
         origin=o,
         derived=tuple(Derived(x["figure"], x["working"]) for x in d.get("derived", [])),
         outside_knowledge=d.get("outside_knowledge"),
+        investors=tuple(d.get("investors", [])),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from briefing.check.standards import INVESTOR_KINDS
 from briefing.load.registry import (
     Entity,
     Fact,
@@ -89,17 +90,25 @@ def funding_rounds(index: Index) -> list[Fact]:
     return [f for f in sorted(index.registry.facts, key=fact_order) if "funding-round" in f.tags]
 
 
+def investor_ids(index: Index, fact: Fact) -> tuple[str, ...]:
+    """A round's investors: its `investors`, else its organisations and people other than the subject.
+
+    Never a place and never the company that raised the money (the standards check holds `investors` to that).
+    """
+    if fact.investors:
+        return fact.investors
+    subject = index.briefing.subject if index.briefing else None
+    return tuple(e for e in fact.entities if e != subject and index.entities[e].kind in INVESTOR_KINDS)
+
+
 def funding_view(index: Index, page: Page) -> dict:
     """The table of rounds (amounts as each source reports them) and the chart of funding over time."""
     rows = []
-    subject = index.briefing.subject if index.briefing else None
     rounds = funding_rounds(index)
     for fact in rounds:
         investors = []
-        for entity_id in fact.entities:
+        for entity_id in investor_ids(index, fact):
             entity = index.entities[entity_id]
-            if entity_id == subject:
-                continue
             control = entity.controlled_by
             backer = index.entities[control.entity].name if control else None
             investors.append({"link": entity_link(entity), "backer": md_text(backer) if backer else None})
