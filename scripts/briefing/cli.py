@@ -601,7 +601,7 @@ def _report_lost_comment(display: str, lost: LostCommentType) -> None:
 
 def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     """Keep a page's main text in the archive folder, then add its source with what the page says of itself."""
-    from briefing.tools.archive import ArchiveError, extract, file_name, read
+    from briefing.tools.archive import ArchiveError, extract, file_name, read, retrieved_today
     from briefing.write.files import read_regular, replace_file
 
     try:
@@ -640,6 +640,7 @@ def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     print(f"archived {len(page.text):,} characters as {target.as_posix()} (sha256 {page.sha256})")
     found = {"title": page.title, "publisher": page.publisher, "author": page.author, "published": page.published}
     found["url"] = page.url
+    found["retrieved"] = retrieved_today()  # unless --retrieved says when the saved page was taken
     for key, value in found.items():
         if value and not getattr(args, key, None):
             setattr(args, key, value)
@@ -870,6 +871,7 @@ def _parser() -> argparse.ArgumentParser:
         parser_.add_argument("--id", help="the source's id (default: publisher and date)")
         for flag in ("title", "publisher", "author", "published", "url", "reliability", "summary"):
             parser_.add_argument(f"--{flag}")
+        parser_.add_argument("--retrieved", metavar="DATE", help="when the copy was taken (archive: default today)")
         parser_.add_argument(
             "--kind", choices=["news-report", "repost", "rewrite", "teaser", "analysis", "primary-statement"]
         )

@@ -14,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +51,11 @@ class Extracted:
     @property
     def data(self) -> bytes:
         return self.text.encode("utf-8")
+
+
+def retrieved_today() -> str:
+    """The date the copy is taken, for the source's `retrieved` (YYYY-MM-DD): today, on this machine's clock."""
+    return date.today().isoformat()
 
 
 def read(location: str, deadline: float = DEADLINE, allow_private: bool = False) -> tuple[bytes, str, str | None]:

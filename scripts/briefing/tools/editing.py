@@ -345,7 +345,7 @@ def source_entry(values: dict[str, Any], taken: set[str], sha256: str) -> dict[s
     """
     base = f"{slug(values['publisher'], 3)}-{slug(str(values['published']), 3)}"
     entry: dict[str, Any] = {"id": values.get("id") or free_id(base, taken)}
-    for key in ("title", "publisher", "author", "published", "url", "kind"):
+    for key in ("title", "publisher", "author", "published", "url", "kind", "retrieved"):
         if values.get(key):
             entry[key] = values[key]
     if values.get("based_on"):
