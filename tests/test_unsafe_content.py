@@ -57,11 +57,14 @@ HARMLESS_URL = "https://example.org/a?b=c&d=e"
 
 
 def archive_text(texts: list[str]) -> str:
-    """The archived source prints every text, so that quotes of them pass the quote check."""
-    return "\n".join(SAID + t.replace("\n", " ") + " ." for t in texts) + "\n"
+    """The archived source prints every text twice: once quoted by a fact, once left out (coverage)."""
+    said = [SAID + t.replace("\n", " ") + " ." for t in texts]
+    return "\n".join(said + [LEFT + t.replace("\n", " ") + " ." for t in texts]) + "\n"
 
 
 SAID = "The source said: "  # a quote is at least three words, so each starts with these
+LEFT = "The source also said: "  # the sentences the coverage section lists as omitted
+REASONS = ["out-of-scope", "opinion", "promotional", "unnamed-source"]
 
 
 def quoted(text: str) -> str:
@@ -132,6 +135,20 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
                     "archive": {"file": "hostile.txt", "sha256": sha},
                     "reliability": texts[MARKER],
                     "summary": payload(10),
+                    "retrieved": "2024-05-04",
+                }
+            ],
+            "coverage": [
+                {
+                    "source": "hostile-source",
+                    "omitted": [
+                        {
+                            "excerpt": LEFT + one_line(i),
+                            "reason": REASONS[i % len(REASONS)],
+                            "note": f"Left {one_line(i + 1)}",
+                        }
+                        for i in range(len(texts))
+                    ],
                 }
             ],
             "entities": [
@@ -311,7 +328,8 @@ def test_reference_files_keep_each_source_one_entry_with_its_fields(sites):
     bib = (hostile / "data" / "sources.bib").read_text(encoding="utf-8")
     assert re.findall(r"^@.*$", bib, re.M) == ["@online{hostile-source,"]
     fields = re.findall(r"^  (\w+) = \{(.*)\},?$", bib, re.M)
-    assert [name for name, _ in fields] == ["title", "author", "organization", "date", "url", "note"]
+    assert [name for name, _ in fields] == ["title", "author", "organization", "date", "url", "urldate", "note"]
+    assert dict(fields)["urldate"] == "2024-05-04"
     for name, value in fields:  # braces only as escapes or balanced: no field ends early
         bare = re.sub(r"\\[{}]", "", value)
         depth = 0
@@ -326,6 +344,28 @@ def test_reference_files_keep_each_source_one_entry_with_its_fields(sites):
     assert dict(fields)["url"] == HOSTILE_URL.replace("{", "%7B").replace("}", "%7D")
     csl = json.loads((hostile / "data" / "sources.csl.json").read_text(encoding="utf-8"))
     assert csl[0]["title"] == f"Source {PAYLOADS[5]}".replace("\n", " ") and csl[0]["URL"] == HOSTILE_URL
+    assert csl[0]["accessed"] == {"date-parts": [[2024, 5, 4]]}
+
+
+def test_coverage_shows_excerpts_and_notes_literally(sites):
+    """What the registry says of an omitted sentence reaches the page and facts.json as text; the
+    sentence itself, beyond its excerpt, reaches neither."""
+    hostile, _ = sites
+    page = (hostile / "sources" / "hostile-source" / "index.html").read_text(encoding="utf-8")
+    shown = visible(page)
+    for i, p in enumerate(PAYLOADS):
+        left = " ".join(f"{LEFT}{p}".split())
+        note = " ".join(f"Left {PAYLOADS[(i + 1) % len(PAYLOADS)]}".split())
+        assert f"{left} {note}" in shown, p
+        assert f"{left} ." not in shown  # the excerpt, not the sentence
+    data = json.loads((hostile / "data" / "facts.json").read_text(encoding="utf-8"))
+    coverage = data["sources"][0]["coverage"]
+    assert coverage["used"] == len(PAYLOADS) and coverage["not_reviewed"] == 0
+    assert [o["excerpt"] for o in coverage["omitted"]] == [" ".join(f"{LEFT}{p}".split()) for p in PAYLOADS]
+    assert [o["note"] for o in coverage["omitted"]] == [
+        f"Left {PAYLOADS[(i + 1) % len(PAYLOADS)]}".replace("\n", " ") for i in range(len(PAYLOADS))
+    ]
+    assert data["sources"][0]["retrieved"] == "2024-05-04"
 
 
 def test_no_template_puts_a_value_in_an_attribute_that_markdown_parses():
@@ -348,6 +388,7 @@ CONSTRAINED = [
     ("sources.yaml", ("sources", 0, "kind")),
     ("sources.yaml", ("sources", 0, "archive", "file")),
     ("sources.yaml", ("sources", 0, "archive", "sha256")),
+    ("sources.yaml", ("sources", 0, "retrieved")),
     ("entities.yaml", ("entities", 0, "id")),
     ("entities.yaml", ("entities", 0, "kind")),
     ("entities.yaml", ("entities", 1, "controlled_by", "entity")),
