@@ -276,13 +276,14 @@ def test_the_source_page_lists_each_sentence_by_its_status(built):
     items = re.findall(r"<li class=\"([a-z-]+)\">(.*?)</li>", page)
     assert [status for status, _ in items] == ["used", "omitted", "not-reviewed", "omitted", "omitted", "not-reviewed"]
     assert items[0][1] == (
-        '<span class="sentence-number">Sentence 1</span> used: quoted for '
+        '<span class="sentence-number">Sentence 1:</span> <strong>used</strong>, quoted for '
         '<a href="../../sources/notes/#portville-plant">portville-plant</a>'
     )
     assert items[1][1] == (
-        '<span class="sentence-number">Sentence 2</span> left out, credited only to unnamed sources: '
-        "<q>Analysts believe the U.S. market will follow</q> Unnamed analysts."
+        '<span class="sentence-number">Sentence 2:</span> <strong>left out</strong> (credited only to unnamed '
+        "sources), <q>Analysts believe the U.S. market will follow</q> &mdash; Unnamed analysts."
     )
+    assert items[5][1] == '<span class="sentence-number">Sentence 6:</span> <strong>not reviewed</strong>'
     assert "Retrieved</dt><dd>2 July 2024 (when the archived copy was taken)" in page
 
 

@@ -356,7 +356,7 @@ def test_coverage_shows_excerpts_and_notes_literally(sites):
     for i, p in enumerate(PAYLOADS):
         left = " ".join(f"{LEFT}{p}".split())
         note = " ".join(f"Left {PAYLOADS[(i + 1) % len(PAYLOADS)]}".split())
-        assert f"{left} {note}" in shown, p
+        assert f"{left} — {note}" in shown, p
         assert f"{left} ." not in shown  # the excerpt, not the sentence
     data = json.loads((hostile / "data" / "facts.json").read_text(encoding="utf-8"))
     coverage = data["sources"][0]["coverage"]

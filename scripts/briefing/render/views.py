@@ -318,6 +318,7 @@ def coverage_view(index: Index, source: Source, page: Page) -> dict | None:
     sentences = index.registry.sentences.get(source.id)
     if sentences is None:
         return None
+    owners = {id(citation): owner for _, citation, owner in index.citing.get(source.id, [])}
     rows: list[dict] = []
     for number, sentence in enumerate(sentences, 1):
         status = sentence.status
@@ -325,11 +326,13 @@ def coverage_view(index: Index, source: Source, page: Page) -> dict | None:
             rows[-1]["last"] = number
             continue
         row: dict = {"status": status, "first": number, "last": number}
-        if status == "used":
-            row["links"] = [
-                Link(md_text(index.anchor[id(c)]), page.href(index.citation_page[id(c)], index.anchor[id(c)]))
-                for c in sentence.used_by
-            ]
+        if status == "used":  # each fact or disputed claim once, by its id, linked to its quote on this page
+            links: dict[str, Link] = {}
+            for c in sentence.used_by:
+                owner = owners[id(c)]
+                name = owner.id if isinstance(owner, Fact) else f"{owner[0].id} (disputed)"
+                links.setdefault(name, Link(md_text(name), page.href(index.citation_page[id(c)], index.anchor[id(c)])))
+            row["links"] = list(links.values())
         elif status == "omitted":
             omission = sentence.omission
             row["reason"] = REASONS[omission.reason]
