@@ -81,7 +81,7 @@ INVESTOR_KINDS = ("organisation", "person")
 
 _WORD = re.compile(r"[^\W_]+")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
-_DOMAIN = re.compile(r"\.(?:com|net|org|co|io|ai|news|info)$", re.I)
+_DOMAIN = re.compile(r"(?<=\w)\.[a-z]{2,6}$", re.I)  # "feedman.me" also goes by "feedman"
 _DATE_WORDS = frozenset("in of since by until from to early late mid during before after last next this".split())
 
 
@@ -146,11 +146,11 @@ def _is_month(found: list[re.Match], i: int) -> bool:
 
 def outlet_names(source: Source) -> list[str]:
     """The names an outlet goes by: its publisher's and those of the outlet a repost, rewrite or teaser
-    copies, each whole and in its parts ("AsianFin (TMTPost)": AsianFin, TMTPost; "X.com": X)."""
+    copies, in their parts ("AsianFin (TMTPost)": AsianFin, TMTPost; "X via Y": X, Y; "X.com": X and X.com)."""
     names = []
     for written in [source.publisher] + [b.name for b in source.based_on if b.name and b.relation != "cites"]:
-        for part in re.split(r"[()]", written):
-            part = re.sub(r"^\s*via\s+", "", part.strip(), flags=re.I)
+        for part in re.split(r"[()]|\bvia\b", written):
+            part = part.strip(" ,;")
             if part:
                 names += [part, _DOMAIN.sub("", part)]
     return list(dict.fromkeys(n for n in names if _phrase(n)))
