@@ -378,4 +378,9 @@ def test_stats(project):
         "single-source facts: harbour-control, acme-founded, open-source-promise\n"
         "unused sources: none\n"
         "unused entities: none\n"
+        "\n"
+        "coverage of each source's archived text (sentences):\n"
+        "  source                           sentences claim-bearing  used omitted not reviewed\n"
+        "  planet                                   3             3     3       0            0\n"
+        "  wire                                     2             2     2       0            0\n"
     )
