@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from briefing.check.active_content import ActiveContent, scan_site
 from briefing.tools.fetch import DEADLINE, EVERYWHERE, FetchError, fetch
 
 LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster"}
@@ -63,11 +64,14 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def check_site(site: Path, base: str = "/") -> tuple[list[BrokenLink], set[str]]:
-    """Broken internal links and anchors of the site, and every external URL it links to.
+def check_site(
+    site: Path, base: str = "/", docs: Path | None = None
+) -> tuple[list[BrokenLink | ActiveContent], set[str]]:
+    """Broken internal links and anchors of the site, active content in its pages, and every external URL it links to.
 
     `base` is the path the site is published under (from its site_url: '/briefing/'), which
-    the 404 page's links start with.
+    the 404 page's links start with. `docs` is the project's docs/ folder: active content in a
+    page made from it is reported at its line there (check/active_content.py).
     """
     pages = {p.relative_to(site).as_posix(): _parse(p) for p in sorted(site.rglob("*.html"))}
     broken: list[BrokenLink] = []
@@ -83,13 +87,11 @@ def check_site(site: Path, base: str = "/") -> tuple[list[BrokenLink], set[str]]
                 external.add("https:" + link if link.startswith("//") else link)  # '//host/x': as an https page has it
                 continue
             if parts.scheme:
-                if parts.scheme not in ("mailto", "data"):
-                    broken.append(BrokenLink(name, link, f"'{parts.scheme}:' links are not allowed"))
-                continue
+                continue  # javascript:, data: and the like are active content, reported below
             problem = _resolve(site, pages, name, parts.path, parts.fragment, base)
             if problem:
                 broken.append(BrokenLink(name, link, problem))
-    return broken, external
+    return [*broken, *scan_site(site, base, docs)], external
 
 
 def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment: str, base: str) -> str | None:
