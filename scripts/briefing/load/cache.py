@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from briefing.load.git import GitError, start_git
 from briefing.load.yaml_loader import YamlDocument
 from briefing.problems import Loc, Problem, error, package_folder, warning
 
@@ -351,14 +352,8 @@ class TrackedCacheFiles:
 
     def __init__(self, root: Path) -> None:
         try:
-            self.git: subprocess.Popen | None = subprocess.Popen(
-                ["git", "ls-files", "-z", "--", ".cache"],
-                cwd=root,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                stdin=subprocess.DEVNULL,
-            )
-        except OSError:
+            self.git: subprocess.Popen | None = start_git(root, "ls-files", "-z", "--", ".cache")
+        except GitError:
             self.git = None  # no git: nothing is tracked
 
     def problems(self, strict: bool) -> list[Problem]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from briefing.load.git import GitError, run_git, start_git
 from briefing.load.registry import REGISTRY_SUFFIXES, Registry, load_registry_texts
 from briefing.load.yaml_loader import MAX_FILE_BYTES, YamlDocument
 
@@ -34,19 +35,6 @@ MAX_TREE_BYTES = 8 * 1024 * 1024  # one folder's listing, or one commit object
 MAX_FOLDER_DEPTH = 32
 MAX_FOLDERS = 1000  # folders under facts/ in one revision
 MAX_SUBJECT = 300  # characters of a commit's subject shown
-# Git as a reader of data: no hooks, no fsmonitor, no signature program, no replacement objects.
-GIT = [
-    "git",
-    "--no-replace-objects",
-    "-c",
-    "core.fsmonitor=",
-    "-c",
-    "core.hooksPath=/dev/null",
-    "-c",
-    "log.showSignature=false",
-]
-# A partial clone's missing objects are not fetched one by one over the network (git 2.44 and later).
-NO_FETCHING = {"GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0"}
 TREE, BLOB = b"40000", (b"100644", b"100755")
 
 # A snapshot, JSON-compatible (it is kept in the parse cache):
@@ -56,10 +44,6 @@ TREE, BLOB = b"40000", (b"100644", b"100755")
 # where the texts are None unless the revision passed the checks.
 Snapshot = dict
 Passes = Callable[[Registry], bool]
-
-
-class GitError(Exception):
-    """Git could not be run, or did not answer as expected."""
 
 
 @dataclass(frozen=True)
@@ -192,19 +176,6 @@ def revision_texts(root: Path, revision: str) -> tuple[dict[str, bytes], list[st
         return texts or {}, warnings
 
 
-def run_git(root: Path, *args: str) -> bytes:
-    """Git's output as bytes, run as a reader of data (GIT); raises GitError."""
-    try:
-        result = subprocess.run(
-            [*GIT, *args], cwd=root, env={**os.environ, **NO_FETCHING}, capture_output=True, stdin=subprocess.DEVNULL
-        )
-    except OSError as exc:
-        raise GitError(str(exc)) from exc
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
-    return result.stdout
-
-
 class _MemoryCache:
     """Parsed documents of the revision before, by path and bytes: an unchanged blob is not parsed again."""
 
@@ -260,17 +231,7 @@ class _Reader:
             raise GitError(f"not an object id: {oid!r}")
         process = self.processes.get(mode)
         if process is None:
-            try:
-                process = subprocess.Popen(
-                    [*GIT, "cat-file", mode],
-                    cwd=self.root,
-                    env={**os.environ, **NO_FETCHING},
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
-            except OSError as exc:
-                raise GitError(str(exc)) from exc
+            process = start_git(self.root, "cat-file", mode, stdin=subprocess.PIPE)
             self.processes[mode] = process
         try:
             process.stdin.write(oid.encode("ascii") + b"\n")
