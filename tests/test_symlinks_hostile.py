@@ -16,7 +16,7 @@ import yaml
 from conftest import Project
 from test_archive import FIXTURES, FLAGS, GAZETTE
 
-from briefing.write.files import LinkRefused, linked_part, read_regular, replace_file
+from briefing.files import LinkRefused, linked_part, read_regular, replace_file
 
 BASHRC = b"# the user's own shell settings\nexport PATH=$HOME/bin:$PATH\n"
 SECRET = "topics:\n  - id: secret\n    title: AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\n    description: Leaked.\n"

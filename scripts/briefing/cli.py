@@ -25,6 +25,7 @@ import yaml
 from briefing.check.checks import check_registry
 from briefing.check.coverage import check_coverage
 from briefing.check.quotes import check_quotes, sha256_of
+from briefing.files import write_changed
 from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.registry import Registry, find_registry_files, load_registry, load_registry_texts, load_schema
 from briefing.load.yaml_loader import load_yaml_bytes
@@ -282,7 +283,7 @@ def regenerate(options: Options, previous: tuple | None) -> tuple | None:
     if files is None:
         print("preview not updated: fix the errors above", file=sys.stderr, flush=True)
         return stamp
-    written = _write_changed(root / PREVIEW, files)
+    written = write_changed(root / PREVIEW, files)
     if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
@@ -297,29 +298,6 @@ def _inputs_stamp(folders: tuple[Path, ...], files: tuple[Path, ...] = ()) -> tu
     paths = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()]
     paths += [path for path in files if path.is_file()]
     return tuple((path.as_posix(), sha256_of(path.read_bytes())) for path in paths)
-
-
-def _write_changed(folder: Path, files: dict[str, str | bytes]) -> set[str]:
-    """Write only files whose content changed (so the preview's file watcher settles), drop stale ones.
-
-    Returns the files written.
-    """
-    written = set()
-    for rel, content in sorted(files.items()):
-        target = folder / rel
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(target)
-        written.add(rel)
-    for path in sorted(folder.rglob("*"), reverse=True):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in files:
-            path.unlink()
-    return written
 
 
 def _build_site(options: Options, staged: output.Staged, lock: int, engine: str) -> bool:
@@ -476,8 +454,8 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
     Every file is read and formatted first; if any has a problem, none is written. A symbolic
     link in facts/ is neither read nor written through: it is an error at its path.
     """
+    from briefing.files import read_regular, replace_file
     from briefing.tools.editing import LostComment, changed_value, format_text
-    from briefing.write.files import read_regular, replace_file
 
     if paths:
         targets, problems = paths, []
@@ -538,7 +516,7 @@ def cmd_fmt(options: Options, paths: list[Path], check: bool) -> int:
 
 def _refuse_link(path: Path, root: Path, command: str, said: set[Path] | None = None) -> bool:
     """Say so, at its path, if `path` or a folder on the way to it from the project is a symbolic link."""
-    from briefing.write.files import linked_part
+    from briefing.files import linked_part
 
     link = linked_part(path, root)
     if link is None:
@@ -601,8 +579,8 @@ def _report_lost_comment(display: str, lost: LostCommentType) -> None:
 
 def cmd_archive(options: Options, args: argparse.Namespace) -> int:
     """Keep a page's main text in the archive folder, then add its source with what the page says of itself."""
+    from briefing.files import read_regular, replace_file
     from briefing.tools.archive import ArchiveError, extract, file_name, read, retrieved_today
-    from briefing.write.files import read_regular, replace_file
 
     try:
         data, kind, url = read(args.location, args.deadline, args.allow_private)
@@ -654,6 +632,7 @@ def cmd_archive(options: Options, args: argparse.Namespace) -> int:
 
 def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
     """Scaffold a valid entry with the next free id in the right file; nothing is written unless it checks."""
+    from briefing.files import read_regular, replace_file
     from briefing.tools.editing import (
         FIELDS,
         LostComment,
@@ -664,7 +643,6 @@ def cmd_new(options: Options, kind: str, args: argparse.Namespace) -> int:
         source_entry,
         target_file,
     )
-    from briefing.write.files import read_regular, replace_file
 
     values = {name: getattr(args, name, None) for name in vars(args)}
     missing = _ask_missing(kind, values, FIELDS[kind])

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from briefing.files import TEMPORARY_PREFIX, replace_file
 from briefing.load.git import GitError, start_git
 from briefing.load.yaml_loader import YamlDocument
 from briefing.problems import Loc, Problem, error, package_folder, warning
@@ -189,15 +190,8 @@ def read_signed(path: Path, key: bytes, name: str | None = None) -> bytes | None
 
 
 def write_signed(path: Path, key: bytes, body: bytes, name: str | None = None) -> None:
-    """Write a signed file whole or not at all: a fresh temporary (O_EXCL, no links followed), renamed."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(sign(key, name or path.name, body))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write a signed file whole or not at all, readable by this user only (files.replace_file)."""
+    replace_file(path, sign(key, name or path.name, body), durable=False, mode=0o600)
 
 
 # --- documents as JSON ---------------------------------------------------------------------
@@ -313,7 +307,7 @@ class ParseCache:
         maps = f"-{_version().hex()[:16]}"
         if self.secret is not None and self.folder.is_dir():
             for path in self.folder.iterdir():
-                keep = path.name in self.used or path.name.endswith(maps) or path.name.startswith(".tmp-")
+                keep = path.name in self.used or path.name.endswith(maps) or path.name.startswith(TEMPORARY_PREFIX)
                 if not keep:
                     path.unlink(missing_ok=True)
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import stat
 import unicodedata
 from pathlib import Path
 
 import yaml
 
+from briefing.files import read_regular
 from briefing.problems import Loc, Problem, error, package_folder
 from briefing.project import DEFAULTS, Settings
 
@@ -57,7 +57,7 @@ def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
     if path.is_symlink():
         return None, [error(Loc(CONFIG), "the site configuration is a symbolic link", "put the file itself here")]
     try:
-        text = _read(path).decode("utf-8")
+        text = read_regular(path).decode("utf-8")
         config = yaml.safe_load(text)
     except OSError as exc:
         return None, [error(Loc(CONFIG), f"cannot read the site configuration: {exc.strerror or exc}")]
@@ -142,15 +142,6 @@ def _entries(folder: Path, hidden: bool = False):
         dirs.sort()
 
 
-def _read(path: Path) -> bytes:
-    """A regular file's bytes, never through a symbolic link (OSError instead)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path.name} is not a regular file")
-        return file.read()
-
-
 def _key_line(text: str, key: str) -> int:
     match = re.search(rf"^{key}\s*:", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else 1
@@ -186,7 +177,7 @@ def site_source(
             )
             continue
         try:
-            files[f"docs/{rel}"] = _read(path)
+            files[f"docs/{rel}"] = read_regular(path)
         except OSError:
             continue  # not a regular file (a named pipe, a socket): nothing to publish
     if not (config.get("theme") or {}).get("custom_dir"):  # link previews, unless the project has its own

@@ -34,7 +34,8 @@ from pathlib import Path
 import yaml
 
 from briefing.check.quotes import sha256_of
-from briefing.cli import BUILD, CACHE, Options, _write_changed, check
+from briefing.cli import BUILD, CACHE, Options, check
+from briefing.files import write_changed
 from briefing.load.cache import ParseCache
 from briefing.load.registry import load_registry
 from briefing.project import find_root
@@ -305,7 +306,7 @@ def stages(root: Path, archive: Path) -> dict[str, float]:
     files, _ = site_source(root, config, render_site(registry, root / "templates"))
     times["render"] = time.perf_counter() - start
     start = time.perf_counter()
-    _write_changed(root / BUILD, files)
+    write_changed(root / BUILD, files)
     times["write"] = time.perf_counter() - start
     return times
 

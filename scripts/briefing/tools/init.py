@@ -17,6 +17,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from briefing.files import create_file
 from briefing.problems import package_folder
 
 EXAMPLE = "example-source.txt"
@@ -89,7 +90,7 @@ def write_project(folder: Path, files: dict[str, bytes]) -> str | None:
         for rel, content in sorted(files.items()):
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            create_file(target, content, mode=0o666)
         (folder / ".ci" / "run").chmod(0o755)
     except OSError as exc:
         _undo(folder, made)

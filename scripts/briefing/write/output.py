@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from briefing.files import TEMPORARY_PREFIX, create_file, replace_file
 from briefing.load.cache import MAGIC, read_signed, sign, user_key
 from briefing.problems import Loc, Problem, error
 
@@ -184,25 +185,18 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
         target = folder.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         data = content if isinstance(content, bytes) else content.encode("utf-8")
-        _write_new(target, data)
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """A file that must not exist yet (O_EXCL), through no link (O_NOFOLLOW)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
+        create_file(target, data)
 
 
 def switch(root: Path, staged: Staged, source: Path, site: Path | None) -> None:
     """Put the staged source (and site, unless None) in place together; the old ones are removed."""
     moves = [(staged.source, source, staged.folder / "source-old")]
     if site is not None:
-        _write_new(staged.site / SITE_MARKER, MARKER_TEXT.encode())
+        create_file(staged.site / SITE_MARKER, MARKER_TEXT.encode())
         moves.append((staged.site, site, staged.site.with_name(SITE_PREFIXES[1] + staged.site.name)))
     record = _own_folder(root, STAGING) / RECORD
     body = json.dumps([[os.path.abspath(p) for p in move] for move in moves]).encode()
-    _write_durably(record, _signed(RECORD, body))
+    replace_file(record, _signed(RECORD, body), mode=0o600)  # whole on disk before the first move
     _fault("after-record")
     _finish(moves, record)
     discard(staged)
@@ -227,7 +221,7 @@ def recover(root: Path, site: Path) -> str | None:
     leftovers += [p for p in _children(site.parent) if p.name.startswith(SITE_PREFIXES)]
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
-    for path in root.joinpath(STAGING).glob(f".{RECORD}.*"):  # a record killed while it was written
+    for path in root.joinpath(STAGING).glob(f"{TEMPORARY_PREFIX}*"):  # a record killed while it was written
         _remove(path)
     if leftovers and done is None:
         done = f"removed {len(leftovers)} folder(s) left by a build that was stopped"
@@ -334,20 +328,6 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     elif kind != "missing":
         path.unlink(missing_ok=True)
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    """Write a small file so that it is whole on disk before the next step, or not there at all."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # O_EXCL, O_NOFOLLOW
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # --- the site folder -----------------------------------------------------------------------
