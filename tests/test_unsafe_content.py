@@ -169,7 +169,7 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
                     "verdict": "erroneous",
                     "variants": [
                         {
-                            "claim": payload(2),
+                            "claim": f'{payload(2)} ("{SAID.strip(": ")}": its wrong words)',
                             "rank": "erroneous",
                             "reason": payload(5),
                             "outside_knowledge": payload(7),
