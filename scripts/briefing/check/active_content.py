@@ -98,7 +98,7 @@ class _Found:
     line: int
     key: str = ""  # the markup as written: the same markup twice on a page is one finding
     inside: bool = True
-    by_tag: bool = False  # the element itself is the problem (outside the content region, unless the theme's)
+    by_tag: bool = False  # a problem in content only, or outside it in an element not the theme's
 
 
 class _Reader(HTMLParser):
@@ -221,8 +221,8 @@ def _element_problems(element: _Element, xml: bool) -> list[_Found]:
         found(f"<{tag}>", WHY[tag], by_tag=True)
     if tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
         found("<meta http-equiv>", WHY["meta"], "http-equiv")
-    if "<" in element.text[1:]:
-        found(f"<{tag}>", "markup inside a tag's attributes, which a browser and a checker may read apart")
+    if "<" in element.text[1:]:  # harmless in a theme's description, suspect in content
+        found(f"<{tag}>", "markup inside a tag's attributes, which a browser and a checker may read apart", by_tag=True)
     for name, value in attrs:
         value = value or ""
         if name.startswith("on"):
@@ -303,6 +303,8 @@ def _is_data_block(attrs: list[tuple[str, str | None]]) -> bool:
 
 
 def _short(value: str) -> str:
+    """A value as the message shows it: control characters spelled out, at most 60 characters."""
+    value = "".join(ch if 32 <= ord(ch) != 127 else f"\\x{ord(ch):02x}" for ch in value)
     return value if len(value) <= 60 else value[:57] + "..."
 
 
