@@ -28,9 +28,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
-from briefing.load.registry import Fact, PartialDate, Registry, Source
-from briefing.problems import Loc, Problem, error, warning
+from briefing.load.registry import Entity, Fact, Origin, PartialDate, Registry, Source
+from briefing.problems import Problem, error, warning
 
 # Hedges a quote may carry, as word sequences; "may" the month is told apart (see _hedges).
 HEDGES = (
@@ -93,6 +94,7 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
 
 
+@lru_cache(maxsize=256)  # a statement is read by several rules in a row
 def _words(text: str) -> list[re.Match]:
     return list(_WORD.finditer(_fold(text)))
 
@@ -123,8 +125,11 @@ def _hedges(text: str, phrases: tuple[tuple[str, ...], ...] = _HEDGE_PHRASES) ->
     """The hedges a text carries, as written; "May" the month ("in May", "May 2025") is not one."""
     found = _words(text)
     folded = [m.group().casefold() for m in found]
+    present = set(folded)
     hedges = []
     for phrase in phrases:
+        if phrase[0] not in present:
+            continue
         for i in _at(folded, phrase):
             if phrase == ("may",) and _is_month(found, i):
                 continue
@@ -144,6 +149,7 @@ def _is_month(found: list[re.Match], i: int) -> bool:
 # --- owners: who a statement may say a claim is ---------------------------------------------
 
 
+@lru_cache(maxsize=1024)
 def outlet_names(source: Source) -> list[str]:
     """The names an outlet goes by: its publisher's and those of the outlet a repost, rewrite or teaser
     copies, in their parts ("AsianFin (TMTPost)": AsianFin, TMTPost; "X via Y": X, Y; "X.com": X and X.com)."""
@@ -162,10 +168,8 @@ def _via_names(via: str) -> list[str]:
     return [via, owner]
 
 
-def fact_owners(fact: Fact, registry: Registry) -> list[tuple[str, ...]]:
+def fact_owners(fact: Fact, sources: dict[str, Source], entities: dict[str, Entity]) -> list[tuple[str, ...]]:
     """Every name that may own a fact's claim: its sources' outlets, its speakers and its vias."""
-    sources = {s.id: s for s in registry.sources}
-    entities = {e.id: e for e in registry.entities}
     names: list[str] = []
     for citation in fact.citations:
         if not citation.supports:
@@ -201,10 +205,11 @@ def check_standards(registry: Registry, strict: bool) -> list[Problem]:
     make = error if strict else warning
     problems: list[Problem] = []
     sources = {s.id: s for s in registry.sources}
+    entities = {e.id: e for e in registry.entities}
     for fact in registry.facts:
         if fact.origin.partial:
             continue  # judged once its own problems are fixed
-        owners = fact_owners(fact, registry)
+        owners = fact_owners(fact, sources, entities)
         problems += _hedged(fact, owners, make)
         problems += _who_reports(fact, owners, make)
         problems += _stands_alone(fact, make)
@@ -439,22 +444,34 @@ def _erroneous_wording(registry: Registry, make) -> list[Problem]:
                     )
                     continue
                 wrong.append((tokens, phrase, owners))
-    for tokens, phrase, owners in wrong:
-        for text, where, what in _texts(registry):
-            if _repeats(text, tokens, owners):
+    if wrong:
+        problems += _wrong_words_repeated(registry, wrong, make)
+    return problems
+
+
+def _wrong_words_repeated(registry: Registry, wrong: list, make) -> list[Problem]:
+    """Each text and id read once; a phrase is looked for only where its first word stands."""
+    problems = []
+    for text, origin, fields, what in _texts(registry):
+        present = set(words(text))
+        for tokens, phrase, owners in wrong:
+            if present.issuperset(tokens) and _repeats(text, tokens, owners):
                 problems.append(
                     make(
-                        where,
+                        origin.at(*fields),
                         f"{what} repeats {phrase!r}, the wording of a version ranked erroneous",
                         "say it in correct words; where the wrong wording must be shown, quote it as the "
                         f"outlet's: (<outlet>'s wording: \"{phrase}\")",
                     )
                 )
-        for entry_id, where, what in _ids(registry):
-            if next(_at(entry_id.split("-"), tokens), None) is not None:
+    for entry_id, origin, what in _ids(registry):
+        parts = entry_id.split("-")
+        present = set(parts)
+        for tokens, phrase, _ in wrong:
+            if present.issuperset(tokens) and next(_at(parts, tokens), None) is not None:
                 problems.append(
                     make(
-                        where,
+                        origin.at("id"),
                         f"{what} id '{entry_id}' spells {phrase!r}, the wording of a version ranked erroneous",
                         "rename the id (and every reference to it): an address must not repeat an error",
                     )
@@ -462,29 +479,29 @@ def _erroneous_wording(registry: Registry, make) -> list[Problem]:
     return problems
 
 
-def _texts(registry: Registry) -> Iterator[tuple[str, Loc, str]]:
-    """Every text the site shows as ours, with where it is written and what it is."""
+def _texts(registry: Registry) -> Iterator[tuple[str, Origin, tuple, str]]:
+    """Every text the site shows as ours: the text, its entry's origin and field, and what it is."""
     briefing = registry.briefing
     if briefing:
-        yield briefing.title, briefing.origin.at("title"), "the briefing's title"
-        yield briefing.summary, briefing.origin.at("summary"), "the briefing's summary"
+        yield briefing.title, briefing.origin, ("title",), "the briefing's title"
+        yield briefing.summary, briefing.origin, ("summary",), "the briefing's summary"
         for number in briefing.key_numbers:
-            yield number.label, number.origin.at("label"), f"key number '{number.label}'"
+            yield number.label, number.origin, ("label",), f"key number '{number.label}'"
     for topic in registry.topics:
-        yield topic.title, topic.origin.at("title"), f"topic '{topic.id}'"
-        yield topic.description, topic.origin.at("description"), f"topic '{topic.id}'"
+        yield topic.title, topic.origin, ("title",), f"topic '{topic.id}'"
+        yield topic.description, topic.origin, ("description",), f"topic '{topic.id}'"
     for source in registry.sources:
-        yield source.summary, source.origin.at("summary"), f"the summary of source '{source.id}'"
+        yield source.summary, source.origin, ("summary",), f"the summary of source '{source.id}'"
     for entity in registry.entities:
-        yield entity.name, entity.origin.at("name"), f"the name of entity '{entity.id}'"
+        yield entity.name, entity.origin, ("name",), f"the name of entity '{entity.id}'"
         for i, alias in enumerate(entity.aliases):
-            yield alias, entity.origin.at("aliases", i), f"an alias of entity '{entity.id}'"
-        yield entity.description, entity.origin.at("description"), f"the description of entity '{entity.id}'"
+            yield alias, entity.origin, ("aliases", i), f"an alias of entity '{entity.id}'"
+        yield entity.description, entity.origin, ("description",), f"the description of entity '{entity.id}'"
     for fact in registry.facts:
-        yield fact.statement, fact.origin.at("statement"), f"the statement of fact '{fact.id}'"
+        yield fact.statement, fact.origin, ("statement",), f"the statement of fact '{fact.id}'"
 
 
-def _ids(registry: Registry) -> Iterator[tuple[str, Loc, str]]:
+def _ids(registry: Registry) -> Iterator[tuple[str, Origin, str]]:
     for kind, entries in (
         ("topic", registry.topics),
         ("source", registry.sources),
@@ -493,7 +510,7 @@ def _ids(registry: Registry) -> Iterator[tuple[str, Loc, str]]:
         ("disagreement", registry.disagreements),
     ):
         for entry in entries:
-            yield entry.id, entry.origin.at("id"), kind
+            yield entry.id, entry.origin, kind
 
 
 def _repeats(text: str, tokens: tuple[str, ...], owners: list[tuple[str, ...]]) -> bool:
