@@ -296,6 +296,10 @@ def _voice(fact: Fact, sources: dict[str, Source]) -> tuple[Source, str, bool] |
                 return None  # a party's words, which the outlet reports
             assesses = noun or (verb is not None and rest[verb] in ASSESSING) or ASSESSMENT_TAG in fact.tags
             return source, " ".join(m.group() for m in _words(fact.statement)[: len(name)]), assesses
+    if ASSESSMENT_TAG in fact.tags:  # marked by hand: the first outlet quoted in its own voice
+        own = next((s for s in cited if not any(c.speaker for c in fact.citations if c.source == s.id)), None)
+        if own is not None:
+            return own, outlet_names(own)[0], True
     return None
 
 
