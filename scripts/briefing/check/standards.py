@@ -522,7 +522,11 @@ def _repeats(text: str, tokens: tuple[str, ...], owners: list[tuple[str, ...]]) 
     folded = _fold(text)
     found = list(_WORD.finditer(folded))
     said = [m.group().casefold() for m in found]
-    allowed = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(folded) if _owned_wording(folded[: m.start()], owners)]
+    allowed = [
+        (m.start(1), m.end(1))
+        for m in _QUOTED.finditer(folded)
+        if _owned_wording(folded[max(0, m.start() - WORDING_REACH) : m.start()], owners)
+    ]
     for i in _at(said, tokens):
         start, end = found[i].start(), found[i + len(tokens) - 1].end()
         if not any(low <= start and end <= high for low, high in allowed):
@@ -530,6 +534,7 @@ def _repeats(text: str, tokens: tuple[str, ...], owners: list[tuple[str, ...]]) 
     return False
 
 
+WORDING_REACH = 200  # characters before a quotation that "<outlet>'s wording:" is looked for in
 _WORDING = re.compile(r"'\s*s\s+wording\s*:\s*$", re.I)
 
 
