@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from briefing.problems import Loc
+from briefing.problems import Loc, Problem, error
 from briefing.render.site_source import MARKDOWN, published_at
 
 SCANNED = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml")  # what a browser may render as a page
 CONTENT_CLASS = "md-content__inner"  # the content region's article, in Material and Zensical alike
 
+HINT = "show markup as text in a code block; link to other sites with <a href> (README: Hand-written pages)"
 NO_SCRIPT = "pages carry no script (the site runs only its own)"
 WHY = {
     "script": NO_SCRIPT,
@@ -77,6 +78,11 @@ class ActiveContent:
 
     def __str__(self) -> str:
         return f"{self.loc}: {self.message}"
+
+    @property
+    def problem(self) -> Problem:
+        """As the build reports its other problems: `docs/notes.md:12:1: error: ...` with a hint."""
+        return error(self.loc, self.message, HINT)
 
 
 @dataclass
