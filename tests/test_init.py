@@ -67,7 +67,7 @@ def test_from_a_plain_install_to_a_checked_site(tmp_path):
     assert run([briefing, "init", str(new), "--subject", "Example Robotics"], tmp_path).returncode == 0
     archived = run(
         [briefing, "archive", str(FIXTURES / "news-article.html"), "--kind", "news-report",
-         "--reliability", "Local paper.", "--summary", "Reports the round."], new / "docs",
+         "--reliability", "Local paper.", "--summary", "Reports the round.", "--publisher", "Portville Gazette"], new / "docs",
     )  # fmt: skip
     assert archived.returncode == 0, archived.stderr
     sources = yaml.safe_load((new / "facts" / "sources.yaml").read_text())["sources"]
