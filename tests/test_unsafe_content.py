@@ -57,12 +57,24 @@ HARMLESS_URL = "https://example.org/a?b=c&d=e"
 
 
 def archive_text(texts: list[str]) -> str:
-    """The archived source prints every text twice: once quoted by a fact, once left out (coverage)."""
-    said = [SAID + t.replace("\n", " ") + " ." for t in texts]
+    """The archived source prints every text twice: once quoted by a fact, once left out (coverage).
+
+    Each quoted line also names its speaker and the wire it credits (the via two texts on), as a
+    source must for the site to show "Evil Corp, as reported by ... (from Wire ...)".
+    """
+    said = [SAID + t.replace("\n", " ") + f" . {SPEAKER} says, via {via(texts, i)} ." for i, t in enumerate(texts)]
     return "\n".join(said + [LEFT + t.replace("\n", " ") + " ." for t in texts]) + "\n"
 
 
 SAID = "The source said: "  # a quote is at least three words, so each starts with these
+SPEAKER = "Evil Corp"  # an alias of the hostile entity, named beside every quote
+
+
+def via(texts: list[str], i: int) -> str:
+    """The wire the quote of text i credits: hostile words the source names beside it."""
+    return "Wire " + texts[(i + 2) % len(texts)].replace("\n", " ")
+
+
 LEFT = "The source also said: "  # the sentences the coverage section lists as omitted
 REASONS = ["out-of-scope", "opinion", "promotional", "unnamed-source"]
 
@@ -103,7 +115,7 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
                     "quote": quoted(payload(i)),
                     "locator": one_line(i + 1),
                     "speaker": "evil-corp",
-                    "via": f"Wire {one_line(i + 2)}",
+                    "via": via(texts, i),
                 }
             ],
         }
@@ -156,7 +168,7 @@ def registry(texts: list[str], url: str) -> dict[str, dict]:
                     "id": "evil-corp",
                     "name": f"Evil {one_line(0)}",
                     "kind": "organisation",
-                    "aliases": [one_line(i) for i in range(3)],
+                    "aliases": [one_line(i) for i in range(3)] + [SPEAKER],
                     "description": one_line(11),
                 }
             ],
@@ -194,6 +206,7 @@ def earlier(texts: list[str], url: str) -> dict[str, dict]:
     for i, fact in enumerate(facts):
         fact["statement"] = f"Earlier {i}: {texts[(i + 1) % len(texts)]}"
         fact["citations"][0]["quote"] = quoted(texts[(i + 1) % len(texts)])  # its figures stand in it
+        fact["citations"][0]["via"] = via(texts, i + 1)  # the wire named beside that quote
     facts.append(gone)
     files["registry.yaml"]["disagreements"][0]["subject"] = f"Earlier subject {texts[3]}"
     return files
@@ -360,7 +373,9 @@ def test_coverage_shows_excerpts_and_notes_literally(sites):
         assert f"{left} ." not in shown  # the excerpt, not the sentence
     data = json.loads((hostile / "data" / "facts.json").read_text(encoding="utf-8"))
     coverage = data["sources"][0]["coverage"]
-    assert coverage["used"] == len(PAYLOADS) and coverage["not_reviewed"] == 0
+    # Every quoted sentence is used; the credit line beside it ("Evil Corp says, via Wire ...") is a
+    # sentence of its own that makes no claim, so it is not reviewed.
+    assert coverage["used"] == len(PAYLOADS) and coverage["not_reviewed"] == len(PAYLOADS)
     assert [o["excerpt"] for o in coverage["omitted"]] == [" ".join(f"{LEFT}{p}".split()) for p in PAYLOADS]
     assert [o["note"] for o in coverage["omitted"]] == [
         f"Left {PAYLOADS[(i + 1) % len(PAYLOADS)]}".replace("\n", " ") for i in range(len(PAYLOADS))
@@ -449,4 +464,4 @@ def test_hostile_text_stays_inside_the_json_ld(sites):
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert "<" not in block  # no text in it can close the script or open a comment
     (review,) = json.loads(block)
-    assert review["claimReviewed"] == PAYLOADS[2]
+    assert review["claimReviewed"] == f'{PAYLOADS[2]} ("{SAID.strip(": ")}": its wrong words)'  # the claim, as text
