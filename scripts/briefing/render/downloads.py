@@ -25,6 +25,7 @@ FACT_COLUMNS = [
     "date_precision",
     "entities",
     "claimed_by",
+    "investors",
     "value_amount",
     "value_unit",
     "value_qualifier",
@@ -134,6 +135,7 @@ FACT_FIELDS = {
     "date_precision": "year, month or day",
     "entities": "the ids of the entities it is about, separated by semicolons",
     "claimed_by": "the ids of the entities whose claim it is",
+    "investors": "for a funding round, the ids of the organisations and people who put money in",
     "value_amount": "its figure, if it has one",
     "value_unit": "the figure's unit: an ISO currency code or a word",
     "value_qualifier": "how exact the figure is: about, more-than, up-to, ...",
@@ -259,6 +261,7 @@ def _json(index: Index) -> str:
                 **_date(f.date),
                 "entities": list(f.entities),
                 "claimed_by": list(f.claimed_by),
+                "investors": list(f.investors),
                 "value": _value(f.value),
                 "converted": [
                     {"amount": c.amount, "unit": c.unit, "qualifier": c.qualifier, "source": c.source}
@@ -330,6 +333,7 @@ def _facts_csv(index: Index) -> str:
                 date["date_precision"] or "",
                 ";".join(f.entities),
                 ";".join(f.claimed_by),
+                ";".join(f.investors),
                 "" if f.value is None else f.value.amount,
                 "" if f.value is None else f.value.unit,
                 "" if f.value is None or f.value.qualifier is None else f.value.qualifier,
