@@ -7,7 +7,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-from briefing.cli import Options, gather
+from briefing.pipeline import Options, gather
 
 
 def problems(project, strict: bool = False, severity: str | None = None) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO
 
 from briefing.check.checks import MAX_QUOTE_WORDS
-from briefing.cli import Options, gather
+from briefing.pipeline import Options, gather
 
 ARCHIVE = REPO.parent / "shared" / "sources"
 

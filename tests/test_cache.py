@@ -70,14 +70,15 @@ def test_verified_quotes_are_remembered_but_a_changed_archive_is_checked_again(p
     from briefing.check.quotes import check_quotes
 
     registry, _ = load_registry(project.facts, project.root)
-    verified: dict[str, str] = {}
-    assert check_quotes(registry, project.archive, True, None, verified) == []
-    assert len(verified) == 7  # every quote of the fixture
-    remembered = dict(verified)
-    assert check_quotes(registry, project.archive, True, None, verified) == [] and verified == remembered
+    problems, found = check_quotes(registry, project.archive, True, None, {})
+    assert problems == []
+    assert len(found.verified) == 7  # every quote of the fixture
+    remembered = dict(found.verified)
+    problems, again = check_quotes(registry, project.archive, True, None, remembered)
+    assert problems == [] and again.verified == remembered and again.words == found.words
     # The same quotes against a changed text: the checksum differs, so nothing is taken on trust.
     (project.archive / "wire.txt").write_text("Entirely different words.\n", encoding="utf-8")
-    problems = check_quotes(registry, project.archive, True, None, verified)
+    problems, _ = check_quotes(registry, project.archive, True, None, remembered)
     assert [p.message.split(";")[0] for p in problems] == ["archive file 'wire.txt' does not match the recorded sha256"]
 
 
@@ -85,12 +86,12 @@ def test_clean_figure_checks_are_remembered_but_an_edited_fact_is_read_again(pro
     from briefing.check.checks import check_registry
 
     registry, _ = load_registry(project.facts, project.root)
-    known: dict[str, str] = {}
-    assert check_registry(registry, True, known) == []
+    problems, known = check_registry(registry, True, {})
+    assert problems == []
     assert len([k for k in known if not k.startswith("support:")]) == 4  # every fact (support keys are their own)
     project.edit("facts.yaml", "Acme raised 2 billion yuan", "Acme raised 8 billion yuan")
     registry, _ = load_registry(project.facts, project.root)
-    problems = check_registry(registry, True, known)
+    problems, known = check_registry(registry, True, known)
     assert [p.message for p in problems] == [
         "fact 'may-2024-round': the figure '8 billion yuan' is in none of its quotes"
     ]

@@ -18,9 +18,9 @@ import pytest
 from conftest import BRIEFING, Project
 from helpers import git, snapshot
 
-from briefing.cli import CACHE, FIGURES, VERIFIED
 from briefing.load.cache import ParseCache, _version
 from briefing.load.registry import load_registry
+from briefing.pipeline import CACHE, FIGURES, VERIFIED
 
 MADE_UP = "Harbour Capital is owned by the Moon."
 REAL = "Harbour Capital is controlled by the city of Portville."

@@ -142,7 +142,7 @@ def with_notes(project: Project, coverage: str = COVERAGE) -> Project:
 
 
 def statuses(project: Project) -> list[str]:
-    from briefing.cli import Options, gather
+    from briefing.pipeline import Options, gather
 
     options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
     registry, _ = gather(options)

@@ -11,8 +11,8 @@ from pathlib import Path
 from helpers import problems, with_hints
 
 from briefing.check.evidence import paragraph
-from briefing.cli import Options, check
 from briefing.load.registry import independent_sources, load_registry
+from briefing.pipeline import Options, check
 from briefing.render.links import fragment_context, text_fragment
 from briefing.render.pages import render_site
 
@@ -49,8 +49,9 @@ def rendered(project) -> dict[str, str]:
     registry, found = load_registry(project.facts, project.root)
     assert found == []
     options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
-    assert check(registry, options) == []
-    return render_site(registry)
+    found = check(registry, options)
+    assert found.problems == []
+    return render_site(registry, quotes=found.quotes)
 
 
 # --- V7: one document is one source -----------------------------------------------------
@@ -235,7 +236,7 @@ def test_the_real_briefing_counts_only_supporting_sources():
     assert independent_sources(facts["audit-ready-alternative"].citations, sources) == 1
     if SHARED_SOURCES.is_dir():
         options = Options(root=REPO, sources=SHARED_SOURCES, strict=True, site_dir=Path("site"))
-        assert check(registry, options) == []
+        assert check(registry, options).problems == []
 
 
 # --- links to the quote's words on the publisher's page -----------------------------------

@@ -15,9 +15,10 @@ import pytest
 from conftest import BRIEFING, Project, make_project
 from helpers import GIT_ENV, commit, git
 
-from briefing.cli import Options, _history
+from briefing.check.quotes import FoundQuotes
 from briefing.load import history as history_module
 from briefing.load.registry import load_registry
+from briefing.pipeline import Checked, Loaded, Options, read_past
 
 RETRACTED = '  - id: open-source-promise\n    statement: "Ada Lovelace said'
 
@@ -323,15 +324,16 @@ def test_an_oversize_blob_is_passed_over_unread(repo, monkeypatch):
         return data
 
     monkeypatch.setattr(history_module._Reader, "read", spy)
-    history = read_in_process(repo)
+    history, _ = read_in_process(repo)
     assert history.available and sizes and max(sizes) <= 2 * 1024 * 1024
     assert any("zz-notes.yaml" in w for w in history.warnings)
 
 
-def read_in_process(project: Project, cache: bool = False):
+def read_in_process(project: Project, registry=None):
+    """The history as a build reads it, after checks that found nothing to remember; and its warnings."""
     options = Options(root=project.root, sources=project.archive, strict=False, site_dir=Path("site"))
-    registry, _ = load_registry(project.facts, project.root)
-    return _history(options, registry, cache)
+    registry = registry or load_registry(project.facts, project.root)[0]
+    return read_past(options, Loaded(registry, []), Checked([], {}, FoundQuotes()))
 
 
 # H10: many commits: a fixed number of git processes, each blob parsed once, a bound.
@@ -359,8 +361,7 @@ def test_git_runs_a_fixed_number_of_times_and_each_blob_is_parsed_once(repo, mon
     monkeypatch.setattr(registry_module, "load_yaml_bytes", count_parse)
     registry, _ = load_registry(repo.facts, repo.root)
     parsed.clear()
-    options = Options(root=repo.root, sources=repo.archive, strict=False, site_dir=Path("site"))
-    history = _history(options, registry, False)
+    history, _ = read_in_process(repo, registry)
     assert len(history.revisions) == 31
     assert len(started) <= 5, started
     assert len(parsed) <= len(list(repo.facts.glob("*.yaml"))) + 30, parsed
@@ -401,11 +402,10 @@ def test_the_cache_is_plain_data_and_a_warm_read_reads_no_blob(repo, monkeypatch
     for n in range(3):
         reword(repo, n)
         commit(repo.root, f"Change {n}", f"2024-06-0{n + 2}T09:00:00+00:00")
-    cache: dict = {}
     registry, _ = load_registry(repo.facts, repo.root)
-    first = history_module.read_history(repo.root, registry, lambda past: True, cache)
+    first = history_module.read_history(repo.root, registry, lambda past: True)
     # As a JSON cache gives it back: lists as tuples, as the parse cache's maps do.
-    text = json.dumps(cache)
+    text = json.dumps(first.snapshots)
 
     def tuples(value):
         if isinstance(value, list):
@@ -473,7 +473,7 @@ def test_the_repositorys_settings_run_nothing(repo, tmp_path):
     (repo.root / ".gitattributes").write_text("*.yaml diff=evil filter=evil\n", encoding="utf-8")
     git(repo.root, "config", "diff.evil.textconv", str(script))
     git(repo.root, "config", "filter.evil.smudge", str(script))
-    history = read_in_process(repo)  # the history's own git commands, not the rest of the build's
+    history, _ = read_in_process(repo)  # the history's own git commands, not the rest of the build's
     assert history.revisions[-1].subject == "Signed"
     assert not marker.exists()
     result = repo.run("diff", "HEAD~1")
@@ -490,22 +490,23 @@ def test_without_the_archive_past_revisions_are_not_shown_unchecked(repo, tmp_pa
     assert "Reword" not in page and "Acme was" not in page
 
 
-def test_a_history_that_cannot_be_read_never_stops_a_build(repo, monkeypatch, capsys):
+def test_a_history_that_cannot_be_read_never_stops_a_build(repo, monkeypatch):
     def broken(*args, **kwargs):
         raise history_module.GitError("the repository is damaged")
 
     monkeypatch.setattr(history_module, "read_history", broken)
-    history = read_in_process(repo)
+    history, warnings = read_in_process(repo)
     assert not history.available and history.reason == "the git history could not be read"
-    assert "warning: the git history could not be read (the repository is damaged)" in capsys.readouterr().err
+    assert warnings == [
+        "warning: the git history could not be read (the repository is damaged); the Changes page says so"
+    ]
 
 
 def test_a_cache_entry_of_another_shape_is_a_miss(repo):
     reword(repo, 0)
     commit(repo.root, "Reword", "2024-06-02T09:00:00+00:00")
     registry, _ = load_registry(repo.facts, repo.root)
-    cache: dict = {}
-    history_module.read_history(repo.root, registry, lambda past: True, cache)
+    cache = history_module.read_history(repo.root, registry, lambda past: True).snapshots
     forged = {
         tree: {
             "checked": True,

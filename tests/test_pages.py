@@ -15,8 +15,8 @@ import pytest
 import yaml
 from helpers import Scan
 
-from briefing.cli import Options, check
 from briefing.load.registry import load_registry
+from briefing.pipeline import Options, check
 from briefing.render.index import environment
 from briefing.render.pages import render_site
 
@@ -31,10 +31,12 @@ def rendered(project, checked: bool = True) -> dict[str, str]:
     """
     registry, problems = load_registry(project.facts, project.root)
     assert problems == []
-    if checked:
-        options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
-        assert check(registry, options) == []
-    return render_site(registry)
+    if not checked:
+        return render_site(registry)
+    options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
+    found = check(registry, options)
+    assert found.problems == []
+    return render_site(registry, quotes=found.quotes)
 
 
 def site_markdown() -> markdown.Markdown:

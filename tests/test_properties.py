@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_pages import site_markdown
 
-from briefing.cli import Options, gather
+from briefing.pipeline import Options, gather
 from briefing.render.escaping import md_text
 from briefing.render.pages import render_site
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from briefing.check.evidence import check_same_archives, check_support
 from briefing.check.figures import (
@@ -53,11 +53,13 @@ def too_short(quote: str) -> bool:
     return not (any(w[0].isdigit() for w in words) and _UNIT.search(quote))
 
 
-def check_registry(registry: Registry, strict: bool, figures_known: dict[str, str] | None = None) -> list[Problem]:
+def check_registry(
+    registry: Registry, strict: bool, remembered: Mapping[str, str] | None = None
+) -> tuple[list[Problem], dict[str, str]]:
     """All whole-registry problems; `strict` turns would-be warnings (unused entries) into errors.
 
-    `figures_known` holds the keys of facts whose figures were found in their quotes before (a
-    cache kept between runs): those are not read again. On return it holds this run's.
+    `remembered` holds the keys of facts whose figures and support were found before (a cache
+    kept between runs): those are not read again. Returns the problems and this run's keys.
     """
     problems: list[Problem] = []
     problems += _check_briefing(registry)
@@ -66,14 +68,15 @@ def check_registry(registry: Registry, strict: bool, figures_known: dict[str, st
     problems += _check_citations(registry)
     problems += _check_speakers(registry)
     problems += check_same_archives(registry)
-    remembered = dict(figures_known or {})  # the figure check keeps only its own keys in the map
-    problems += _check_figures(registry, figures_known)
-    problems += check_support(registry, remembered, figures_known)  # after the figures: parsed once
+    remembered = remembered or {}
+    figure_problems, found = _check_figures(registry, remembered)
+    support_problems, supported = check_support(registry, remembered)  # after the figures: parsed once
+    problems += figure_problems + support_problems
     problems += _check_disagreements(registry)
     problems += check_standards(registry, strict)
     if registry.complete:  # with entries missing, "unused" would be noise
         problems += _check_unused(registry, strict)
-    return problems
+    return problems, found | supported
 
 
 def _check_briefing(registry: Registry) -> list[Problem]:
@@ -293,11 +296,12 @@ def _check_speakers(registry: Registry) -> list[Problem]:
     return problems
 
 
-def _check_figures(registry: Registry, known: dict[str, str] | None = None) -> list[Problem]:
-    """Every figure a fact or a disputed version states stands in its own quotes, or is marked as ours."""
-    remembered = dict(known or {})
-    if known is not None:
-        known.clear()
+def _check_figures(registry: Registry, remembered: Mapping[str, str]) -> tuple[list[Problem], dict[str, str]]:
+    """Every figure a fact or a disputed version states stands in its own quotes, or is marked as ours.
+
+    Returns the problems and the keys of the facts found clean (those in `remembered` are not read again).
+    """
+    known: dict[str, str] = {}
     problems: list[Problem] = []
     for fact in registry.facts:
         if fact.origin.partial:
@@ -308,7 +312,7 @@ def _check_figures(registry: Registry, known: dict[str, str] | None = None) -> l
             continue
         before = len(problems)
         problems += _fact_figures(fact)
-        if known is not None and len(problems) == before:
+        if len(problems) == before:
             known[key] = ""
     for disagreement in registry.disagreements:
         for i, variant in enumerate(disagreement.variants):
@@ -316,7 +320,7 @@ def _check_figures(registry: Registry, known: dict[str, str] | None = None) -> l
             problems += _figures_in(variant.claim, variant.origin.at("claim"), variant.citations, [], where)
             if variant.value:
                 problems += _value_in(variant.value, variant.origin.at("value", "amount"), variant.citations, [])
-    return problems
+    return problems, known
 
 
 def _figures_key(fact) -> str:

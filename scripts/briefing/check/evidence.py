@@ -22,7 +22,7 @@ import bisect
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -231,30 +231,34 @@ def check_same_texts(registry: Registry, texts: dict[str, str]) -> list[Problem]
 # --- links to a quote's words on the publisher's page -----------------------------------
 
 
-def record_fragment_contexts(registry: Registry, source: Source, text: str, citations: Iterable[Citation]) -> None:
-    """Keep the words around each found quote whose link to the publisher's page needs them."""
+def fragment_contexts(
+    source: Source, text: str, found: Iterable[tuple[Citation, str]]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """The words around each found quote (with its words as the archive prints them) whose link to
+    the publisher's page needs them, by (source id, quote as typed)."""
     if not source.url:
-        return
+        return {}
     lines = "\n".join(" ".join(line.split()) for line in text.splitlines())
-    for citation in citations:
-        words = registry.archived.get((citation.source, citation.quote))
-        if words:
-            context = fragment_context(lines, words)
-            if context != ("", ""):
-                registry.fragment_context[(citation.source, citation.quote)] = context
+    contexts = {}
+    for citation, words in found:
+        context = fragment_context(lines, words)
+        if context != ("", ""):
+            contexts[(citation.source, citation.quote)] = context
+    return contexts
 
 
 # --- support: a counted citation carries the statement ----------------------------------
 
 
 def check_support(
-    registry: Registry, remembered: dict[str, str] | None = None, known: dict[str, str] | None = None
-) -> list[Problem]:
+    registry: Registry, remembered: Mapping[str, str] | None = None
+) -> tuple[list[Problem], dict[str, str]]:
     """Each source counted for a fact carries its figures and its year; background is marked context.
 
     `remembered` holds the keys of facts found supported before (the parse cache's map of clean
-    answers): those are not read again. This run's are added to `known`.
+    answers): those are not read again. Returns the problems and the keys of this run's supported facts.
     """
+    known: dict[str, str] = {}
     problems: list[Problem] = []
     for fact in registry.facts:
         if fact.origin.partial:
@@ -265,7 +269,7 @@ def check_support(
         else:
             found = _fact_support(fact)
             problems += found
-        if known is not None and not found:
+        if not found:
             known[key] = ""
     for disagreement in registry.disagreements:
         for variant in disagreement.variants:
@@ -278,7 +282,7 @@ def check_support(
                             "put background in the disagreement's note",
                         )
                     )
-    return problems
+    return problems, known
 
 
 def _support_key(fact: Fact) -> str:

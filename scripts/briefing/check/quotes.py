@@ -15,7 +15,7 @@ A quote proves something only if a reader finds those words in the source, as wo
   footnotes that way ("by 20301." is 2030, note 1); no other number is ever shortened ("2048"
   is not in "20480 tokens", nor in "the limit is 20480.").
 - The site shows each quote as the archive has it: the matched span's own characters,
-  whatever the contributor typed (`Registry.archived`).
+  whatever the contributor typed (`FoundQuotes.words`, which the pages are given).
 How many words a quote needs to be evidence is checked in checks.py, with its length limit.
 """
 
@@ -24,11 +24,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from briefing.check.evidence import check_same_texts, check_speakers_in_text, record_fragment_contexts
+from briefing.check.evidence import check_same_texts, check_speakers_in_text, fragment_contexts
 from briefing.load.registry import Citation, Registry, Source
 from briefing.problems import Loc, Problem, error, warning
 
@@ -286,23 +287,33 @@ HINTED = 20
 UNHINTED = f"no hint: only the first {HINTED} quotes not found get one; fix those and check again"
 
 
+@dataclass
+class FoundQuotes:
+    """What the quote check found: kept for the next run, and given to the pages."""
+
+    verified: dict[str, str] = field(default_factory=dict)  # quote key -> its archived words (the run's cache)
+    words: dict[tuple[str, str], str] = field(default_factory=dict)  # (source id, quote as typed) -> as archived
+    # The words just before and after a quote in its archive, where a link to the quote's words on the
+    # publisher's page needs them (repeated words, a glued footnote), by (source id, quote as typed).
+    contexts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+
 def check_quotes(
     registry: Registry,
     archive_dir: Path,
     strict: bool,
     shown_as: str | None = None,
-    verified: dict[str, str] | None = None,
-) -> list[Problem]:
+    verified: Mapping[str, str] | None = None,
+) -> tuple[list[Problem], FoundQuotes]:
     """Check archive files (safe name, present, checksum) and that every quote stands in its source.
 
-    Each quote found is recorded in `registry.archived` as the archive prints it. `shown_as`
-    is how messages name the archive folder. `verified` maps keys of quotes found before in an
-    archive text with the same checksum (a cache kept between runs) to their archived words:
-    those are not searched again. On return it holds this run's.
+    Returns the problems and the quotes found, as the archive prints them. `shown_as` is how
+    messages name the archive folder. `verified` maps keys of quotes found before in an archive
+    text with the same checksum (a cache kept between runs) to their archived words: those are
+    not searched again.
     """
-    known = dict(verified or {})
-    verified = {} if verified is None else verified
-    verified.clear()
+    known = verified or {}
+    quotes = FoundQuotes()
     citations = _citations_by_source(registry)
     shown = shown_as or archive_dir.as_posix()
     if not archive_dir.is_dir():
@@ -314,7 +325,7 @@ def check_quotes(
                 f"archive folder not found: {count} quotes in {len(citations)} sources went unverified",
                 "pass --sources DIR (or set BRIEFING_SOURCES) to the folder of archived source texts",
             )
-        ]
+        ], quotes
     problems: list[Problem] = []
     failed = 0
     texts: dict[str, str] = {}
@@ -324,7 +335,7 @@ def check_quotes(
         if archived is None:
             continue
         texts[source.id] = archived.text
-        found: list[Citation] = []
+        found: list[tuple[Citation, str]] = []
         for citation in citations.get(source.id, []):
             key = hashlib.sha256(f"{source.archive_sha256}\0{citation.quote}".encode()).hexdigest()
             words = known.get(key)
@@ -332,9 +343,9 @@ def check_quotes(
                 span = archived.find(citation.quote)
                 words = archived.shown(span) if span else None
             if words is not None:
-                verified[key] = words
-                registry.archived[(source.id, citation.quote)] = words
-                found.append(citation)
+                quotes.verified[key] = words
+                quotes.words[(source.id, citation.quote)] = words
+                found.append((citation, words))
                 continue
             failed += 1
             if failed <= HINTED:
@@ -343,9 +354,9 @@ def check_quotes(
                 message, hint = "quote not found {where}", UNHINTED
             where = f"in source '{source.id}' ({source.archive_file})"
             problems.append(error(citation.origin.at("quote"), message.format(where=where), hint))
-        problems += check_speakers_in_text(registry, source, archived, found)
-        record_fragment_contexts(registry, source, archived.text, found)
-    return problems + check_same_texts(registry, texts)
+        problems += check_speakers_in_text(registry, source, archived, [citation for citation, _ in found])
+        quotes.contexts.update(fragment_contexts(source, archived.text, found))
+    return problems + check_same_texts(registry, texts), quotes
 
 
 def _citations_by_source(registry: Registry) -> dict[str, list[Citation]]:

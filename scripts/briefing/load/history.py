@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from briefing.load.cache import ParseCache
 from briefing.load.git import GitError, run_git, start_git
 from briefing.load.registry import REGISTRY_SUFFIXES, Registry, load_registry_texts
 from briefing.load.yaml_loader import MAX_FILE_BYTES, YamlDocument
@@ -35,6 +36,7 @@ MAX_TREE_BYTES = 8 * 1024 * 1024  # one folder's listing, or one commit object
 MAX_FOLDER_DEPTH = 32
 MAX_FOLDERS = 1000  # folders under facts/ in one revision
 MAX_SUBJECT = 300  # characters of a commit's subject shown
+HISTORY = "history"  # the parse cache's map: the archive's stamp, and the snapshots checked against it
 TREE, BLOB = b"40000", (b"100644", b"100755")
 
 # A snapshot, JSON-compatible (it is kept in the parse cache):
@@ -78,14 +80,36 @@ class History:
     retracted: dict[str, tuple[str | None, str, str]] = field(default_factory=dict)
     limit: int = 0  # MAX_REVISIONS if older revisions were left out
     warnings: list[str] = field(default_factory=list)
+    # The snapshots this read used, by tree id of facts/: what the next run's cache should hold.
+    snapshots: dict[str, Snapshot] = field(default_factory=dict, repr=False)
+
+
+def load_history(
+    root: Path, archive_dir: Path, current: Registry, passes: Passes, cache: ParseCache | None = None
+) -> tuple[History, list[str]]:
+    """The history as a build shows it, and its warnings; never an error (a repository can hold anything).
+
+    The snapshots are kept in the parse cache (if any) with the stamp of the archive they were checked against.
+    """
+    stamp = archive_stamp(archive_dir)
+    stored = cache.load_map(HISTORY) if cache else {}
+    kept = stored.get("snapshots") if stored.get("archive") == stamp else None
+    try:
+        history = read_history(root, current, passes, kept if isinstance(kept, dict) else None)
+    except Exception as exc:  # noqa: BLE001 - a repository can hold anything: its history never stops a build
+        warning = f"warning: the git history could not be read ({exc}); the Changes page says so"
+        return History(False, "the git history could not be read"), [warning]
+    if cache:
+        cache.save_map(HISTORY, {"archive": stamp, "snapshots": history.snapshots})
+    return history, [f"warning: history: {warning}" for warning in history.warnings]
 
 
 def read_history(root: Path, current: Registry, passes: Passes, cache: dict | None = None) -> History:
     """The history of facts/ in the git repository around `root`.
 
     `passes` runs the build's checks on a past revision. `cache` maps tree ids of facts/ to
-    snapshots (a cache kept between runs); on return it holds this run's. Raises GitError if
-    git fails midway; a repository without history gives a History that says so.
+    snapshots (a cache kept between runs); `History.snapshots` holds this run's. Raises GitError
+    if git fails midway; a repository without history gives a History that says so.
     """
     try:
         top = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix").split(b"\n")
@@ -97,15 +121,13 @@ def read_history(root: Path, current: Registry, passes: Passes, cache: dict | No
     prefix = top[1].decode("utf-8", "surrogateescape") if len(top) > 1 else ""
     commits = [c.decode("ascii") for c in reversed(log.split(b"\0")) if re.fullmatch(rb"[0-9a-f]{40}|[0-9a-f]{64}", c)]
     history = History(True)
-    known = {} if cache is None else cache
+    known = cache or {}
     used: dict[str, Snapshot] = {}
     with _Reader(root, prefix) as reader:
         baseline = len(commits) > MAX_REVISIONS  # the oldest read is only compared with
         history.limit = MAX_REVISIONS if baseline else 0
         _walk(reader, commits, baseline, known, used, passes, history)
-    if cache is not None:
-        cache.clear()
-        cache.update(used)
+    history.snapshots = used
     current_ids = {f.id for f in current.facts}
     history.retracted = {i: v for i, v in history.retracted.items() if i not in current_ids}
     return history

@@ -347,12 +347,6 @@ class Registry:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
     # False when some file or entry failed to load: checks that need the whole picture then wait.
     complete: bool = True
-    # Each verified quote as the archive prints it, by (source id, quote as typed): set by the
-    # quote check, shown on the site in place of the contributor's typing.
-    archived: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
-    # The words just before and after a quote in its archive, by (source id, quote as typed), where a
-    # link to the quote's words on the publisher's page needs them (repeated words, a glued footnote).
-    fragment_context: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict, repr=False)
     # Each archived text's sentences in order, by source id, with what the briefing does with each:
     # set by the coverage check (check/coverage.py) for every source whose archive it read.
     sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
 from briefing.load.registry import (
     MONTHS,
@@ -101,9 +102,11 @@ class Index:
         templates: Path | None = None,
         settings: Settings = DEFAULTS,
         history: History | None = None,
+        quotes: FoundQuotes | None = None,
     ) -> None:
         self.settings = settings
         self.history = history or History(False, "the history was not read")
+        self.quotes = quotes or FoundQuotes()  # what the quote check found (none: the quotes as typed)
         limit = settings.listing_limit
         self.registry = registry
         self.briefing = registry.briefing
@@ -187,11 +190,11 @@ class Index:
 
     def words(self, citation: Citation) -> str:
         """A quote as the archive prints it (as typed only when the archive was not read)."""
-        return self.registry.archived.get((citation.source, citation.quote), citation.quote)
+        return self.quotes.words.get((citation.source, citation.quote), citation.quote)
 
     def fragment_context(self, citation: Citation) -> tuple[str, str]:
         """The words around a quote that its link to the publisher's page needs, if any."""
-        return self.registry.fragment_context.get((citation.source, citation.quote), ("", ""))
+        return self.quotes.contexts.get((citation.source, citation.quote), ("", ""))
 
     def fact_view(self, fact: Fact) -> FactView:
         """Built once per fact: the same view serves every page that lists it."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
 from briefing.load.registry import (
     Registry,
@@ -52,20 +53,23 @@ from briefing.render.views import (
 
 
 def render_site(
-    registry: Registry, templates: Path | None = None, settings: Settings = DEFAULTS, history: History | None = None
+    registry: Registry,
+    templates: Path | None = None,
+    settings: Settings = DEFAULTS,
+    history: History | None = None,
+    quotes: FoundQuotes | None = None,
 ) -> dict[str, str]:
     """Every generated page keyed by its path in the site source, plus the navigation.
 
-    `templates` is the project's own templates/ folder, whose files override the generator's.
+    `templates` is the project's own templates/ folder, whose files override the generator's;
+    `quotes` what the quote check found (each quote is shown as its archive prints it).
     """
     with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
-        return _render_site(registry, templates, settings, history)
+        return _render_site(Index(registry, templates, settings, history, quotes))
 
 
-def _render_site(
-    registry: Registry, templates: Path | None, settings: Settings, history: History | None
-) -> dict[str, str]:
-    index = Index(registry, templates, settings, history)
+def _render_site(index: Index) -> dict[str, str]:
+    registry = index.registry
     env = index.env
     pages: dict[str, str] = {}
     titles: dict[str, str] = {}
@@ -145,7 +149,7 @@ def _render_site(
         "Every change to the briefing's facts and disagreements, newest first, with an Atom feed.",
         changes=lambda p: changes_view(index, p),
     )
-    pages[FEED] = feed(index, settings.site_url)
+    pages[FEED] = feed(index, index.settings.site_url)
     render(
         "entities/index.md",
         "entities.md.j2",

@@ -17,25 +17,20 @@ hand-written page or file published at one of them, in any spelling MkDocs reads
 
 from __future__ import annotations
 
-import os
-import posixpath
-import re
 import unicodedata
 from pathlib import Path
 
 import yaml
 
 from briefing.files import read_regular
+from briefing.load.config import CONFIG, DOCS, entries, link_problem
 from briefing.problems import Loc, Problem, error, package_folder
 from briefing.project import DEFAULTS, Settings
 
-CONFIG = "mkdocs.yml"
 ASSET_FOLDER = "briefing"  # in build/docs/: the generator's assets
 ASSETS = ("briefing.css", "briefing.js")
 OVERRIDES = "overrides"  # in build/: the theme's page with link-preview tags (assets/main.html)
 NAV = ".nav.yml"  # where render_site leaves the generated navigation
-DOCS = "docs"  # the hand-written pages and assets
-TEMPLATES = "templates"  # the project's own templates, overriding the generator's
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs makes a page of
 INDEX_NAMES = ("index", "readme")  # what MkDocs publishes as its folder's own page
 # Settings that belong to the hand-written project, not to the generated source.
@@ -45,106 +40,6 @@ HEADER = (
     "# edit those. Any mkdocs.yml-reading engine builds this folder as it is:\n"
     "#   mkdocs build -f build/mkdocs.yml     zensical build -f build/mkdocs.yml\n"
 )
-
-
-def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
-    """The project's hand-written mkdocs.yml, as plain data, and what is wrong with the inputs beside it.
-
-    docs/ and templates/ are checked for symbolic links here, before anything is rendered or
-    read from them.
-    """
-    path = root / CONFIG
-    if path.is_symlink():
-        return None, [error(Loc(CONFIG), "the site configuration is a symbolic link", "put the file itself here")]
-    try:
-        text = read_regular(path).decode("utf-8")
-        config = yaml.safe_load(text)
-    except OSError as exc:
-        return None, [error(Loc(CONFIG), f"cannot read the site configuration: {exc.strerror or exc}")]
-    except UnicodeDecodeError:
-        return None, [error(Loc(CONFIG), "the site configuration is not UTF-8 text")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Loc(CONFIG, mark.line + 1, mark.column + 1) if mark else Loc(CONFIG)
-        return None, [
-            error(
-                where,
-                f"the site configuration is not plain YAML: {getattr(exc, 'problem', exc)}",
-                "the generated site source must stay engine-neutral: no !!python tags",
-            )
-        ]
-    if not isinstance(config, dict):
-        return None, [error(Loc(CONFIG), "the site configuration is not a mapping of settings")]
-    if config.get("hooks"):
-        return None, [
-            error(Loc(CONFIG), "the site configuration has hooks", "hooks tie the site to MkDocs: remove them")
-        ]
-    docs_dir = config.get("docs_dir", DOCS)
-    if not isinstance(docs_dir, str) or posixpath.normpath(docs_dir) != DOCS:
-        line = _key_line(text, "docs_dir")
-        return None, [
-            error(Loc(CONFIG, line), "docs_dir must be docs", "the hand-written pages are in the project's docs/")
-        ]
-    return config, link_problems(root)
-
-
-def link_problems(root: Path) -> list[Problem]:
-    """Every symbolic link among the project's hand-written pages and templates, at its path.
-
-    templates/ itself may be a link to a folder outside the project (a shared set of templates):
-    it then holds nothing a pull request wrote. A link into the project, or to a folder holding
-    it, would make every file there a template.
-    """
-    problems = []
-    for folder in (DOCS, TEMPLATES):
-        path = root / folder
-        if path.is_symlink():
-            if folder == TEMPLATES and _outside(path, root):
-                continue
-            problems.append(error(Loc(folder), f"{folder}/ is a symbolic link", f"make {folder}/ a folder of its own"))
-            continue
-        for rel, entry in _entries(path, hidden=folder == TEMPLATES):  # Jinja reads hidden names too
-            if entry.is_symlink():
-                problems.append(_link_problem(f"{folder}/{rel}"))
-    return problems
-
-
-def _link_problem(shown: str) -> Problem:
-    return error(
-        Loc(shown),
-        "this is a symbolic link: the build reads no file through one",
-        "put the file itself here (a link could point anywhere); nothing is built while one is here",
-    )
-
-
-def _outside(link: Path, root: Path) -> bool:
-    """Whether a link points to a folder neither inside the project nor holding it."""
-    target, project = link.resolve(), root.resolve()
-    return target.is_dir() and not target.is_relative_to(project) and not project.is_relative_to(target)
-
-
-def _entries(folder: Path, hidden: bool = False):
-    """(path relative to `folder`, path) of every file, folder and link under it; links are not followed.
-
-    Without `hidden`, hidden entries and the pages older builds wrote into generated/ are left
-    out with all they hold: the site source never has them.
-    """
-    for here, dirs, names in os.walk(folder):
-        base = Path(here)
-        rel_here = base.relative_to(folder).as_posix()
-        for name in sorted(dirs + names):
-            rel = name if rel_here == "." else f"{rel_here}/{name}"
-            if not hidden and (name.startswith(".") or rel == "generated"):
-                if name in dirs:
-                    dirs.remove(name)
-                continue
-            yield rel, base / name
-        dirs.sort()
-
-
-def _key_line(text: str, key: str) -> int:
-    match = re.search(rf"^{key}\s*:", text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def site_source(
@@ -160,9 +55,9 @@ def site_source(
         files[f"docs/{ASSET_FOLDER}/{name}"] = (package_folder("briefing.assets") / name).read_bytes()
     owned = Addresses([rel.removeprefix("docs/") for rel in files])
     problems = [] if not docs.is_symlink() else [error(Loc(DOCS), "docs/ is a symbolic link")]
-    for rel, path in [] if problems else _entries(docs):
+    for rel, path in [] if problems else entries(docs):
         if path.is_symlink():
-            problems.append(_link_problem(f"docs/{rel}"))
+            problems.append(link_problem(f"docs/{rel}"))
             continue
         if path.is_dir():
             continue

@@ -34,13 +34,10 @@ from pathlib import Path
 import yaml
 
 from briefing.check.quotes import sha256_of
-from briefing.cli import BUILD, CACHE, Options, check
 from briefing.files import write_changed
-from briefing.load.cache import ParseCache
-from briefing.load.registry import load_registry
+from briefing.load.history import History
+from briefing.pipeline import BUILD, Options, check, load, remember, render
 from briefing.project import find_root
-from briefing.render.pages import render_site
-from briefing.render.site_source import read_config, site_source
 
 REPO = find_root(Path.cwd())  # the project whose mkdocs.yml and docs/ the synthetic registry is built with
 
@@ -289,21 +286,21 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
 
 
 def stages(root: Path, archive: Path) -> dict[str, float]:
-    """The generator's stages once, in this process; the parse cache is whatever is on disk."""
+    """The generator's stages once, in this process (pipeline.py); the parse cache is whatever is on disk."""
+    options = Options(root, archive, strict=True, site_dir=root / "site")
     times = {}
     start = time.perf_counter()
-    cache = ParseCache(root / CACHE)
-    registry, problems = load_registry(root / "facts", root, cache)
+    loaded = load(options, cache=True, config=True)
     times["load"] = time.perf_counter() - start
     start = time.perf_counter()
-    problems += check(registry, Options(root, archive, strict=True, site_dir=root / "site"), cache)
+    checked = check(loaded.registry, options, loaded.remembered)
+    remember(loaded, checked)
     times["check"] = time.perf_counter() - start
-    errors = [str(p) for p in problems if p.severity == "error"]
+    errors = [str(p) for p in loaded.problems + checked.problems if p.severity == "error"]
     if errors:
         raise SystemExit("the synthetic registry has errors:\n" + "\n".join(errors[:10]))
     start = time.perf_counter()
-    config, _ = read_config(root)
-    files, _ = site_source(root, config, render_site(registry, root / "templates"))
+    files, _ = render(options, loaded, checked, History(False, "not measured"))
     times["render"] = time.perf_counter() - start
     start = time.perf_counter()
     write_changed(root / BUILD, files)

@@ -1,0 +1,46 @@
+"""`briefing linkcheck`: the internal links and anchors of a built site; with --external, the others too."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from briefing.commands.common import add_fetch_flags, project_settings
+from briefing.pipeline import Options
+from briefing.tools.linkcheck import check_external, check_site
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("linkcheck", help="check internal links and anchors of the built site")
+    parser.add_argument("--site-dir", type=Path, default=Path("site"), help="built site (default: site)")
+    parser.add_argument("--external", action="store_true", help="also fetch external links (needs the network)")
+    add_fetch_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root, settings = project_settings(args)
+    if settings is None:
+        return 1
+    options = Options(root=root, sources=Path(), strict=False, site_dir=args.site_dir, settings=settings)
+    return linkcheck(options.site_path, args.external, options.base_path, args.deadline, args.allow_private)
+
+
+def linkcheck(site: Path, external: bool, base: str = "/", deadline: float = 30.0, allow_private: bool = False) -> int:
+    """Check the internal links and anchors of a built site; with `external`, fetch the others too."""
+    if not (site / "index.html").is_file():
+        print(f"error: no site at {site.as_posix()}/: build it first", file=sys.stderr)
+        return 1
+    broken, urls = check_site(site, base)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    summary = f"{pages} pages: {len(broken)} broken internal links"
+    if external:
+        broken += check_external(urls, deadline, allow_private=allow_private)
+        summary += f"; {len(urls)} external links checked"
+    else:
+        summary += f"; {len(urls)} external links not checked (--external)"
+    for link in broken:
+        print(f"error: {link}", file=sys.stderr)
+    print(summary)
+    return 1 if broken else 0

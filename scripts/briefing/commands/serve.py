@@ -1,0 +1,83 @@
+"""`briefing serve`: the live preview, re-rendered into .cache/preview/ whenever an input changes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from briefing.commands.build import MATERIAL_END_OF_LIFE
+from briefing.commands.common import add_common, print_problems, print_report, project_options
+from briefing.load.registry import Registry
+from briefing.pipeline import PREVIEW, Options, preview
+from briefing.write import output
+from briefing.write.engine import die_with_parent
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("serve", help="live preview: re-renders when facts/ or templates/ change")
+    add_common(parser)
+    parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    parser.add_argument(
+        "--dirty", action="store_true", help="rebuild only the pages that changed (fast previews of a large registry)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = project_options(args)
+    if options is None:
+        return 1
+    return serve(options, args.dev_addr, args.dirty)
+
+
+def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
+    """Live preview: render the site source into .cache/preview/, serve it with MkDocs, re-render on change.
+
+    The server rebuilds when the preview's files change; this command watches facts/,
+    templates/, docs/, mkdocs.yml and the archive and re-renders what changed (nothing when the
+    inputs have problems: the last good preview stays). With `dirty`, MkDocs rebuilds only the
+    pages whose Markdown changed: a large registry's preview then follows an edit in seconds.
+    """
+    refused = output.refusals(options.root, preview=True)
+    if refused:
+        print_problems(refused, Registry(), github=False)
+        return 1
+    stamp = _regenerate(options, None)
+    if not (options.root / PREVIEW / "mkdocs.yml").is_file():
+        print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
+        return 1
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr, "-f", str(PREVIEW / "mkdocs.yml")]
+    print(MATERIAL_END_OF_LIFE, file=sys.stderr)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # its ten-line banner: the line above says it
+    # The server dies with us, however we end: Ctrl-C, a SIGTERM or SIGHUP, or a SIGKILL.
+    server = subprocess.Popen(
+        command + (["--dirty"] if dirty else []), cwd=options.root, env=env, preexec_fn=die_with_parent
+    )
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    try:
+        while server.poll() is None:
+            time.sleep(0.5)
+            stamp = _regenerate(options, stamp)
+        return server.returncode
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
+        return 0
+
+
+def _regenerate(options: Options, stamp: tuple | None) -> tuple:
+    """Re-render the preview if an input changed, and print what the rendering found."""
+    stamp, report = preview(options, stamp)
+    if report is not None:
+        print_report(report, github=False)
+    return stamp
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """A SIGTERM or SIGHUP ends the preview as Ctrl-C does, so its server is stopped too."""
+    raise KeyboardInterrupt

@@ -1,0 +1,297 @@
+"""The build as a library: load → check → render → write, one function a stage; nothing here prints.
+
+Each stage takes what it needs and returns a value: `load` reads every input (the registry,
+the engine's configuration mkdocs.yml, what the parse cache remembers), `check` returns the
+problems and what the checks found (the quotes as their archives print them), `read_past`
+reads the git history (after the checks: each past revision is checked with them, and with
+what they found), `render` returns the site source's files, and `build` writes them: nothing
+is written until every problem is known, and the output is staged beside its final place and
+switched in only when the whole build has succeeded, so a failed build leaves build/ and site/
+as they were. `build` returns a Report, which the `briefing` commands (commands/) print.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from briefing.check.checks import check_registry
+from briefing.check.coverage import check_coverage
+from briefing.check.quotes import FoundQuotes, check_quotes, sha256_of
+from briefing.files import write_changed
+from briefing.load.cache import ParseCache, TrackedCacheFiles
+from briefing.load.config import read_config
+from briefing.load.git import last_commit_time
+from briefing.load.history import History, load_history
+from briefing.load.registry import Registry, load_registry
+from briefing.problems import Problem, sort_problems
+from briefing.project import DEFAULTS, Settings
+from briefing.tools.linkcheck import check_site
+from briefing.write import output
+from briefing.write.engine import engine_missing, run_engine
+
+BUILD = Path("build")  # the site source: mkdocs.yml and docs/, which any mkdocs.yml-reading engine builds
+PREVIEW = output.PREVIEW  # the live preview's site source: a preview never touches build/ and site/
+CACHE = Path(".cache") / "briefing"
+VERIFIED = "verified-quotes-2"  # the parse cache's map: quote key -> its archived words
+FIGURES = "figures-found"  # the parse cache's map: keys of facts whose figures and support were found
+STOPPED = "build stopped: nothing was written"
+
+
+@dataclass
+class Options:
+    """Where things are; relative paths are taken from the project root."""
+
+    root: Path
+    sources: Path
+    strict: bool
+    site_dir: Path
+    settings: Settings = DEFAULTS
+
+    @property
+    def facts_dir(self) -> Path:
+        return self.root / "facts"
+
+    @property
+    def site_path(self) -> Path:
+        return self.site_dir if self.site_dir.is_absolute() else self.root / self.site_dir
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.sources if self.sources.is_absolute() else self.root / self.sources
+
+    @property
+    def archive_shown(self) -> str:
+        """The archive folder as messages name it: relative to the project."""
+        return Path(os.path.relpath(self.archive_dir, self.root)).as_posix()
+
+    @property
+    def base_path(self) -> str:
+        """The path the site is published under: '/briefing/' for https://example.org/briefing/."""
+        path = urlsplit(self.settings.site_url).path.strip("/")
+        return f"/{path}/" if path else "/"
+
+
+@dataclass
+class Remembered:
+    """What earlier runs' checks found, from the parse cache: what need not be looked for again."""
+
+    figures: dict[str, str] = field(default_factory=dict)
+    quotes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Loaded:
+    """Every input of a build, read once, and what is wrong with them."""
+
+    registry: Registry
+    problems: list[Problem]
+    config: dict | None = None  # the engine's configuration (mkdocs.yml), if asked for and usable
+    cache: ParseCache | None = None
+    remembered: Remembered = field(default_factory=Remembered)
+
+
+@dataclass
+class Checked:
+    """What the checks say of a registry, and what they found."""
+
+    problems: list[Problem]
+    figures: dict[str, str]  # keys of the facts whose figures and support were found
+    quotes: FoundQuotes
+
+
+@dataclass
+class Report:
+    """What a command did, for it to print: the problems, notes, and what was written."""
+
+    registry: Registry = field(default_factory=Registry)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said before the problems: what happened on the way
+    failures: list[str] = field(default_factory=list)  # said after them: why nothing was written
+    files: dict[str, str | bytes] | None = None  # the site source, once written
+    status: int = 0  # the exit status: 0 done, 1 the input has problems, 2 the command cannot run
+
+    @property
+    def errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+def load(options: Options, cache: bool = False, config: bool = False) -> Loaded:
+    """Read the registry (and, with `config`, mkdocs.yml); with `cache`, through the parse cache in .cache/briefing/."""
+    tracked = TrackedCacheFiles(options.root)  # git lists them while the registry loads
+    parse_cache = ParseCache(options.root / CACHE) if cache else None
+    registry, problems = load_registry(options.facts_dir, options.root, parse_cache)
+    remembered = Remembered()
+    if parse_cache:
+        remembered = Remembered(parse_cache.load_map(FIGURES), parse_cache.load_map(VERIFIED))
+    engine_config = None
+    if config:
+        engine_config, config_problems = read_config(options.root)
+        problems += config_problems
+    problems += tracked.problems(options.strict)
+    return Loaded(registry, problems, engine_config, parse_cache, remembered)
+
+
+def check(registry: Registry, options: Options, remembered: Remembered | None = None) -> Checked:
+    """Cross-references, figures, quotes and coverage; what `remembered` holds is not looked for again."""
+    remembered = remembered or Remembered()
+    problems, figures = check_registry(registry, options.strict, remembered.figures)
+    found = check_quotes(registry, options.archive_dir, options.strict, options.archive_shown, remembered.quotes)
+    problems += found[0]
+    problems += check_coverage(registry, options.archive_dir, options.strict)
+    return Checked(problems, figures, found[1])
+
+
+def remember(loaded: Loaded, checked: Checked) -> None:
+    """Keep what the checks found in the parse cache for the next run; drop what this run did not use."""
+    if loaded.cache:
+        loaded.cache.save_map(FIGURES, checked.figures)
+        loaded.cache.save_map(VERIFIED, checked.quotes.verified)
+        loaded.cache.prune()
+
+
+def gather(options: Options, cache: bool = False) -> tuple[Registry, list[Problem]]:
+    """Load and check: the registry and every problem, sorted (what `briefing check` reports)."""
+    loaded = load(options, cache)
+    checked = check(loaded.registry, options, loaded.remembered)
+    remember(loaded, checked)
+    return loaded.registry, sort_problems(loaded.problems + checked.problems)
+
+
+def read_past(options: Options, loaded: Loaded, checked: Checked) -> tuple[History, list[str]]:
+    """The registry's git history, each past revision's errors checked as this build checks them, and warnings."""
+    if not options.archive_dir.is_dir():
+        return History(
+            False, "the archive of source texts is not in this build, so past revisions could not be checked"
+        ), []
+    figures, quotes = dict(checked.figures), dict(checked.quotes.verified)
+
+    def passes(past: Registry) -> bool:
+        """No error a build would stop at (an unused entry a retraction leaves is only untidy)."""
+        problems, found = check_registry(past, False, figures)
+        quote_problems, verified = check_quotes(past, options.archive_dir, True, options.archive_shown, quotes)
+        figures.update(found)
+        quotes.update(verified.verified)
+        return not any(p.severity == "error" for p in problems + quote_problems)
+
+    return load_history(options.root, options.archive_dir, loaded.registry, passes, loaded.cache)
+
+
+def render(options: Options, loaded: Loaded, checked: Checked, history: History) -> tuple[dict, list[Problem]]:
+    """The site source's files by path (pages, navigation, configuration, hand-written pages), and problems."""
+    from briefing.render.pages import render_site  # rendering needs Jinja; checking does not
+    from briefing.render.site_source import site_source
+
+    templates = options.root / "templates"
+    pages = render_site(loaded.registry, templates, options.settings, history, checked.quotes)
+    return site_source(options.root, loaded.config, pages, options.settings)
+
+
+def prepare(options: Options, cache: bool = True) -> Report:
+    """Load, check and render: a report whose files are the site source, or None if any input is wrong."""
+    loaded = load(options, cache, config=True)
+    checked = check(loaded.registry, options, loaded.remembered)
+    remember(loaded, checked)
+    report = Report(loaded.registry, loaded.problems + checked.problems)
+    if loaded.config is not None and not report.errors:
+        history, report.notes = read_past(options, loaded, checked)
+        report.files, source_problems = render(options, loaded, checked, history)
+        report.problems += source_problems
+    report.problems = sort_problems(report.problems)
+    if report.errors:
+        report.files, report.status = None, 1
+    return report
+
+
+def build(options: Options, engine: str | None = "mkdocs") -> Report:
+    """Check, render the site source, build the site with `engine` (None: the source only), switch both in."""
+    site = options.site_path
+    refusal = site_refusal(site, options)
+    if refusal:
+        shown = options.site_dir.as_posix()
+        return Report(failures=[f"error: --site-dir {shown}: {refusal}; nothing was touched"], status=2)
+    refused = output.refusals(options.root, site)
+    if refused:
+        return Report(problems=refused, failures=[STOPPED], status=1)
+    missing = engine_missing(engine) if engine else None
+    if missing:
+        return Report(failures=[missing], status=2)
+    with output.build_lock(options.root) as lock:
+        recovered = output.recover(options.root, site)
+        report = prepare(options)
+        report.notes[:0] = [f"note: {recovered}"] if recovered else []
+        if report.files is None:
+            report.failures.append(STOPPED)
+            return report
+        staged = output.stage(options.root, site)
+        output.write_files(staged.source, report.files)
+        if engine:
+            built = run_engine(staged, lock, engine, last_commit_time(options.root))
+            broken = check_site(staged.site, options.base_path)[0] if built else []
+            if not built or broken:
+                output.discard(staged)
+                report.failures += [f"error: {link}" for link in broken]
+                report.failures.append(f"{engine} build failed: build/ and site/ are as they were")
+                report.files, report.status = None, 1
+                return report
+        output.switch(options.root, staged, options.root / BUILD, site if engine else None)
+    return report
+
+
+def site_refusal(site: Path, options: Options) -> str | None:
+    """Why `site` cannot be the output folder: it is, holds or sits in an input; None if it can be."""
+    resolved = site.resolve()
+    root = options.root.resolve()
+    if resolved == root or root.is_relative_to(resolved):
+        return "it holds the whole project"
+    inputs = {
+        "facts/": options.facts_dir,
+        "docs/": options.root / "docs",
+        "templates/": options.root / "templates",
+        "scripts/": options.root / "scripts",
+        "build/ (the site source)": options.root / BUILD,
+        ".git/": options.root / ".git",
+        ".cache/": options.root / ".cache",
+        "the archive folder": options.archive_dir,
+    }
+    for name, path in inputs.items():
+        path = path.resolve()
+        if resolved == path or resolved.is_relative_to(path) or path.is_relative_to(resolved):
+            return f"the build would replace {name}, an input"
+    return output.site_refusal(site, options.root / "site")
+
+
+def preview(options: Options, previous: tuple | None) -> tuple[tuple, Report | None]:
+    """For the live preview: re-render the site source into PREVIEW if an input changed; keep the last good one.
+
+    Returns the stamp of the inputs rendered from (`previous` if nothing changed) and the report
+    of the rendering (None if nothing changed); the preview is written only if it has no errors.
+    """
+    from briefing.render.index import TEMPLATES
+
+    root = options.root
+    folders = (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")
+    stamp = inputs_stamp(tuple(f for f in folders if f.is_dir()), (root / "mkdocs.yml",))
+    if stamp == previous:
+        return previous, None
+    report = prepare(options)
+    if report.files is None:
+        report.failures.append("preview not updated: fix the errors above")
+        return stamp, report
+    written = write_changed(root / PREVIEW, report.files)
+    if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
+        for page in (root / PREVIEW).rglob("*.md"):
+            os.utime(page)
+    return stamp, report
+
+
+def inputs_stamp(folders: tuple[Path, ...], files: tuple[Path, ...] = ()) -> tuple:
+    """Every file the pages are made from, with a hash of its bytes: the same stamp, the same pages.
+
+    Contents, not modification times, which some file systems keep to the second.
+    """
+    paths = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()]
+    paths += [path for path in files if path.is_file()]
+    return tuple((path.as_posix(), sha256_of(path.read_bytes())) for path in paths)

@@ -1,0 +1,73 @@
+"""The static-site engine (MkDocs, or Zensical) run on a staged site source, as a child that dies with the build."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from briefing.files import create_file
+from briefing.write.output import Staged
+
+ENGINES = ("mkdocs", "zensical")
+
+
+def engine_missing(engine: str) -> str | None:
+    """Why `engine` cannot run here, with how to install it; None if it can."""
+    if importlib.util.find_spec(engine) is not None:
+        return None
+    return (
+        f"error: {engine} is not installed in this environment: "
+        f"`.venv/bin/pip install {engine}` (make test installs it)"
+    )
+
+
+def run_engine(staged: Staged, lock: int, engine: str, source_date_epoch: str) -> bool:
+    """Build the staged site source into the staged site with `engine`, strictly; whether it succeeded.
+
+    The engine's own messages go to this process's standard error.
+    """
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch)
+    if engine == "mkdocs":
+        env["NO_MKDOCS_2_WARNING"] = "1"  # its ten-line banner; the build says the same in one line
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+        command += ["-f", str(staged.source / "mkdocs.yml"), "--site-dir", str(staged.site)]
+        cwd = staged.source
+    else:  # Zensical takes its folders from its config, inside the config's folder: a copy beside the source
+        config = _zensical_config(staged)
+        command = [sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config)]
+        cwd = staged.folder  # Zensical keeps its cache where it runs: not in the source
+    # The engine holds the build lock with us, and dies with us: a killed build leaves no writer behind.
+    result = subprocess.run(command, cwd=cwd, env=env, pass_fds=(lock,), preexec_fn=die_with_parent)
+    if engine == "zensical" and result.returncode == 0:
+        staged.site.rmdir()
+        shutil.move(staged.folder / "site", staged.site)
+    return result.returncode == 0
+
+
+def _zensical_config(staged: Staged) -> Path:
+    """The site source's mkdocs.yml with its folders as Zensical finds them from beside the source."""
+    config = staged.folder / "zensical.yml"
+    settings = yaml.safe_load((staged.source / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings["docs_dir"], settings["site_dir"] = "source/docs", "site"
+    if settings.get("theme", {}).get("custom_dir"):
+        settings["theme"]["custom_dir"] = "source/" + settings["theme"]["custom_dir"]
+    create_file(config, yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    return config
+
+
+def die_with_parent() -> None:
+    """In the child: ask Linux to kill it when the process that started it dies (a no-op elsewhere)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
