@@ -11,9 +11,9 @@ from pathlib import Path
 from helpers import problems, with_hints
 
 from briefing.check.evidence import paragraph
+from briefing.check.fragments import fragment_context, text_fragment
 from briefing.load.registry import independent_sources, load_registry
 from briefing.pipeline import Options, check
-from briefing.render.links import fragment_context, text_fragment
 from briefing.render.pages import render_site
 
 REPO = Path(__file__).resolve().parent.parent

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from briefing.load.config import MARKDOWN, published_at
 from briefing.problems import Loc, Problem, error
-from briefing.render.site_source import MARKDOWN, published_at
 
 SCANNED = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml")  # what a browser may render as a page
 CONTENT_CLASS = "md-content__inner"  # the content region's article, in Material and Zensical alike

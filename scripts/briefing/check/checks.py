@@ -208,18 +208,10 @@ def _check_references(registry: Registry) -> list[Problem]:
     return problems
 
 
-def _all_citations(registry: Registry):
-    for fact in registry.facts:
-        yield from fact.citations
-    for disagreement in registry.disagreements:
-        for variant in disagreement.variants:
-            yield from variant.citations
-
-
 def _check_citations(registry: Registry) -> list[Problem]:
     sources = _Ids("source", registry.sources, registry.invalid_ids.get("sources", set()))
     problems: list[Problem] = []
-    for citation in _all_citations(registry):
+    for _, citation in registry.citations():
         problems += sources.check(citation.source, citation.origin.at("source"))
         words = len(citation.quote.split())
         if too_short(citation.quote):
@@ -267,7 +259,7 @@ def _check_speakers(registry: Registry) -> list[Problem]:
     entities = _Ids("entity", registry.entities, inv.get("entities", set()))
     sources = _Ids("source", registry.sources, inv.get("sources", set()))
     problems: list[Problem] = []
-    for citation in _all_citations(registry):
+    for _, citation in registry.citations():
         if citation.speaker:
             problems += entities.check(citation.speaker, citation.origin.at("speaker"))
     for source in registry.sources:
@@ -548,9 +540,9 @@ def _check_disagreements(registry: Registry) -> list[Problem]:
 
 def _check_unused(registry: Registry, strict: bool) -> list[Problem]:
     make = error if strict else warning
-    cited = {c.source for c in _all_citations(registry)}
+    cited = {c.source for _, c in registry.citations()}
     used_entities = {e for f in registry.facts for e in (*f.entities, *f.claimed_by)}
-    used_entities |= {c.speaker for c in _all_citations(registry) if c.speaker}
+    used_entities |= {c.speaker for _, c in registry.citations() if c.speaker}
     used_topics = {f.topic for f in registry.facts}
     problems = []
     for source in registry.sources:

@@ -137,14 +137,8 @@ def _check_references(registry: Registry) -> list[Problem]:
 def _citations_by_source(registry: Registry) -> dict[str, list[tuple[Citation, str]]]:
     """Each source's citations, with what cites them for a message: "fact 'x'"."""
     out: dict[str, list[tuple[Citation, str]]] = {}
-    for fact in registry.facts:
-        for citation in fact.citations:
-            out.setdefault(citation.source, []).append((citation, f"fact '{fact.id}'"))
-    for disagreement in registry.disagreements:
-        for number, variant in enumerate(disagreement.variants, 1):
-            for citation in variant.citations:
-                owner = f"version {number} of disagreement '{disagreement.id}'"
-                out.setdefault(citation.source, []).append((citation, owner))
+    for owner, citation in registry.citations():
+        out.setdefault(citation.source, []).append((citation, owner))
     return out
 
 

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing.check.figures import Figure, amount, figures, years
+from briefing.check.fragments import fragment_context
 from briefing.load.registry import Citation, Fact, Registry, Source
 from briefing.problems import Problem, error
-from briefing.render.links import fragment_context
 
 if TYPE_CHECKING:
     from briefing.check.quotes import ArchivedText

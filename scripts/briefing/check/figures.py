@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from functools import lru_cache
 
-MONTHS = "january february march april may june july august september october november december".split()
+from briefing import vocabulary
+
+MONTHS = [name.lower() for name in vocabulary.MONTHS[1:]]
 SCALES = {
     "thousand": 3, "million": 6, "billion": 9, "trillion": 12,
     "k": 3, "m": 6, "b": 9, "bn": 9, "bln": 9, "mn": 6, "mln": 6, "tn": 12, "trn": 12,
@@ -92,9 +94,10 @@ SUPPORTS: dict[str | None, frozenset[str | None]] = {
     "about": frozenset({"about"}),
 }
 WORDING = {
-    "more-than": "more than", "at-least": "at least", "less-than": "less than", "up-to": "up to",
-    "nearly": "nearly", "about": "about", "negated": "'not'",
-}  # fmt: skip
+    **{q: words for q, words in vocabulary.QUALIFIER_WORDS.items() if words},
+    "nearly": "nearly",
+    "negated": "'not'",
+}
 MAX_DIGITS = 18  # significant digits read in a figure: the schema's amounts go to 10^18
 
 _Q = re.escape

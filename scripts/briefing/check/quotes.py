@@ -361,13 +361,8 @@ def check_quotes(
 
 def _citations_by_source(registry: Registry) -> dict[str, list[Citation]]:
     out: dict[str, list[Citation]] = {}
-    for fact in registry.facts:
-        for citation in fact.citations:
-            out.setdefault(citation.source, []).append(citation)
-    for disagreement in registry.disagreements:
-        for variant in disagreement.variants:
-            for citation in variant.citations:
-                out.setdefault(citation.source, []).append(citation)
+    for _, citation in registry.citations():
+        out.setdefault(citation.source, []).append(citation)
     return out
 
 

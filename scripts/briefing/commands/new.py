@@ -7,6 +7,7 @@ import argparse
 import sys
 from dataclasses import replace
 
+from briefing import vocabulary
 from briefing.check.quotes import sha256_of
 from briefing.commands.common import (
     add_common,
@@ -38,9 +39,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     add_common(entity)
     entity.add_argument("--id", help="the entity's id (default: made from the name)")
     entity.add_argument("--name")
-    entity.add_argument(
-        "--kind", choices=["organisation", "person", "place", "model", "product", "programme", "policy"]
-    )
+    entity.add_argument("--kind", choices=vocabulary.entity_kinds())
     entity.add_argument("--alias", action="append", help="another name or spelling (repeat)")
     entity.add_argument("--description", help="one line")
     parser.set_defaults(run=run)
@@ -63,7 +62,7 @@ def _fact_flags(fact: argparse.ArgumentParser) -> None:
     )
     fact.add_argument("--via", metavar="NAME", help="the report or wire the source names for those words: Reuters")
     fact.add_argument("--value", nargs=2, metavar=("AMOUNT", "UNIT"), help="a structured value: 1000000000 CNY")
-    fact.add_argument("--qualifier", choices=["exactly", "about", "more-than", "at-least", "up-to", "less-than"])
+    fact.add_argument("--qualifier", choices=vocabulary.qualifiers())
     fact.add_argument("--tag", action="append", help="a kind of event, e.g. funding-round (repeat)")
     fact.add_argument("--note", help="an editorial note")
 
@@ -75,11 +74,9 @@ def add_source_flags(parser: argparse.ArgumentParser) -> None:
     for flag in ("title", "publisher", "author", "published", "url", "reliability", "summary"):
         parser.add_argument(f"--{flag}")
     parser.add_argument("--retrieved", metavar="DATE", help="when the copy was taken (archive: default today)")
-    parser.add_argument(
-        "--kind", choices=["news-report", "repost", "rewrite", "teaser", "analysis", "primary-statement"]
-    )
+    parser.add_argument("--kind", choices=vocabulary.source_kinds())
     parser.add_argument("--based-on", metavar="SOURCE_OR_NAME", help="what it is made from: a source id or a name")
-    parser.add_argument("--relation", choices=["repost", "rewrite", "teaser", "cites"], help="to --based-on")
+    parser.add_argument("--relation", choices=vocabulary.relations(), help="to --based-on")
     parser.add_argument("--archive-file", help="the text's file name in the archive folder")
 
 

@@ -21,6 +21,8 @@ from briefing.problems import Loc, Problem, error
 CONFIG = "mkdocs.yml"
 DOCS = "docs"  # the hand-written pages and assets
 TEMPLATES = "templates"  # the project's own templates, overriding the generator's
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs makes a page of
+INDEX_NAMES = ("index", "readme")  # what MkDocs publishes as its folder's own page
 
 
 def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
@@ -121,3 +123,15 @@ def entries(folder: Path, hidden: bool = False):
 def _key_line(text: str, key: str) -> int:
     match = re.search(rf"^{key}\s*:", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def published_at(rel: str) -> str:
+    """Where MkDocs (directory addresses) writes a file of docs/: 'x.md', 'x/index.md', 'x/README.md' -> 'x/index.html'."""
+    folder, _, name = rel.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in MARKDOWN:
+        return rel
+    parts = [folder] if folder else []
+    if stem.lower() not in INDEX_NAMES:
+        parts.append(stem)
+    return "/".join([*parts, "index.html"])

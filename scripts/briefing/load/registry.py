@@ -14,6 +14,7 @@ import gc
 import json
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,7 @@ import fastjsonschema
 import jsonschema
 
 from briefing.problems import Loc, Problem, error, package_folder
+from briefing.vocabulary import MONTHS
 
 if TYPE_CHECKING:
     from briefing.load.cache import ParseCache
@@ -63,9 +65,6 @@ class Origin:
     def key_at(self, *fields: str | int) -> Loc:
         """The location of a field's key."""
         return self.doc.key_loc(self.path + fields)
-
-
-MONTHS = list(calendar.month_name)  # English names, looked up once (calendar asks strftime each time)
 
 
 @dataclass(frozen=True, order=True)
@@ -350,6 +349,16 @@ class Registry:
     # Each archived text's sentences in order, by source id, with what the briefing does with each:
     # set by the coverage check (check/coverage.py) for every source whose archive it read.
     sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
+
+    def citations(self) -> Iterator[tuple[str, Citation]]:
+        """Every citation, the facts' then the disagreements' versions', with what cites it: "fact 'x'"."""
+        for fact in self.facts:
+            for citation in fact.citations:
+                yield f"fact '{fact.id}'", citation
+        for disagreement in self.disagreements:
+            for number, variant in enumerate(disagreement.variants, 1):
+                for citation in variant.citations:
+                    yield f"version {number} of disagreement '{disagreement.id}'", citation
 
     @property
     def omissions(self) -> list[Omission]:

@@ -8,7 +8,6 @@ both palettes work.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -16,6 +15,7 @@ from markupsafe import Markup
 from briefing.load.registry import Fact, Source
 from briefing.render.escaping import html_text
 from briefing.render.formatting import format_amount, format_value
+from briefing.vocabulary import MONTHS, QUALIFIER_SIGNS, month_year
 
 WIDTH = 640
 LEFT, RIGHT = 16, 16
@@ -128,7 +128,7 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
 
 def _compact(amount: float, unit: str, qualifier: str | None) -> str:
     """'>1bn yuan', '~$275m': bar labels must be short; the title and table give the full wording."""
-    sign = {"more-than": ">", "at-least": "≥", "about": "~", "up-to": "≤", "less-than": "<"}.get(qualifier or "", "")
+    sign = QUALIFIER_SIGNS.get(qualifier or "", "")
     for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
         if amount >= size:
             number = f"{amount / size:.1f}".rstrip("0").rstrip(".") + suffix
@@ -169,7 +169,7 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
                 column += 1
             for month in range(1, 13):
                 columns[(year, month)] = column
-                labels.append((column, calendar.month_abbr[month][0], str(year) if month == 1 else ""))
+                labels.append((column, MONTHS[month][0], str(year) if month == 1 else ""))
                 column += 1
         else:
             columns[(year, 0)] = column
@@ -245,7 +245,7 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
 
 def _column_name(key: tuple[int, int]) -> str:
     year, month = key
-    return f"{calendar.month_name[month]} {year}" if month else f"{year} (month unknown)"
+    return month_year(year, month)
 
 
 def _marker(fact: Fact, cx: float, cy: float, size: float) -> str:

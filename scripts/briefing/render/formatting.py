@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from briefing.load.registry import Value
+from briefing.vocabulary import QUALIFIER_WORDS
 
-QUALIFIERS = {
-    "exactly": "",
-    "about": "about ",
-    "more-than": "more than ",
-    "at-least": "at least ",
-    "up-to": "up to ",
-    "less-than": "less than ",
-}
 CURRENCIES = {"USD": ("$", ""), "CNY": ("", " yuan"), "EUR": ("€", ""), "GBP": ("£", "")}
 
 
@@ -20,7 +13,8 @@ def format_amount(amount: float | int, unit: str, qualifier: str | None = None) 
     number = _words(amount)
     prefix, suffix = CURRENCIES.get(unit, ("", f" {unit}"))
     text = f"{prefix}{number}{suffix}"
-    return QUALIFIERS.get(qualifier or "exactly", "") + text
+    words = QUALIFIER_WORDS.get(qualifier or "exactly", "")
+    return f"{words} {text}" if words else text
 
 
 def _words(amount: float | int) -> str:

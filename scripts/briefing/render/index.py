@@ -18,7 +18,6 @@ from markupsafe import Markup
 from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
 from briefing.load.registry import (
-    MONTHS,
     Citation,
     Disagreement,
     Entity,
@@ -31,42 +30,18 @@ from briefing.problems import package_folder
 from briefing.project import DEFAULTS, Settings
 from briefing.render.escaping import html_text, md_text
 from briefing.render.formatting import format_amount, format_value
+from briefing.vocabulary import (  # noqa: F401 - the labels, here for the render modules that import them from here
+    KIND_NAMES,
+    KIND_TITLES,
+    MONTHS,
+    RANKS,
+    RELATIONS,
+    SOURCE_KINDS,
+    VERDICTS,
+    month_year,
+)
 
 TEMPLATES = package_folder("briefing.templates")  # the generator's own; a project's templates/ come first
-
-KIND_TITLES = {
-    "organisation": "Organisations",
-    "person": "People",
-    "place": "Places",
-    "model": "Models",
-    "product": "Products and platforms",
-    "programme": "Programmes",
-    "policy": "Policies",
-}
-KIND_NAMES = {  # one of them, as an entity page names its kind
-    "organisation": "Organisation",
-    "person": "Person",
-    "place": "Place",
-    "model": "Model",
-    "product": "Product or platform",
-    "programme": "Programme",
-    "policy": "Policy",
-}
-SOURCE_KINDS = {
-    "news-report": "News report",
-    "repost": "Repost of another outlet's article",
-    "rewrite": "Rewrite of other outlets' reporting",
-    "teaser": "Teaser of another article",
-    "analysis": "Analysis",
-    "primary-statement": "Primary statement",
-}
-VERDICTS = {
-    "conflicting": "Conflicting: they cannot all be right",
-    "reconcilable": "Reconcilable: they differ for a known reason",
-    "erroneous": "Erroneous: a source is plainly wrong",
-}
-RANKS = {"preferred": "Preferred", "normal": "Reported", "erroneous": "Erroneous"}
-RELATIONS = {"repost": "a repost of", "rewrite": "a rewrite of", "teaser": "a teaser of", "cites": "cites"}
 
 
 def environment(project: Path | None = None) -> jinja2.Environment:
@@ -572,7 +547,7 @@ def listing(
 def _month_label(fact: Fact) -> str:
     if fact.date is None:
         return "Undated"
-    return f"{MONTHS[fact.date.month]} {fact.date.year}" if fact.date.month else f"{fact.date.year} (month unknown)"
+    return month_year(fact.date.year, fact.date.month)
 
 
 def _by(facts: list[Fact], page: Page, label) -> dict[str, list[FactView]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from briefing.files import read_regular
-from briefing.load.config import CONFIG, DOCS, entries, link_problem
+from briefing.load.config import CONFIG, DOCS, entries, link_problem, published_at
 from briefing.problems import Loc, Problem, error, package_folder
 from briefing.project import DEFAULTS, Settings
 
@@ -31,8 +31,6 @@ ASSET_FOLDER = "briefing"  # in build/docs/: the generator's assets
 ASSETS = ("briefing.css", "briefing.js")
 OVERRIDES = "overrides"  # in build/: the theme's page with link-preview tags (assets/main.html)
 NAV = ".nav.yml"  # where render_site leaves the generated navigation
-MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs makes a page of
-INDEX_NAMES = ("index", "readme")  # what MkDocs publishes as its folder's own page
 # Settings that belong to the hand-written project, not to the generated source.
 PROJECT_ONLY = ("hooks", "watch", "docs_dir", "site_dir", "nav", "not_in_nav")
 HEADER = (
@@ -108,18 +106,6 @@ class Addresses:
                 if "/".join(parts[:n]) in self.files:
                     return self.files["/".join(parts[:n])], key
         return None
-
-
-def published_at(rel: str) -> str:
-    """Where MkDocs (directory addresses) writes a file of docs/: 'x.md', 'x/index.md', 'x/README.md' -> 'x/index.html'."""
-    folder, _, name = rel.rpartition("/")
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in MARKDOWN:
-        return rel
-    parts = [folder] if folder else []
-    if stem.lower() not in INDEX_NAMES:
-        parts.append(stem)
-    return "/".join([*parts, "index.html"])
 
 
 def _normal(path: str) -> str:

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
 
+from briefing import vocabulary
 from briefing.load.registry import load_schema
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.problems import Loc
@@ -285,7 +286,7 @@ FIELDS: dict[str, list[tuple[str, str, bool, bool]]] = {
         ("title", "Title (the headline as printed)", True, False),
         ("publisher", "Publisher", True, False),
         ("published", "Published (YYYY, YYYY-MM or YYYY-MM-DD)", True, False),
-        ("kind", "Kind (news-report, repost, analysis, primary-statement)", True, False),
+        ("kind", f"Kind ({', '.join(vocabulary.source_kinds())})", True, False),
         ("archive_file", "Archive file name (in the archive folder)", True, False),
         ("reliability", "How far to trust it (one or two sentences)", True, False),
         ("summary", "What it reports (two or three sentences, our words)", True, False),
@@ -293,7 +294,7 @@ FIELDS: dict[str, list[tuple[str, str, bool, bool]]] = {
     ],
     "entity": [
         ("name", "Name", True, False),
-        ("kind", "Kind (organisation, person, place, model, product, programme, policy)", True, False),
+        ("kind", f"Kind ({', '.join(vocabulary.entity_kinds())})", True, False),
         ("description", "One-line description", True, False),
     ],
 }
