@@ -68,16 +68,16 @@ $(TESTED): $(INSTALLED) requirements-test.txt
 
 # Build-speed benchmark (a few minutes; not part of the tests): see docs/performance.md.
 bench: $(TESTED)
-	@$(BIN)/python -m briefing.tools.bench --update docs/performance.md
+	@$(BIN)/python -m benchmarks.bench --update docs/performance.md
 
 # Page weight and mobile Lighthouse on the built site, served gzip-compressed (a few minutes;
-# measured, not tested: see README, Performance). Lighthouse comes from npm, locked in scripts/lighthouse/.
+# measured, not tested: see README, Performance). Lighthouse comes from npm, locked in benchmarks/lighthouse/.
 lighthouse: $(TESTED) browser
-	@test -x scripts/lighthouse/node_modules/.bin/lighthouse || \
-	  (cd scripts/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
+	@test -x benchmarks/lighthouse/node_modules/.bin/lighthouse || \
+	  (cd benchmarks/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
 	@$(BIN)/briefing build --strict
-	@$(BIN)/python -m briefing.tools.pageweight site
-	@$(BIN)/python -m briefing.tools.lighthouse site
+	@$(BIN)/python -m benchmarks.pageweight site
+	@$(BIN)/python -m benchmarks.lighthouse site
 
 # The three requirement sets (the installer pip, the site's, the tests'), locked with every file's
 # hash: after changing pyproject.toml, requirements-test.in or requirements-pip.in.

@@ -13,6 +13,7 @@ import pytest
 from fixture_registry import ARCHIVE, FILES
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # benchmarks/, the measurements the tests share code with (not shipped)
 BRIEFING = str(Path(sys.executable).parent / "briefing")
 
 

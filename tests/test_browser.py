@@ -438,7 +438,7 @@ def test_cite_gives_a_ready_citation_by_keyboard(page, site_url):
 
 
 def test_every_page_kind_weighs_at_most_150_kb_served_compressed(browser, real_site):
-    from briefing.tools.pageweight import LIMIT, measure
+    from benchmarks.pageweight import LIMIT, measure
 
     site = real_site.root / "site"
     weights = measure(site, browser)

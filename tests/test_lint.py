@@ -12,12 +12,14 @@ RUFF = str(Path(sys.executable).parent / "ruff")
 
 
 def test_ruff_lint():
-    result = subprocess.run([RUFF, "check", "scripts", "tests"], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([RUFF, "check", "scripts", "tests", "benchmarks"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
 
 
 def test_ruff_format():
-    result = subprocess.run([RUFF, "format", "--check", "scripts", "tests"], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [RUFF, "format", "--check", "scripts", "tests", "benchmarks"], cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
 
 

@@ -1,6 +1,6 @@
 """Page weight: what a reader's browser downloads on a first visit, served compressed as hosts serve it.
 
-    .venv/bin/python -m briefing.tools.pageweight [SITE]
+    .venv/bin/python -m benchmarks.pageweight [SITE]
 
 Serves the built site on 127.0.0.1 with gzip (as GitHub Pages does), opens one page of each
 kind in Chromium with an empty cache, waits until the network is quiet, and adds up the bytes

@@ -1,7 +1,7 @@
 """Lighthouse on the built site, served compressed: mobile performance per page kind, median of runs.
 
-    make lighthouse            (installs Lighthouse 12.2.3 from scripts/lighthouse/package-lock.json)
-    .venv/bin/python -m briefing.tools.lighthouse [SITE] [--runs 3] [--target 95]
+    make lighthouse            (installs Lighthouse 12.2.3 from benchmarks/lighthouse/package-lock.json)
+    .venv/bin/python -m benchmarks.lighthouse [SITE] [--runs 3] [--target 95]
 
 Lighthouse's default mobile profile (a mid-range phone, simulated slow 4G) on Debian's
 Chromium, against the site on a loopback server that gzips as GitHub Pages does. Prints each
@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from briefing.tools.pageweight import CHROMIUM, page_paths, serve_compressed
+from benchmarks.pageweight import CHROMIUM, page_paths, serve_compressed
 
 KINDS = ("home", "topic", "source", "entity", "disagreements", "timeline")
 METRICS = {
@@ -29,7 +29,7 @@ METRICS = {
     "cumulative-layout-shift": "CLS",
     "speed-index": "SI s",
 }
-TOOLS = Path(__file__).resolve().parents[2] / "lighthouse"  # scripts/lighthouse/: package.json and its lock
+TOOLS = Path(__file__).resolve().parent / "lighthouse"  # benchmarks/lighthouse/: package.json and its lock
 
 
 def lighthouse_binary() -> Path:

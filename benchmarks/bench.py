@@ -1,6 +1,6 @@
 """Benchmark: a synthetic registry of N facts through the whole build, stage by stage.
 
-    .venv/bin/python -m briefing.tools.bench [--sizes 1000 10000] [--repeat 3] [--out DIR] [--markdown FILE]
+    .venv/bin/python -m benchmarks.bench [--sizes 1000 10000] [--repeat 3] [--out DIR] [--markdown FILE]
 
 For each size it writes a realistic registry (many sources whose archived texts contain the
 quotes, hundreds of entities, 1-3 citations per fact, disagreements) into a scratch project,
@@ -109,10 +109,9 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
         citations = []
         for s in rng.sample(range(n_sources), rng.randint(1, 3)):
             quote = f"{_sentence(rng, 8, 20)} number {i}-{s}"
-            if value:  # the value stands in every quote: each source counted for a fact carries it
-                quote += (
-                    f" worth {value['amount'] // 1_000_000} million {'yuan' if value['unit'] == 'CNY' else 'dollars'}"
-                )
+            if value:  # the value stands in every quote, its currency named: each counted source carries it
+                millions = value["amount"] // 1_000_000
+                quote += f" worth {millions} million yuan" if value["unit"] == "CNY" else f" worth ${millions} million"
             source_quotes[s].append(quote)
             citations.append({"source": f"source-{s:04d}", "quote": quote})
         fact = {
@@ -161,7 +160,12 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
                 "verdict": "reconcilable",
                 "variants": [
                     {"claim": _sentence(rng, 6, 12) + ".", "citations": [dict(a["citations"][0])]},
-                    {"claim": _sentence(rng, 6, 12) + ".", "rank": "preferred", "citations": [dict(b["citations"][0])]},
+                    {
+                        "claim": _sentence(rng, 6, 12) + ".",
+                        "rank": "preferred",
+                        "reason": _sentence(rng, 6, 12) + ".",
+                        "citations": [dict(b["citations"][0])],
+                    },
                 ],
                 "note": _sentence(rng, 15, 30) + ".",
             }
@@ -318,7 +322,7 @@ def generator_run(root: Path, archive: Path) -> tuple[dict[str, float], float]:
     command = [
         sys.executable,
         "-c",
-        f"from briefing.tools.bench import _worker; from pathlib import Path; _worker(Path({str(root)!r}), Path({str(archive)!r}))",
+        f"from benchmarks.bench import _worker; from pathlib import Path; _worker(Path({str(root)!r}), Path({str(archive)!r}))",
     ]
     _, peak, printed = run(command, REPO)
     return json.loads(printed.strip().splitlines()[-1]), peak
@@ -470,7 +474,7 @@ def table(result: Result) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m briefing.tools.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of facts (default: 1000 10000)"
     )
