@@ -113,7 +113,7 @@ browser:
 
 # Generated pages, the site and the caches; .venv stays (make distclean removes it too).
 clean:
-	rm -rf site build docs/generated .cache build-artifacts
+	rm -rf site build .cache build-artifacts
 
 distclean: clean
 	rm -rf $(VENV)

@@ -197,7 +197,7 @@ def generate(n: int, root: Path, seed: int = 7) -> Path:
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)
         (facts_dir / name).write_text(header + text, encoding="utf-8")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
     if (REPO / "templates").is_dir():
         (root / "templates").symlink_to(REPO / "templates")
     return archive

@@ -64,7 +64,7 @@ def make_project(root: Path, with_site_config: bool = False) -> Project:
         project.write(name, text)
     if with_site_config:
         shutil.copy(REPO / "mkdocs.yml", project.root / "mkdocs.yml")
-        shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+        shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns(".*"))
         for shared in ("scripts", "templates"):
             (project.root / shared).symlink_to(REPO / shared)
     return project
@@ -99,7 +99,7 @@ def real_site(tmp_path_factory) -> Project:
     root = tmp_path_factory.mktemp("real") / "project"
     root.mkdir()
     shutil.copytree(REPO / "facts", root / "facts")
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for shared in ("scripts", "templates"):
         (root / shared).symlink_to(REPO / shared)
@@ -123,7 +123,7 @@ def zensical_site(real_site, tmp_path_factory) -> Project:
 # --- the suite leaves the developer's checkout and environment as it found them --------------
 # Outputs and caches a test might write into the checkout by mistake (all ignored by git, so
 # `git status` alone would not show them), and the .venv's install stamps and interpreter.
-WATCHED = ("site", "build", ".cache/briefing", ".cache/build", ".cache/preview", "docs/generated", "site-zensical",
+WATCHED = ("site", "build", ".cache/briefing", ".cache/build", ".cache/preview", "site-zensical",
            "build-artifacts", "facts", "docs", "templates")  # fmt: skip
 
 

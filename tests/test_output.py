@@ -1,4 +1,4 @@
-"""Outputs switched together: a killed build leaves the old docs/generated and site/ or the new
+"""Outputs switched together: a killed build leaves the old build/ and site/ or the new
 ones, never one of each for long; the next build cleans up; two builds never interleave."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def leftovers(project: Project) -> list[str]:
     """Folders a build leaves only while it runs."""
     root = project.root
     found = [p for p in (root / ".cache" / "build").glob("*")]
-    found += [p for p in root.glob(".site-*")] + [p for p in (root / "docs").glob(".generated-*")]
+    found += list(root.glob(".site-*"))
     return sorted(p.relative_to(root).as_posix() for p in found)
 
 

@@ -224,7 +224,7 @@ def build(root: Path, texts: list[str], url: str) -> Project:
             project.write(name, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
         commit(project.root, f"Revision {n}", f"2024-06-{n + 1:02d}T09:00:00+00:00")
     shutil.copy(REPO / "mkdocs.yml", project.root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns("generated", ".*"))
+    shutil.copytree(REPO / "docs", project.root / "docs", ignore=shutil.ignore_patterns(".*"))
     for shared in ("scripts", "templates"):
         (project.root / shared).symlink_to(REPO / shared)
     result = project.run("build", "--strict")

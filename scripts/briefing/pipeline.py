@@ -35,7 +35,7 @@ from briefing.write.engine import engine_missing, run_engine
 BUILD = Path("build")  # the site source: mkdocs.yml and docs/, which any mkdocs.yml-reading engine builds
 PREVIEW = output.PREVIEW  # the live preview's site source: a preview never touches build/ and site/
 CACHE = Path(".cache") / "briefing"
-VERIFIED = "verified-quotes-2"  # the parse cache's map: quote key -> its archived words
+VERIFIED = "verified-quotes"  # the parse cache's map: quote key -> its archived words
 FIGURES = "figures-found"  # the parse cache's map: keys of facts whose figures and support were found
 STOPPED = "build stopped: nothing was written"
 

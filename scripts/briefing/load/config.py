@@ -104,15 +104,14 @@ def _outside(link: Path, root: Path) -> bool:
 def entries(folder: Path, hidden: bool = False):
     """(path relative to `folder`, path) of every file, folder and link under it; links are not followed.
 
-    Without `hidden`, hidden entries and the pages older builds wrote into generated/ are left
-    out with all they hold: the site source never has them.
+    Without `hidden`, hidden entries are left out with all they hold: the site source never has them.
     """
     for here, dirs, names in os.walk(folder):
         base = Path(here)
         rel_here = base.relative_to(folder).as_posix()
         for name in sorted(dirs + names):
             rel = name if rel_here == "." else f"{rel_here}/{name}"
-            if not hidden and (name.startswith(".") or rel == "generated"):
+            if not hidden and name.startswith("."):
                 if name in dirs:
                     dirs.remove(name)
                 continue

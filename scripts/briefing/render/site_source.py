@@ -45,7 +45,7 @@ def site_source(
 ) -> tuple[dict[str, str | bytes], list[Problem]]:
     """Every file of the site source by its path in it; problems if a hand-written page is in the way.
 
-    Hidden files of docs/, and pages older versions of the build wrote into docs/generated/, are left out.
+    Hidden files of docs/ are left out.
     """
     docs = root / DOCS
     files: dict[str, str | bytes] = {f"docs/{rel}": text for rel, text in pages.items() if rel != NAV}

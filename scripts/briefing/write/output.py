@@ -217,7 +217,6 @@ def recover(root: Path, site: Path) -> str | None:
         _finish(moves, record)
         done = "finished switching in the outputs of a build that was stopped half-way"
     leftovers = [p for p in _children(root / STAGING) if p.name.startswith("run-")]
-    leftovers += [p for p in _children(root / "docs") if p.name.startswith(".generated-")]  # earlier versions
     leftovers += [p for p in _children(site.parent) if p.name.startswith(SITE_PREFIXES)]
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
