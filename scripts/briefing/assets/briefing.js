@@ -38,17 +38,121 @@
   }
 
   // On a phone the menu is a drawer: while it is closed its links are out of sight, so they are
-  // kept out of the Tab order too (inert), and a keyboard reader reaches the page at once.
+  // kept out of the Tab order too (inert), and a keyboard reader reaches the page at once. The
+  // theme opens it with a <label> that has no tab stop; a real button takes its place (the label
+  // stays, hidden, for a page without this script), says whether the menu is open, and moves the
+  // focus into the menu. Escape, or the focus leaving the menu, closes it and the focus returns.
   var drawer = document.getElementById("__drawer");
   var narrow = window.matchMedia("(max-width: 76.234375em)");
+  function drawerOpen() { return !!drawer && drawer.checked && narrow.matches; }
+  function setDrawer(open) {
+    if (!drawer || drawer.checked === open) return;
+    drawer.checked = open;
+    drawer.dispatchEvent(new Event("change", {bubbles: true}));  // the theme listens for it
+  }
   function syncDrawer() {
     var menu = document.querySelector(".md-sidebar--primary");
+    var button = document.querySelector(".briefing-menu");
+    if (button) button.setAttribute("aria-expanded", drawerOpen() ? "true" : "false");
     if (!menu || !drawer) return;
     if (narrow.matches && !drawer.checked) menu.setAttribute("inert", "");
     else menu.removeAttribute("inert");
+    syncPanels(menu);
+  }
+  // Inside the drawer a section's links are a panel that slides over the list: a closed panel
+  // waits off to the side, and an open one covers the list under it. Neither is in sight, so
+  // neither is in the Tab order (only what this marks is unmarked again).
+  function syncPanels(menu) {
+    menu.querySelectorAll("[data-briefing-inert]").forEach(function (element) {
+      element.removeAttribute("inert");
+      element.removeAttribute("data-briefing-inert");
+    });
+    if (!narrow.matches) return;
+    function hide(element) {
+      if (!element) return;
+      element.setAttribute("inert", "");
+      element.setAttribute("data-briefing-inert", "");
+    }
+    menu.querySelectorAll("input.md-nav__toggle").forEach(function (toggle) {
+      var item = toggle.parentNode;
+      var panel = item.querySelector(":scope > nav.md-nav");
+      if (!panel) return;
+      if (!toggle.checked) { hide(panel); return; }
+      hide(item.querySelector(":scope > label.md-nav__link"));
+      Array.prototype.forEach.call(item.parentNode.children, function (sibling) { if (sibling !== item) hide(sibling); });
+      var list = item.parentNode.parentNode;
+      hide(list && list.querySelector(":scope > label.md-nav__title"));
+    });
+  }
+  function menuButton() {
+    var label = document.querySelector(".md-header label.md-header__button[for='__drawer']");
+    var menu = document.querySelector(".md-sidebar--primary");
+    if (!label || !menu || document.querySelector(".briefing-menu")) return;
+    if (!menu.id) menu.id = "briefing-menu";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon briefing-menu";
+    button.setAttribute("aria-label", "Menu");
+    button.setAttribute("aria-controls", menu.id);
+    button.setAttribute("aria-expanded", "false");
+    var icon = label.querySelector("svg");
+    if (icon) button.appendChild(icon.cloneNode(true));
+    button.addEventListener("click", function () {
+      var open = !drawerOpen();
+      setDrawer(open);
+      if (open) firstInMenu(menu).focus({preventScroll: true});
+    });
+    label.parentNode.insertBefore(button, label);
+    label.hidden = true;
+    // A section's panel has a heading with a back arrow, a <label> too: it becomes a button.
+    menu.querySelectorAll("label.md-nav__link[for='__toc']").forEach(function (opener) {
+      opener.setAttribute("tabindex", "0");  // the page's own contents, a panel like a section's
+    });
+    menu.querySelectorAll("label.md-nav__title[for^='__nav'], label.md-nav__title[for='__toc']").forEach(function (back) {
+      back.setAttribute("tabindex", "0");
+      back.setAttribute("role", "button");
+      back.setAttribute("aria-label", "Back from " + back.textContent.trim());
+      back.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        event.stopPropagation();  // the theme clicks a focused label on Enter too: once is enough
+        back.click();
+        var item = back.closest(".md-nav__item");
+        var opener = item && item.querySelector(":scope > label.md-nav__link[tabindex]");
+        if (opener) opener.focus({preventScroll: true});
+      });
+    });
+    // A section opened from the keyboard slides its panel over the list: the focus goes with it.
+    menu.addEventListener("change", function (event) {
+      var toggle = event.target;
+      syncPanels(menu);
+      if (!drawerOpen() || !toggle.checked || !/^__(nav|toc)/.test(toggle.id)) return;
+      var opener = document.activeElement;
+      if (!opener || opener.getAttribute("for") !== toggle.id) return;
+      var back = toggle.parentNode.querySelector(":scope > nav.md-nav > label.md-nav__title[tabindex]");
+      if (back) back.focus({preventScroll: true});
+    });
+  }
+  // Where the focus goes when the menu opens: the panel on show (the open section's, with its
+  // back button first), not the links hidden under it.
+  function firstInMenu(menu) {
+    var open = menu.querySelectorAll("input.md-nav__toggle[id^='__nav']:checked");
+    var panel = open.length ? open[open.length - 1].parentNode.querySelector(":scope > nav.md-nav") : null;
+    return (panel && panel.querySelector("label.md-nav__title[tabindex]")) ||
+      menu.querySelector("a[href], label[tabindex]") || menu;
+  }
+  function closeDrawer() {
+    setDrawer(false);
+    var button = document.querySelector(".briefing-menu");
+    if (button) button.focus();
   }
   if (drawer) drawer.addEventListener("change", syncDrawer);
   if (narrow.addEventListener) narrow.addEventListener("change", syncDrawer);
+  document.addEventListener("focusin", function (event) {
+    if (!drawerOpen()) return;
+    var inside = event.target.closest && event.target.closest(".md-sidebar--primary, .briefing-menu");
+    if (!inside) setDrawer(false);  // tabbed past the menu's end: the page behind it is the page again
+  });
 
   // A code block that scrolls sideways can be scrolled with the keyboard once it has the focus.
   // So can a chart or a table too wide for a phone, in its frame. All widths are read before
@@ -109,31 +213,43 @@
   }
 
   // A footnote marker shows its footnote (the quote, who said it, where) while it is hovered or
-  // has the focus. One preview, made when it is first wanted: nothing is done per footnote at
-  // page load, however many the page has. It stays while the pointer is over it (so its link
-  // can be clicked) and Escape closes it.
-  var tip = null, tipFor = null, hideTimer = 0;
+  // has the focus, and a tap shows it in place instead of jumping to the list at the page's end.
+  // One preview, made when it is first wanted: nothing is done per footnote at page load, however
+  // many the page has. It stays while the pointer is over it (so its link can be clicked); its
+  // close button, Escape, or a tap anywhere else closes it.
+  var tip = null, tipBody = null, tipFor = null, hideTimer = 0, lastPointer = "", quiet = null;
   function footnoteOf(marker) {
     var id = decodeURIComponent((marker.getAttribute("href") || "").replace(/^#/, ""));
     return id ? document.getElementById(id) : null;
+  }
+  function makeTip() {
+    tip = document.createElement("div");
+    tip.className = "quote-tip md-typeset";
+    tip.id = "quote-tip";
+    tip.setAttribute("role", "tooltip");
+    tip.tabIndex = -1;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "quote-tip__close";
+    close.setAttribute("aria-label", "Close the footnote");
+    close.textContent = "\u00d7";
+    close.addEventListener("click", function () { closeTip(true); });
+    tipBody = document.createElement("div");
+    tip.appendChild(close);
+    tip.appendChild(tipBody);
+    tip.addEventListener("pointerenter", function () { window.clearTimeout(hideTimer); });
+    tip.addEventListener("pointerleave", function (event) { if (event.pointerType !== "touch") hideSoon(); });
+    document.body.appendChild(tip);
   }
   function showTip(marker) {
     var note = footnoteOf(marker);
     if (!note) return;
     window.clearTimeout(hideTimer);
-    if (!tip) {
-      tip = document.createElement("div");
-      tip.className = "quote-tip md-typeset";
-      tip.id = "quote-tip";
-      tip.setAttribute("role", "tooltip");
-      tip.addEventListener("pointerenter", function () { window.clearTimeout(hideTimer); });
-      tip.addEventListener("pointerleave", function () { hideSoon(); });
-      document.body.appendChild(tip);
-    }
+    if (!tip) makeTip();
     if (tipFor !== marker) {
-      tip.textContent = "";
-      Array.prototype.forEach.call(note.childNodes, function (child) { tip.appendChild(child.cloneNode(true)); });
-      tip.querySelectorAll(".footnote-backref").forEach(function (back) { back.remove(); });
+      tipBody.textContent = "";
+      Array.prototype.forEach.call(note.childNodes, function (child) { tipBody.appendChild(child.cloneNode(true)); });
+      tipBody.querySelectorAll(".footnote-backref").forEach(function (back) { back.remove(); });
       if (tipFor) tipFor.removeAttribute("aria-describedby");
       tipFor = marker;
       marker.setAttribute("aria-describedby", tip.id);
@@ -152,6 +268,14 @@
     if (tipFor) tipFor.removeAttribute("aria-describedby");
     tipFor = null;
   }
+  // Closed by the reader: the focus, if it was in the preview, goes back to its marker (which
+  // does not open it again).
+  function closeTip(returnFocus) {
+    var marker = tipFor;
+    var had = tip && tip.contains(document.activeElement);
+    hideTip();
+    if (marker && (returnFocus || had)) { quiet = marker; marker.focus(); quiet = null; }
+  }
   function hideSoon() { window.clearTimeout(hideTimer); hideTimer = window.setTimeout(hideTip, 300); }
   function markerIn(event) {
     return event.target && event.target.closest ? event.target.closest("a.footnote-ref") : null;
@@ -160,18 +284,36 @@
     var marker = markerIn(event);
     if (marker && event.pointerType !== "touch") showTip(marker);
   });
-  document.addEventListener("pointerout", function (event) { if (markerIn(event)) hideSoon(); });
+  document.addEventListener("pointerout", function (event) {
+    if (markerIn(event) && event.pointerType !== "touch") hideSoon();
+  });
+  document.addEventListener("pointerdown", function (event) {
+    lastPointer = event.pointerType;
+    if (tip && !tip.hidden && !tip.contains(event.target) && !markerIn(event)) hideTip();
+  });
+  document.addEventListener("click", function (event) {
+    var marker = markerIn(event);
+    if (!marker || (event.pointerType || lastPointer) !== "touch" || !footnoteOf(marker)) return;
+    event.preventDefault();  // a tap previews the footnote here instead of jumping to the list
+    showTip(marker);
+    tip.focus({preventScroll: true});  // a screen reader reads it; closing brings the focus back
+  });
   document.addEventListener("focusin", function (event) {
     var marker = markerIn(event);
-    if (marker) showTip(marker);
-    else if (tip && !tip.contains(event.target)) hideTip();
+    if (marker && marker !== quiet) showTip(marker);
+    else if (!marker && tip && !tip.contains(event.target)) hideTip();
   });
-  document.addEventListener("keydown", function (event) { if (event.key === "Escape") hideTip(); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    if (tip && !tip.hidden) closeTip(false);
+    else if (drawerOpen()) closeDrawer();
+  });
 
   function onPage() {
     hideTip();
     citeControls();
     enhance();
+    menuButton();
     syncDrawer();
     focusableScrolling();
   }

@@ -4,6 +4,10 @@ Each chart is an image to assistive technology (role="img" with a <title> and a 
 says what it shows), and the page gives the same data as a table next to it: the text
 fallback, and the way to reach each fact by keyboard. Colours come from the site's CSS, so
 both palettes work.
+
+Each chart is drawn twice, and the stylesheet shows one: a wide drawing beside the text, and a
+phone's drawing (NARROW units wide, a row per period or per amount) in which every label can be
+read and nothing is out of sight on a 375 px screen, without scrolling or hovering.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from briefing.render.formatting import format_amount, format_value
 from briefing.vocabulary import MONTHS, QUALIFIER_SIGNS, month_year
 
 WIDTH = 640
+NARROW = 320  # on a 375 px phone its 12-unit labels read at about 13 px
 LEFT, RIGHT = 16, 16
+CHAR = 7.2  # the width of a 12-unit character, generously (DejaVu Sans, a wide fallback font)
 CURRENCY_TITLES = {"CNY": "In yuan, as reported", "USD": "In US dollars, as each source gives or converts it"}
 
 
@@ -28,6 +34,7 @@ class _Bar:
     amount: float
     label: str  # shown above the bar
     title: str  # shown on hover
+    name: str  # its row's label in the phone's drawing: when, and whose figure
 
 
 def _month(fact: Fact) -> int:
@@ -54,13 +61,15 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
             ticks[column] = when
             label = _compact(value.amount, value.unit, value.qualifier)
             panels.setdefault(value.unit, []).append(
-                _Bar(column, value.amount, label, f"{when}: {format_value(value)} (as reported)")
+                _Bar(
+                    column, value.amount, label, f"{when}: {format_value(value)} (as reported)", f"{when}, as reported"
+                )
             )
             for c in fact.converted:
                 amount, publisher = format_amount(c.amount, c.unit, c.qualifier), sources[c.source].publisher
                 label = _compact(c.amount, c.unit, c.qualifier)
                 panels.setdefault(c.unit, []).append(
-                    _Bar(column, c.amount, label, f"{when}: {amount} according to {publisher}")
+                    _Bar(column, c.amount, label, f"{when}: {amount} according to {publisher}", f"{when}, {publisher}")
                 )
         width = 44
     else:
@@ -73,9 +82,29 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
             column, total = year - first, sum(amounts)
             ticks[column] = str(year)
             title = f"{year}: {len(amounts)} rounds, {format_amount(total, unit)} in all (as reported)"
-            panels.setdefault(unit, []).append(_Bar(column, total, _compact(total, unit, None), title))
+            name = f"{year}: {len(amounts)} rounds"
+            panels.setdefault(unit, []).append(_Bar(column, total, _compact(total, unit, None), title, name))
         width = max(6, min(44, int((WIDTH - LEFT - RIGHT) / span * 0.6)))
     order = sorted(panels, key=lambda unit: (unit != rounds[0].value.unit, unit))
+    desc = "; ".join(bar.title for unit in order for bar in panels[unit])
+    return _figure(
+        "funding-chart",
+        f"Funding rounds over time, in each currency as reported ({len(rounds)} {'round' if len(rounds) == 1 else 'rounds'})",
+        desc,
+        _funding_wide(panels, order, ticks, span, width),
+        _funding_narrow(panels, order),
+        "Each round's amount in the currency the sources report it in, with each source's dollar figure in its own "
+        "panel (the panels have their own scales). The table below gives the same figures."
+        if len(rounds) <= MAX_ROUNDS
+        else "Each year's total per currency, as the sources report the rounds (the panels have their own scales). "
+        "The table below gives every round.",
+    )
+
+
+def _funding_wide(
+    panels: dict[str, list[_Bar]], order: list[str], ticks: dict[int, str], span: int, width: int
+) -> tuple[int, list[str]]:
+    """A column per month (or year), a panel per currency, one under the other."""
     panel_height, top = 150, 28
     height = len(order) * (panel_height + top) + 40
     plot_w = WIDTH - LEFT - RIGHT
@@ -111,19 +140,45 @@ def funding_chart(rounds: list[Fact], sources: dict[str, Source]) -> Markup | No
         parts.append(
             f'<text class="chart-date" x="{x:.1f}" y="{height - 12}" text-anchor="middle">{html_text(label)}</text>'
         )
-    desc = "; ".join(bar.title for unit in order for bar in panels[unit])
-    return _figure(
-        "funding-chart",
-        f"Funding rounds over time, in each currency as reported ({len(rounds)} {'round' if len(rounds) == 1 else 'rounds'})",
-        desc,
-        height,
-        parts,
-        "Each round's amount in the currency the sources report it in, with each source's dollar figure in its own "
-        "panel (the panels have their own scales). The table below gives the same figures."
-        if len(rounds) <= MAX_ROUNDS
-        else "Each year's total per currency, as the sources report the rounds (the panels have their own scales). "
-        "The table below gives every round.",
-    )
+    return height, parts
+
+
+def _funding_narrow(panels: dict[str, list[_Bar]], order: list[str]) -> tuple[int, list[str]]:
+    """The phone's drawing: a row per amount, its bar drawn across, its date and whose figure above it."""
+    plot_w = NARROW - LEFT - RIGHT
+    room = plot_w - 11 * CHAR  # the longest bar leaves room for its label ('>1.5bn yuan')
+    parts, y = [], 0.0
+    for p, unit in enumerate(order):
+        y += 6
+        for line in _wrap(CURRENCY_TITLES.get(unit, unit), plot_w, 8.0):
+            y += 16
+            parts.append(f'<text class="chart-heading" x="{LEFT}" y="{y:.0f}">{html_text(line)}</text>')
+        biggest = max(b.amount for b in panels[unit]) or 1
+        for bar in sorted(panels[unit], key=lambda b: b.column):
+            y += 6
+            for line in _wrap(bar.name, plot_w):
+                y += 15
+                parts.append(f'<text class="chart-date" x="{LEFT}" y="{y:.0f}">{html_text(line)}</text>')
+            w = max(2.0, room * bar.amount / biggest)
+            parts.append(
+                f"<g><title>{html_text(bar.title)}</title>"
+                f'<rect class="chart-bar chart-unit-{p % 2}" x="{LEFT}" y="{y + 5:.0f}" width="{w:.1f}" height="16" rx="3"/>'
+                f'<text class="chart-value" x="{LEFT + w + 5:.1f}" y="{y + 17:.0f}">{html_text(bar.label)}</text></g>'
+            )
+            y += 22
+        y += 10
+    return int(y + 4), parts
+
+
+def _wrap(text: str, room: float, char: float = CHAR) -> list[str]:
+    """Lines of whole words that fit `room` units: SVG text does not wrap by itself."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and (len(lines[-1]) + 1 + len(word)) * char <= room:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _compact(amount: float, unit: str, qualifier: str | None) -> str:
@@ -138,24 +193,40 @@ def _compact(amount: float, unit: str, qualifier: str | None) -> str:
     return f"{sign}${number}" if unit == "USD" else f"{sign}{number} {'yuan' if unit == 'CNY' else unit}"
 
 
-@dataclass
-class _Mark:
-    column: int
-    fact: Fact
-
-
 MAX_MARKS = 240  # beyond this many facts, one bar per column instead of one mark per fact
+LEGEND = (("day", "day known"), ("month", "month known"), ("year", 'only the year known ("?")'))
 
 
 def timeline_chart(facts: list[Fact]) -> Markup | None:
     """Every dated fact as a mark in its month (or year) column; the shape says how precise the date is.
 
-    With more than MAX_MARKS facts each column becomes a bar of its count: the picture stays
-    readable and small, whatever the size of the registry.
+    Each month's count is written beside its marks, so the picture says how many facts each
+    month holds without a hover. With more than MAX_MARKS facts each column becomes a bar of
+    its count: the picture stays readable and small, whatever the size of the registry.
     """
     dated = [f for f in facts if f.date]
     if not dated:
         return None
+    stacks: dict[tuple[int, int], list[Fact]] = {}  # (year, month or 0) -> its facts, in order
+    for fact in sorted(dated, key=lambda f: f.date.sort_key):
+        stacks.setdefault((fact.date.year, fact.date.month or 0), []).append(fact)
+    bars = len(dated) > MAX_MARKS
+    counts = "; ".join(f"{_column_name(key)}: {len(stack)}" for key, stack in sorted(stacks.items()))
+    return _figure(
+        "timeline-chart",
+        f"Timeline of {len(dated)} dated facts",
+        f"Facts per period: {counts}."
+        + ("" if bars else " Filled circles: the day is known; rings: only the month; squares: only the year."),
+        _timeline_wide(dated, stacks, bars),
+        _timeline_narrow(stacks, bars),
+        "Each mark is a fact, in the month it happened, and the number by each month counts its facts; a mark's "
+        "shape shows how precisely the sources date it (hover a mark to read it). The list below gives every fact, "
+        "with links and sources.",
+    )
+
+
+def _timeline_wide(dated: list[Fact], stacks: dict[tuple[int, int], list[Fact]], bars: bool) -> tuple[int, list[str]]:
+    """A column per month of every year with a month known (and per year otherwise), a stack of marks in each."""
     years = sorted({f.date.year for f in dated})
     detailed = {f.date.year for f in dated if f.date.month}
     columns: dict[tuple[int, int], int] = {}  # (year, month or 0) -> column number
@@ -163,7 +234,7 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
     column = 0
     for year in years:
         if year in detailed:
-            if any(f.date.year == year and not f.date.month for f in dated):
+            if (year, 0) in stacks:
                 columns[(year, 0)] = column
                 labels.append((column, "?", ""))
                 column += 1
@@ -176,31 +247,33 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
             labels.append((column, "", str(year)))
             column += 1
         column += 1  # a gap between years
-    stacks: dict[int, list[Fact]] = {}
-    for fact in sorted(dated, key=lambda f: f.date.sort_key):
-        stacks.setdefault(columns[(fact.date.year, fact.date.month or 0)], []).append(fact)
     step = (WIDTH - LEFT - RIGHT) / column
     size = min(10.0, step * 0.7)
     tallest = max(len(s) for s in stacks.values())
-    bars = len(dated) > MAX_MARKS
-    base = 24 + (160 if bars else tallest * (size + 3))
+    top = 40  # the legend, then a line for the counts
+    base = top + (160 if bars else tallest * (size + 3))
     height = int(base + 44)
-    names = {col: _column_name(key) for key, col in columns.items()}
     parts = [f'<line class="chart-axis" x1="{LEFT}" y1="{base + 2:.1f}" x2="{WIDTH - RIGHT}" y2="{base + 2:.1f}"/>']
-    for col, stack in sorted(stacks.items()):
-        cx = LEFT + step * (col + 0.5)
+    for key, stack in sorted(stacks.items()):
+        cx = LEFT + step * (columns[key] + 0.5)
         if bars:
             h = 160 * len(stack) / tallest
-            title = html_text(f"{names[col]}: {len(stack)} facts")
+            title = html_text(f"{_column_name(key)}: {len(stack)} facts")
             parts.append(
                 f'<g><title>{title}</title><rect class="chart-bar chart-unit-0" x="{cx - size / 2:.1f}" '
                 f'y="{base - h:.1f}" width="{size:.1f}" height="{h:.1f}"/></g>'
             )
-            continue
-        for i, fact in enumerate(stack):
-            cy = base - size / 2 - i * (size + 3)
-            title = html_text(f"{fact.date.label}: {fact.statement}")
-            parts.append(f"<g><title>{title}</title>{_marker(fact, cx, cy, size)}</g>")
+            summit = base - h
+        else:
+            for i, fact in enumerate(stack):
+                cy = base - size / 2 - i * (size + 3)
+                title = html_text(f"{fact.date.label}: {fact.statement}")
+                parts.append(f"<g><title>{title}</title>{_marker(fact, cx, cy, size)}</g>")
+            summit = base - len(stack) * (size + 3)
+        if len(str(len(stack))) * CHAR <= step * 2 - 2:  # a count wider than two columns would cover its neighbour's
+            parts.append(
+                f'<text class="chart-count" x="{cx:.1f}" y="{summit - 4:.1f}" text-anchor="middle">{len(stack)}</text>'
+            )
     for col, month, year in labels:
         cx = LEFT + step * (col + 0.5)
         if month:
@@ -211,36 +284,63 @@ def timeline_chart(facts: list[Fact]) -> Markup | None:
             parts.append(
                 f'<text class="chart-legend" x="{cx:.1f}" y="{base + 32:.1f}" text-anchor="middle">{year}</text>'
             )
-    legend_y = 12
+    return height, parts + _legend(bars, WIDTH)[1]
+
+
+def _timeline_narrow(stacks: dict[tuple[int, int], list[Fact]], bars: bool) -> tuple[int, list[str]]:
+    """The phone's drawing: a row per month (or year) with facts, its marks in a line and their count."""
+    label_w = 9 * CHAR  # 'Sep 2025', '2025 (?)'
+    x0, end = LEFT + label_w, NARROW - RIGHT - 4 * CHAR  # the count after the marks
+    size, pitch = 10.0, 13.0
+    per_line = max(1, int((end - x0) // pitch))
+    tallest = max(len(s) for s in stacks.values())
+    detailed = {year for year, month in stacks if month}
+    y, parts = _legend(bars, NARROW)
+    y += 8
+    for key, stack in sorted(stacks.items()):
+        year, month = key
+        name = f"{MONTHS[month][:3]} {year}" if month else f"{year} (?)" if year in detailed else str(year)
+        parts.append(f'<text class="chart-date" x="{LEFT}" y="{y + 10:.0f}">{name}</text>')
+        if bars:
+            w = max(2.0, (end - x0) * len(stack) / tallest)
+            title = html_text(f"{_column_name(key)}: {len(stack)} facts")
+            parts.append(
+                f'<g><title>{title}</title><rect class="chart-bar chart-unit-0" x="{x0:.1f}" y="{y:.0f}" '
+                f'width="{w:.1f}" height="{size:.0f}"/></g>'
+            )
+            after, lines = x0 + w, 1
+        else:
+            for i, fact in enumerate(stack):
+                cx, cy = x0 + (i % per_line) * pitch + size / 2, y + size / 2 + (i // per_line) * pitch
+                title = html_text(f"{fact.date.label}: {fact.statement}")
+                parts.append(f"<g><title>{title}</title>{_marker(fact, cx, cy, size)}</g>")
+            after, lines = x0 + min(len(stack), per_line) * pitch, -(-len(stack) // per_line)
+        parts.append(f'<text class="chart-count" x="{after + 4:.1f}" y="{y + 10:.0f}">{len(stack)}</text>')
+        y += lines * pitch + 9
+    return int(y + 4), parts
+
+
+def _legend(bars: bool, width: int) -> tuple[float, list[str]]:
+    """The key to the marks' shapes, in as many lines as the width needs; its height and its parts."""
     if bars:
-        parts.append(
-            f'<text class="chart-legend" x="{LEFT}" y="{legend_y + 4}">Facts per month ("?": only the year known); hover a bar for its count</text>'
-        )
-    parts += (
-        []
-        if bars
-        else [
-            f'<circle class="chart-mark day" cx="{LEFT + 5}" cy="{legend_y}" r="4.5"/>',
-            f'<text class="chart-legend" x="{LEFT + 14}" y="{legend_y + 4}">day known</text>',
-            f'<circle class="chart-mark month" cx="{LEFT + 105}" cy="{legend_y}" r="4"/>',
-            f'<text class="chart-legend" x="{LEFT + 114}" y="{legend_y + 4}">month known</text>',
-            f'<rect class="chart-mark year" x="{LEFT + 215}" y="{legend_y - 4}" width="8" height="8"/>',
-            f'<text class="chart-legend" x="{LEFT + 228}" y="{legend_y + 4}">only the year known ("?" column)</text>',
+        lines = _wrap('Facts per month ("?": only the year known)', width - LEFT - RIGHT)
+        return 4 + 16 * len(lines), [
+            f'<text class="chart-legend" x="{LEFT}" y="{16 + 16 * i}">{html_text(line)}</text>'
+            for i, line in enumerate(lines)
         ]
-    )
-    counts = "; ".join(
-        f"{_column_name(key)}: {len(stacks[col])}" for key, col in sorted(columns.items()) if col in stacks
-    )
-    return _figure(
-        "timeline-chart",
-        f"Timeline of {len(dated)} dated facts",
-        f"Facts per period: {counts}."
-        + ("" if bars else " Filled circles: the day is known; rings: only the month; squares: only the year."),
-        height,
-        parts,
-        "Each mark is a fact, in the month it happened; its shape shows how precisely the sources date it "
-        "(hover a mark to read it). The list below gives every fact, with links and sources.",
-    )
+    parts, x, y = [], float(LEFT), 12.0
+    for precision, words in LEGEND:
+        room = 14 + len(words) * CHAR
+        if x > LEFT and x + room > width - RIGHT:
+            x, y = float(LEFT), y + 18
+        mark = (
+            f'<rect class="chart-mark year" x="{x + 1:.0f}" y="{y - 4:.0f}" width="8" height="8"/>'
+            if precision == "year"
+            else f'<circle class="chart-mark {precision}" cx="{x + 5:.0f}" cy="{y:.0f}" r="4.5"/>'
+        )
+        parts.append(mark + f'<text class="chart-legend" x="{x + 14:.0f}" y="{y + 4:.0f}">{html_text(words)}</text>')
+        x += room + 16
+    return y + 8, parts
 
 
 def _column_name(key: tuple[int, int]) -> str:
@@ -255,12 +355,22 @@ def _marker(fact: Fact, cx: float, cy: float, size: float) -> str:
     return f'<circle class="chart-mark {precision}" cx="{cx:.1f}" cy="{cy:.1f}" r="{size / 2:.1f}"/>'
 
 
-def _figure(name: str, title: str, desc: str, height: int, parts: list[str], caption: str) -> Markup:
+def _figure(
+    name: str, title: str, desc: str, wide: tuple[int, list[str]], narrow: tuple[int, list[str]], caption: str
+) -> Markup:
+    """The figure with both drawings (the stylesheet shows the one that fits) and its caption."""
+    drawings = []
+    for variant, width, (height, parts) in (("wide", WIDTH, wide), ("narrow", NARROW, narrow)):
+        ids = f"{name}-{variant}"
+        drawings.append(
+            f'<svg class="chart-{variant}" role="img" aria-labelledby="{ids}-title {ids}-desc" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="{ids}-title">{html_text(title)}</title><desc id="{ids}-desc">{html_text(desc)}</desc>'
+            + "".join(parts)
+            + "</svg>"
+        )
     return Markup(
         f'<figure class="chart" id="{name}" data-search-exclude>'
-        f'<svg role="img" aria-labelledby="{name}-title {name}-desc" viewBox="0 0 {WIDTH} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{name}-title">{html_text(title)}</title><desc id="{name}-desc">{html_text(desc)}</desc>'
-        + "".join(parts)
-        + f"</svg><figcaption>{html_text(caption)}</figcaption></figure>"
+        + "".join(drawings)
+        + f"<figcaption>{html_text(caption)}</figcaption></figure>"
     )
