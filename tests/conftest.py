@@ -1,11 +1,14 @@
-"""Shared fixtures: a tiny project written into tmp_path, and the CLI run through its entry point."""
+"""Shared fixtures: a tiny project written into tmp_path, and the CLI run through its entry point, main(argv)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +47,74 @@ class Project:
         return self.write(name, text.replace(old, new, 1))
 
     def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-        """Run `briefing ARGS` in the project, as a contributor would."""
+        """Run `briefing ARGS` in the project, as a contributor would (in this process: `run_briefing`)."""
         full_env = {**os.environ, "BRIEFING_SOURCES": str(self.archive), **(env or {})}
         full_env.pop("GITHUB_ACTIONS", None)
-        return subprocess.run(
-            [BRIEFING, *args], cwd=self.root, env=full_env, capture_output=True, text=True, timeout=300
-        )
+        return run_briefing(list(args), self.root, full_env)
+
+
+# What only a process of its own can do: serve (it waits for signals), a fault that kills the
+# process, another hash seed. Everything else runs main(argv) in the test's own process.
+NEEDS_A_PROCESS = ("BRIEFING_FAULT", "PYTHONHASHSEED")
+
+
+def _fresh_process_caches() -> None:
+    """Drop what a process remembers between runs: the signing key, and trafilatura's record of the
+    text it has seen (it leaves out segments seen before, so a second extraction would differ)."""
+    from briefing.load import cache
+
+    cache._keys.clear()
+    if "trafilatura" in sys.modules:
+        from trafilatura.meta import reset_caches
+
+        reset_caches()
+
+
+def run_briefing(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`briefing ARGV` in `cwd` with exactly the environment `env`, as subprocess.run would give it back.
+
+    In this process where it can be (briefing.cli.main, 0.3 s of imports saved a run): the current
+    folder and os.environ are set for the call and restored after, what it prints is captured, that
+    of the engine it starts too (file descriptors 1 and 2 are redirected), and the caches a process
+    keeps (the signing key) are dropped first, as a new process starts without them.
+    """
+    env = dict(os.environ if env is None else env)
+    if (argv and argv[0] == "serve") or any(name in env for name in NEEDS_A_PROCESS):
+        return subprocess.run([BRIEFING, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    from briefing.cli import main
+
+    _fresh_process_caches()
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    with tempfile.TemporaryFile() as fd_out, tempfile.TemporaryFile() as fd_err:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved_fds = os.dup(1), os.dup(2)
+        os.dup2(fd_out.fileno(), 1)
+        os.dup2(fd_err.fileno(), 2)
+        try:
+            os.environ.clear()
+            os.environ.update(env)
+            os.chdir(cwd)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = main(list(argv))
+                except SystemExit as exit:  # argparse's usage errors
+                    code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+        finally:
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.dup2(saved_fds[0], 1)
+            os.dup2(saved_fds[1], 2)
+            os.close(saved_fds[0])
+            os.close(saved_fds[1])
+            _fresh_process_caches()
+        fd_out.seek(0)
+        fd_err.seek(0)
+        stdout = out.getvalue() + fd_out.read().decode("utf-8", "replace")
+        stderr = err.getvalue() + fd_err.read().decode("utf-8", "replace")
+    return subprocess.CompletedProcess([BRIEFING, *argv], code, stdout, stderr)
 
 
 def make_project(root: Path, with_site_config: bool = False) -> Project:

@@ -11,11 +11,10 @@ import os
 import pickle
 import shutil
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import BRIEFING, Project
+from conftest import Project, run_briefing
 from helpers import git, snapshot
 
 from briefing.load.cache import ParseCache, _version
@@ -151,10 +150,7 @@ def test_the_key_is_the_users_own_and_made_private(project, tmp_path):
     # Without XDG_CACHE_HOME: under $HOME/.cache.
     env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
     env["HOME"] = str(tmp_path / "home")
-    run = subprocess.run(
-        [BRIEFING, "check"], cwd=project.root, env={**env, "BRIEFING_SOURCES": str(project.archive)},
-        capture_output=True, text=True,
-    )  # fmt: skip
+    run = run_briefing(["check"], project.root, {**env, "BRIEFING_SOURCES": str(project.archive)})
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "home" / ".cache" / "briefing" / "key").stat().st_size == 32
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import BRIEFING
+from conftest import BRIEFING, REPO, run_briefing
 
 from briefing.tools.editing import target_file
 
@@ -295,7 +295,7 @@ def test_fmt_never_parses_what_the_build_refuses(project):
 
 
 def test_the_repository_registry_is_in_canonical_form():
-    result = subprocess.run([BRIEFING, "fmt", "--check"], capture_output=True, text=True)
+    result = run_briefing(["fmt", "--check"], REPO)
     assert result.returncode == 0, result.stderr
 
 

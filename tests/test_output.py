@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BRIEFING, Project
+from conftest import BRIEFING, Project, run_briefing
 from helpers import snapshot
 
 OLD = "Acme raised 2 billion yuan in a round led by Harbour Capital."
@@ -166,12 +166,12 @@ def test_commands_find_the_project_from_a_subfolder(built):
     """Run from facts/, the build writes its cache, pages and site at the project root."""
     before = snapshot(built.facts)
     env = {**os.environ, "BRIEFING_SOURCES": str(built.archive)}
-    result = subprocess.run([BRIEFING, "build", "--strict"], cwd=built.facts, env=env, capture_output=True, text=True)
+    result = run_briefing(["build", "--strict"], built.facts, env)
     assert result.returncode == 0, result.stderr
     assert snapshot(built.facts) == before and not (built.facts / ".cache").exists()
     assert state(built) == ("new", "new")
-    check = subprocess.run([BRIEFING, "check"], cwd=built.root / "docs", env=env, capture_output=True, text=True)
+    check = run_briefing(["check"], built.root / "docs", env)
     assert check.returncode == 0, check.stderr
     assert not (built.root / "docs" / ".cache").exists()
-    links = subprocess.run([BRIEFING, "linkcheck"], cwd=built.facts, env=env, capture_output=True, text=True)
+    links = run_briefing(["linkcheck"], built.facts, env)
     assert links.returncode == 0, links.stderr
