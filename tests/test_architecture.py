@@ -134,3 +134,35 @@ def test_month_names_have_one_home():
         if spelled.search(line)
     ]
     assert found == []
+
+
+# --- the README's layout is the tree's ------------------------------------------------------------
+
+
+def layout_modules() -> set[str]:
+    """The modules the README's Layout section lists under scripts/briefing/, as paths in the package."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Layout\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\n", 2)[1]
+    listed, folder, inside = set(), "", False
+    for line in block.splitlines():
+        if line.startswith("scripts/briefing/"):
+            inside = True
+            continue
+        if inside and not line.startswith(" "):
+            break
+        if not inside:
+            continue
+        entry = re.match(r"  (\S+)", line)
+        if entry:
+            folder = entry.group(1) if entry.group(1).endswith("/") else ""
+        listed.update(folder + name for name in re.findall(r"\b\w+\.py\b", line))
+    return listed
+
+
+def test_the_readme_lists_every_module_and_no_other():
+    tree = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py") if path.name != "__init__.py"}
+    listed = layout_modules()
+    assert {"missing from the README": sorted(tree - listed), "stale in the README": sorted(listed - tree)} == {
+        "missing from the README": [],
+        "stale in the README": [],
+    }

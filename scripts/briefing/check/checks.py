@@ -1,7 +1,10 @@
-"""Cross-reference checks: every id is defined once and every reference names something that exists.
+"""The whole-registry checks: ids and references, citations and speakers, figures and dates, disagreements.
 
-The schema checks each file on its own; these checks need the whole registry. Each returns
-problems pointing at the exact field, with the closest existing ids as a hint.
+The schema checks each file on its own; these checks need the whole registry: every id is
+defined once and every reference names something that exists, every figure and date a
+statement gives stands in its quotes, and (from evidence.py and standards.py) what the sources
+carry and the newsroom's rules. Each returns problems pointing at the exact field, with the
+closest existing ids as a hint; `check_registry` runs them all.
 """
 
 from __future__ import annotations

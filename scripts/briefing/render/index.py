@@ -348,7 +348,8 @@ def href(target: str, anchor: str | None = None) -> str:
 
 @dataclass
 class Page:
-    """A page being rendered: its path (links in raw HTML are relative to it)."""
+    """The index as a page's views use it (fact views, pieces, addresses); `path` is kept but read nowhere:
+    links are written from the root and made relative to each page afterwards (see `page_file`)."""
 
     path: str
     index: Index

@@ -5,7 +5,8 @@ folders filled in) and `docs/` (the generated pages, and the hand-written pages 
 the project's docs/ beside them, copied as they are). MkDocs builds it with
 `mkdocs build -f build/mkdocs.yml`, Zensical with `zensical build -f build/mkdocs.yml`.
 Nothing here reads the registry or writes a file: it turns rendered pages into the source's
-files, and says what is wrong with the project's own configuration.
+files, and says which hand-written page stands at a generated page's address (mkdocs.yml itself
+is read and checked by load/config.py).
 
 The hand-written inputs come from a pull request as much as the registry does. A symbolic
 link in docs/ or templates/ could make any readable file a page of the site, so any link
