@@ -7,27 +7,18 @@ import argparse
 import sys
 
 from briefing.check.quotes import sha256_of
-from briefing.commands.common import add_fetch_flags, archive_name_problem, project_options
+from briefing.commands.common import add_command, add_fetch_flags, archive_name_problem
 from briefing.commands.new import add_source_flags, new
 from briefing.files import read_regular, replace_file
 from briefing.pipeline import Options
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "archive", help="keep a saved page's, a PDF's or an address's main text in the archive, and add its source"
-    )
+    help = "keep a saved page's, a PDF's or an address's main text in the archive, and add its source"
+    parser = add_command(commands, "archive", help, archive, flags=False)
     parser.add_argument("location", help="a saved .html or .pdf file, or an http(s) address")
     add_fetch_flags(parser)
     add_source_flags(parser)
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    options = project_options(args)
-    if options is None:
-        return 1
-    return archive(options, args)
 
 
 def archive(options: Options, args: argparse.Namespace) -> int:

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefing.commands.common import add_common, print_report, project_options
-from briefing.pipeline import BUILD, build
+from briefing.commands.common import add_command, print_report
+from briefing.pipeline import BUILD, Options, build
 from briefing.write.engine import ENGINES
 
 MATERIAL_END_OF_LIFE = (
@@ -17,8 +17,7 @@ MATERIAL_END_OF_LIFE = (
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("build", help="check, render the pages and build the site")
-    add_common(parser)
+    parser = add_command(commands, "build", "check, render the pages and build the site", run)
     parser.add_argument("--site-dir", type=Path, default=Path("site"), help="output folder (default: site)")
     parser.add_argument(
         "--engine",
@@ -27,14 +26,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="the static-site engine that builds site/ from the site source (default: mkdocs)",
     )
     parser.add_argument("--source-only", action="store_true", help="write the site source build/ only, build no site")
-    parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(options: Options, args: argparse.Namespace) -> int:
     """Build, and say what was built or why nothing was."""
-    options = project_options(args)
-    if options is None:
-        return 1
     engine = None if args.source_only else args.engine
     report = build(options, engine)
     print_report(report, args.format == "github")

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from briefing.commands.common import add_common, print_problems, project_options
-from briefing.pipeline import gather
+from briefing.commands.common import add_command, print_problems
+from briefing.pipeline import Options, gather
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("check", help="validate the registry only (fast; no MkDocs)")
-    add_common(parser)
-    parser.set_defaults(run=run)
+    add_command(commands, "check", "validate the registry only (fast; no MkDocs)", run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(options: Options, args: argparse.Namespace) -> int:
     """Load and check everything; print the problems, or what the registry holds."""
-    options = project_options(args)
-    if options is None:
-        return 1
     registry, problems = gather(options, cache=True)
     print_problems(problems, registry, args.format == "github")
     if any(p.severity == "error" for p in problems):

@@ -6,9 +6,10 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from briefing.files import linked_part
+from briefing.files import linked_part, replace_file
 from briefing.load.registry import Registry, load_schema
 from briefing.pipeline import Options, Report
 from briefing.problems import Loc, Problem, format_github, format_problem
@@ -34,6 +35,18 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
         help="how to print problems (default: github inside GitHub Actions)",
     )
+
+
+def add_command(
+    commands: argparse._SubParsersAction, name: str, help: str, run: Callable[..., int], flags: bool = True
+) -> argparse.ArgumentParser:
+    """A command's parser, with the common flags (unless not `flags`); `run` takes the project's options
+    and the arguments (cli.main makes the options: a command of a project reads its settings first)."""
+    parser = commands.add_parser(name, help=help)
+    if flags:
+        add_common(parser)
+    parser.set_defaults(run=run, project=True)
+    return parser
 
 
 def project_settings(args: argparse.Namespace) -> tuple[Path, Settings | None]:
@@ -124,6 +137,16 @@ def report_lost_comment(display: str, line: int, col: int, text: str) -> None:
         "mapping as a block; nothing was written",
     )
     print(format_problem(problem), file=sys.stderr)
+
+
+def write_or_say(path: Path, text: str, display: str) -> bool:
+    """Replace a registry file with `text`; if it cannot be written, say so at its path."""
+    try:
+        replace_file(path, text.encode("utf-8"))
+    except OSError as exc:
+        print(f"{display}: error: not written: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def seconds(text: str) -> float:

@@ -5,26 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from briefing.commands.common import add_common, project_options
+from briefing.commands.common import add_command
 from briefing.load.git import GitError, run_git
 from briefing.load.history import revision_texts
 from briefing.load.registry import load_registry, load_registry_texts
+from briefing.pipeline import Options
 from briefing.tools.reports import diff_registries, format_diff
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "diff", help="facts added, changed and removed since a git revision (Markdown, for a PR)"
+    parser = add_command(
+        commands, "diff", "facts added, changed and removed since a git revision (Markdown, for a PR)", run
     )
-    add_common(parser)
     parser.add_argument("base", help="a git revision: main, HEAD~1, a commit")
-    parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    options = project_options(args)
-    if options is None:
-        return 1
+def run(options: Options, args: argparse.Namespace) -> int:
+    """The registry now against the registry at a revision, as Markdown on standard output."""
     base = args.base
     try:
         short = run_git(options.root, "rev-parse", "--short", "--verify", "--end-of-options", f"{base}^{{commit}}")

@@ -8,31 +8,26 @@ import sys
 from pathlib import Path
 
 from briefing.commands.common import (
-    add_common,
+    add_command,
     print_problems,
-    project_options,
     refuse_link,
     report_changed_value,
     report_lost_comment,
+    write_or_say,
 )
-from briefing.files import read_regular, replace_file
+from briefing.files import read_regular
 from briefing.load.registry import Registry, find_registry_files
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.pipeline import Options
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("fmt", help="write registry files in the canonical form (key order, quoting)")
-    add_common(parser)
+    parser = add_command(commands, "fmt", "write registry files in the canonical form (key order, quoting)", run)
     parser.add_argument("paths", nargs="*", type=Path, help="files to format (default: every registry file)")
     parser.add_argument("--check", action="store_true", help="only report files that are not in the canonical form")
-    parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    options = project_options(args)
-    if options is None:
-        return 1
+def run(options: Options, args: argparse.Namespace) -> int:
     return fmt(options, args.paths, args.check)
 
 
@@ -68,10 +63,7 @@ def fmt(options: Options, paths: list[Path], check: bool) -> int:
             print("nothing was formatted: fix the errors above first", file=sys.stderr)
         return 1
     for path, display, formatted in formatted_files:
-        try:
-            replace_file(path, formatted.encode("utf-8"))
-        except OSError as exc:
-            print(f"{display}: error: not written: {exc}", file=sys.stderr)
+        if not write_or_say(path, formatted, display):
             return 1
         print(f"formatted {display}")
     return 0

@@ -11,7 +11,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("init", help="start a new briefing in an empty folder (it checks and builds at once)")
     parser.add_argument("folder", type=Path, help="a new or empty folder")
     parser.add_argument("--subject", required=True, help='what the briefing is about: "Example Robotics"')
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, project=False)
 
 
 def run(args: argparse.Namespace) -> int:

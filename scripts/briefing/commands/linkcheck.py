@@ -16,7 +16,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--site-dir", type=Path, default=Path("site"), help="built site (default: site)")
     parser.add_argument("--external", action="store_true", help="also fetch external links (needs the network)")
     add_fetch_flags(parser)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, project=False)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,14 +10,15 @@ from dataclasses import replace
 from briefing import vocabulary
 from briefing.check.quotes import sha256_of
 from briefing.commands.common import (
+    add_command,
     add_common,
     archive_name_problem,
-    project_options,
     refuse_link,
     report_changed_value,
     report_lost_comment,
+    write_or_say,
 )
-from briefing.files import read_regular, replace_file
+from briefing.files import read_regular
 from briefing.load.registry import Registry, load_registry, load_registry_texts
 from briefing.pipeline import Options, check
 from briefing.problems import Problem, format_problem, sort_problems
@@ -26,8 +27,8 @@ SECTIONS = {"fact": "facts", "source": "sources", "entity": "entities"}
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "new", help="add a fact, source or entity with the next free id (asks for what is missing)"
+    parser = add_command(
+        commands, "new", "add a fact, source or entity with the next free id (asks for what is missing)", run, False
     )
     kinds = parser.add_subparsers(dest="what", required=True)
     fact = kinds.add_parser("fact", help="add a fact to the file that holds its topic")
@@ -42,7 +43,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     entity.add_argument("--kind", choices=vocabulary.entity_kinds())
     entity.add_argument("--alias", action="append", help="another name or spelling (repeat)")
     entity.add_argument("--description", help="one line")
-    parser.set_defaults(run=run)
 
 
 def _fact_flags(fact: argparse.ArgumentParser) -> None:
@@ -80,10 +80,7 @@ def add_source_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--archive-file", help="the text's file name in the archive folder")
 
 
-def run(args: argparse.Namespace) -> int:
-    options = project_options(args)
-    if options is None:
-        return 1
+def run(options: Options, args: argparse.Namespace) -> int:
     return new(options, args.what, args)
 
 
@@ -132,10 +129,7 @@ def new(options: Options, kind: str, args: argparse.Namespace) -> int:
         print(f"not added: fix the {kind} above; nothing was written", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        replace_file(path, after.encode("utf-8"))
-    except OSError as exc:
-        print(f"{target}: error: not written: {exc}", file=sys.stderr)
+    if not write_or_say(path, after, target):
         return 1
     print(f"added {kind} '{entry['id']}' to {target}")
     return 0

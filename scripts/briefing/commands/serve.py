@@ -10,7 +10,7 @@ import sys
 import time
 
 from briefing.commands.build import MATERIAL_END_OF_LIFE
-from briefing.commands.common import add_common, print_problems, print_report, project_options
+from briefing.commands.common import add_command, print_problems, print_report
 from briefing.load.registry import Registry
 from briefing.pipeline import PREVIEW, Options, preview
 from briefing.write import output
@@ -18,19 +18,14 @@ from briefing.write.engine import die_with_parent
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("serve", help="live preview: re-renders when facts/ or templates/ change")
-    add_common(parser)
+    parser = add_command(commands, "serve", "live preview: re-renders when facts/ or templates/ change", run)
     parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     parser.add_argument(
         "--dirty", action="store_true", help="rebuild only the pages that changed (fast previews of a large registry)"
     )
-    parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    options = project_options(args)
-    if options is None:
-        return 1
+def run(options: Options, args: argparse.Namespace) -> int:
     return serve(options, args.dev_addr, args.dirty)
 
 

@@ -6,21 +6,18 @@ import argparse
 import sys
 
 from briefing.check.coverage import check_coverage
-from briefing.commands.common import add_common, project_options
+from briefing.commands.common import add_command
 from briefing.load.registry import load_registry
+from briefing.pipeline import Options
 from briefing.tools.reports import format_stats
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("stats", help="counts, single-source facts, unused sources and entities")
-    add_common(parser)
-    parser.set_defaults(run=run)
+    add_command(commands, "stats", "counts, single-source facts, unused sources and entities", run)
 
 
-def run(args: argparse.Namespace) -> int:
-    options = project_options(args)
-    if options is None:
-        return 1
+def run(options: Options, args: argparse.Namespace) -> int:
+    """Print the registry's numbers (even when it has errors: they are counted, not listed)."""
     registry, problems = load_registry(options.facts_dir, options.root)
     problems += check_coverage(registry, options.archive_dir, options.strict)
     print(format_stats(registry), end="")
