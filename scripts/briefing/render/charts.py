@@ -24,6 +24,7 @@ from briefing.vocabulary import MONTHS, QUALIFIER_SIGNS, month_year
 WIDTH = 640
 NARROW = 320  # on a 375 px phone its 12-unit labels read at about 13 px
 LEFT, RIGHT = 16, 16
+EDGE = 4  # the phone's drawing's side margins: its labels line up with the text
 CHAR = 7.2  # the width of a 12-unit character, generously (DejaVu Sans, a wide fallback font)
 CURRENCY_TITLES = {"CNY": "In yuan, as reported", "USD": "In US dollars, as each source gives or converts it"}
 
@@ -145,25 +146,25 @@ def _funding_wide(
 
 def _funding_narrow(panels: dict[str, list[_Bar]], order: list[str]) -> tuple[int, list[str]]:
     """The phone's drawing: a row per amount, its bar drawn across, its date and whose figure above it."""
-    plot_w = NARROW - LEFT - RIGHT
+    plot_w = NARROW - 2 * EDGE
     room = plot_w - 11 * CHAR  # the longest bar leaves room for its label ('>1.5bn yuan')
     parts, y = [], 0.0
     for p, unit in enumerate(order):
         y += 6
         for line in _wrap(CURRENCY_TITLES.get(unit, unit), plot_w, 8.0):
             y += 16
-            parts.append(f'<text class="chart-heading" x="{LEFT}" y="{y:.0f}">{html_text(line)}</text>')
+            parts.append(f'<text class="chart-heading" x="{EDGE}" y="{y:.0f}">{html_text(line)}</text>')
         biggest = max(b.amount for b in panels[unit]) or 1
         for bar in sorted(panels[unit], key=lambda b: b.column):
             y += 6
             for line in _wrap(bar.name, plot_w):
                 y += 15
-                parts.append(f'<text class="chart-date" x="{LEFT}" y="{y:.0f}">{html_text(line)}</text>')
+                parts.append(f'<text class="chart-date" x="{EDGE}" y="{y:.0f}">{html_text(line)}</text>')
             w = max(2.0, room * bar.amount / biggest)
             parts.append(
                 f"<g><title>{html_text(bar.title)}</title>"
-                f'<rect class="chart-bar chart-unit-{p % 2}" x="{LEFT}" y="{y + 5:.0f}" width="{w:.1f}" height="16" rx="3"/>'
-                f'<text class="chart-value" x="{LEFT + w + 5:.1f}" y="{y + 17:.0f}">{html_text(bar.label)}</text></g>'
+                f'<rect class="chart-bar chart-unit-{p % 2}" x="{EDGE}" y="{y + 5:.0f}" width="{w:.1f}" height="16" rx="3"/>'
+                f'<text class="chart-value" x="{EDGE + w + 5:.1f}" y="{y + 17:.0f}">{html_text(bar.label)}</text></g>'
             )
             y += 22
         y += 10
@@ -290,17 +291,17 @@ def _timeline_wide(dated: list[Fact], stacks: dict[tuple[int, int], list[Fact]],
 def _timeline_narrow(stacks: dict[tuple[int, int], list[Fact]], bars: bool) -> tuple[int, list[str]]:
     """The phone's drawing: a row per month (or year) with facts, its marks in a line and their count."""
     label_w = 9 * CHAR  # 'Sep 2025', '2025 (?)'
-    x0, end = LEFT + label_w, NARROW - RIGHT - 4 * CHAR  # the count after the marks
+    x0, end = EDGE + label_w, NARROW - EDGE - 4 * CHAR  # the count after the marks
     size, pitch = 10.0, 13.0
     per_line = max(1, int((end - x0) // pitch))
     tallest = max(len(s) for s in stacks.values())
     detailed = {year for year, month in stacks if month}
-    y, parts = _legend(bars, NARROW)
+    y, parts = _legend(bars, NARROW, EDGE)
     y += 8
     for key, stack in sorted(stacks.items()):
         year, month = key
         name = f"{MONTHS[month][:3]} {year}" if month else f"{year} (?)" if year in detailed else str(year)
-        parts.append(f'<text class="chart-date" x="{LEFT}" y="{y + 10:.0f}">{name}</text>')
+        parts.append(f'<text class="chart-date" x="{EDGE}" y="{y + 10:.0f}">{name}</text>')
         if bars:
             w = max(2.0, (end - x0) * len(stack) / tallest)
             title = html_text(f"{_column_name(key)}: {len(stack)} facts")
@@ -320,19 +321,19 @@ def _timeline_narrow(stacks: dict[tuple[int, int], list[Fact]], bars: bool) -> t
     return int(y + 4), parts
 
 
-def _legend(bars: bool, width: int) -> tuple[float, list[str]]:
+def _legend(bars: bool, width: int, side: int = LEFT) -> tuple[float, list[str]]:
     """The key to the marks' shapes, in as many lines as the width needs; its height and its parts."""
     if bars:
-        lines = _wrap('Facts per month ("?": only the year known)', width - LEFT - RIGHT)
+        lines = _wrap('Facts per month ("?": only the year known)', width - 2 * side)
         return 4 + 16 * len(lines), [
-            f'<text class="chart-legend" x="{LEFT}" y="{16 + 16 * i}">{html_text(line)}</text>'
+            f'<text class="chart-legend" x="{side}" y="{16 + 16 * i}">{html_text(line)}</text>'
             for i, line in enumerate(lines)
         ]
-    parts, x, y = [], float(LEFT), 12.0
+    parts, x, y = [], float(side), 12.0
     for precision, words in LEGEND:
         room = 14 + len(words) * CHAR
-        if x > LEFT and x + room > width - RIGHT:
-            x, y = float(LEFT), y + 18
+        if x > side and x + room > width - side:
+            x, y = float(side), y + 18
         mark = (
             f'<rect class="chart-mark year" x="{x + 1:.0f}" y="{y - 4:.0f}" width="8" height="8"/>'
             if precision == "year"
