@@ -185,6 +185,33 @@ def zensical_site(real_site, tmp_path_factory) -> Project:
     return project
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a sandboxed, offline machine: no background calls to Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, one for every browser test file (Playwright's sync API allows one at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: `make browser` installs it (`make test` runs it first)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 # --- the suite leaves the developer's checkout and environment as it found them --------------
 # Outputs and caches a test might write into the checkout by mistake (all ignored by git, so
 # `git status` alone would not show them), and the .venv's install stamps and interpreter.

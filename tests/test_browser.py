@@ -15,22 +15,10 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 from helpers import serve
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags for a sandboxed, offline machine: no background calls to Google's services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-]
 AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 A11Y_PAGES = {
     "home": "",
@@ -62,16 +50,6 @@ def zensical_url(zensical_site) -> str:
 def any_url(request) -> str:
     """The site as each engine built it from the same source: what a reader does works on both."""
     return request.getfixturevalue("site_url" if request.param == "mkdocs" else "zensical_url")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make browser` installs it (`make test` runs it first)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from conftest import BRIEFING
 from helpers import serve
 from playwright.sync_api import Page, expect
-from test_browser import A11Y_PAGES, AXE, any_url, browser, page, site_url, zensical_url  # noqa: F401 (fixtures)
+from test_browser import A11Y_PAGES, AXE, any_url, page, site_url, zensical_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
