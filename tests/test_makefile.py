@@ -52,7 +52,7 @@ def installed_venv(root: Path) -> Path:
     The stamps are newer than the requirement files, so `make` installs nothing, and the real
     .venv is only ever run, never written (a test must not change the developer's environment).
     """
-    version = "%d.%d" % sys.version_info[:2]
+    version = "{}.{}".format(*sys.version_info[:2])
     bin_dir = root / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
     for name in ("python", "briefing"):

@@ -97,7 +97,7 @@ def test_quote_that_is_nowhere_in_the_source(project):
 
 def test_quotes_of_disagreement_variants_are_checked_too(project):
     project.edit("disagreements.yaml", "quote: about $275 million", "quote: roughly $275 million")
-    assert problems(project) == ["facts/disagreements.yaml:18:20: error: quote not found in source 'wire' (wire.txt)"]
+    assert problems(project) == ["facts/disagreements.yaml:19:20: error: quote not found in source 'wire' (wire.txt)"]
 
 
 def test_changed_archive_file_fails_its_checksum(project):
