@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from briefing.check.active_content import ActiveContent
 from briefing.check.checks import check_registry
 from briefing.check.coverage import check_coverage
 from briefing.check.quotes import FoundQuotes, check_quotes, sha256_of
@@ -26,9 +27,9 @@ from briefing.load.config import read_config
 from briefing.load.git import last_commit_time
 from briefing.load.history import History, load_history
 from briefing.load.registry import Registry, load_registry
-from briefing.problems import Problem, sort_problems
+from briefing.problems import Problem, format_problem, sort_problems
 from briefing.project import DEFAULTS, Settings
-from briefing.tools.linkcheck import check_site
+from briefing.tools.linkcheck import BrokenLink, check_site
 from briefing.write import output
 from briefing.write.engine import engine_missing, run_engine
 
@@ -229,10 +230,10 @@ def build(options: Options, engine: str | None = "mkdocs") -> Report:
         output.write_files(staged.source, report.files)
         if engine:
             built = run_engine(staged, lock, engine, last_commit_time(options.root))
-            broken = check_site(staged.site, options.base_path)[0] if built else []
+            broken = check_site(staged.site, options.base_path, docs=options.root / "docs")[0] if built else []
             if not built or broken:
                 output.discard(staged)
-                report.failures += [f"error: {link}" for link in broken]
+                report.failures += [_site_problem(found) for found in broken]
                 report.failures.append(f"{engine} build failed: build/ and site/ are as they were")
                 report.files, report.status = None, 1
                 return report
@@ -295,3 +296,8 @@ def inputs_stamp(folders: tuple[Path, ...], files: tuple[Path, ...] = ()) -> tup
     paths = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()]
     paths += [path for path in files if path.is_file()]
     return tuple((path.as_posix(), sha256_of(path.read_bytes())) for path in paths)
+
+
+def _site_problem(found: BrokenLink | ActiveContent) -> str:
+    """A broken link as `error: ...`; active content where its author wrote it, `docs/x.md:3:1: error: ...`."""
+    return format_problem(found.problem) if isinstance(found, ActiveContent) else f"error: {found}"
