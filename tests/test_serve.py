@@ -69,9 +69,10 @@ def test_preview_follows_edits_and_keeps_the_last_good_pages(site_project: Proje
             "the edit to show",
             log,
         )
-        # One rebuild for one edit: the preview's own writes do not wake the file watcher again.
-        time.sleep(1.5)
-        assert log.read_text(encoding="utf-8").count("Detected file changes") == 1
+        # The preview's own writes do not wake the file watcher again: the rebuilds settle. (The
+        # watcher polls, so one edit's files may reach it in one poll or two, never in a loop.)
+        rebuilds = _settled(lambda: log.read_text(encoding="utf-8").count("Detected file changes"), log)
+        assert 1 <= rebuilds <= 2
         # Every menu entry has its title, even for pages a dirty rebuild did not read.
         titles = NAV_TITLE.findall(page)
         assert {"Where sources disagree", "Company", "Portville", "Acme raises 2 billion yuan"} <= set(titles)
@@ -126,6 +127,20 @@ def test_serve_says_one_line_and_a_signal_stops_its_server_too(site_project: Pro
     assert text.count("note: Material for MkDocs reaches end of life on 5 May 2027") == 1
     assert "NO_MKDOCS_2_WARNING" not in text and "does not contain an anchor" not in text, text
     assert "Traceback" not in text
+
+
+def _settled(count, log: Path, quiet: float = 3.0, timeout: float = 60.0) -> int:
+    """The count once it has not moved for `quiet` seconds; a count that never settles fails."""
+    deadline = time.monotonic() + timeout
+    last, since = count(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = count()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return now
+    pytest.fail(f"the preview kept rebuilding; the server said:\n{log.read_text(encoding='utf-8')}")
 
 
 def _port_free(port: int) -> bool:
