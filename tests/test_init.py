@@ -4,6 +4,7 @@ from the generator installed as a plain package (not a clone)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,11 @@ def test_from_a_plain_install_to_a_checked_site(tmp_path):
     assert installed.returncode == 0, installed.stdout + installed.stderr
     installed = run([*pip, "--require-hashes", "-r", str(REPO / "requirements.txt")], tmp_path)
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    installed = run([*pip, "--no-deps", "--no-build-isolation", str(REPO)], tmp_path)
+    # From a copy: building the package writes build/ and *.egg-info beside its sources.
+    source = tmp_path / "generator"
+    outputs = (".git", ".venv", "site", "build", ".cache", "site-zensical", "build-artifacts", "node_modules")
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*outputs, "*.egg-info", "__pycache__", ".*_cache"))
+    installed = run([*pip, "--no-deps", "--no-build-isolation", str(source)], tmp_path)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     briefing = str(venv / "bin" / "briefing")
     site_packages = run([str(venv / "bin" / "python"), "-c", "import briefing; print(briefing.__file__)"], tmp_path)

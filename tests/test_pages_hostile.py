@@ -293,7 +293,7 @@ def test_zensical_builds_are_checked_too(site_project: Project):
     # Zensical copies the heading's markup into the table of contents: one error, not two.
     script = [line for line in result.stderr.splitlines() if "a <script> element" in line]
     assert len(script) == 1 and reported(
-        result.stderr, "docs/notes/index.md", 7, "notes/index.html", "a <script> element", NO_SCRIPT
+        result.stderr, "docs/notes/index.md", PAYLOAD_LINE + 2, "notes/index.html", "a <script> element", NO_SCRIPT
     )
     assert snapshot(site_project.root / "site") == before
 

@@ -135,9 +135,9 @@ def _host(url: str | None) -> str | None:
 
 def _html(data: bytes, url: str | None) -> Extracted:
     import trafilatura  # a heavy import: only when a page is archived
-    from trafilatura.meta import reset_caches
+    from trafilatura.deduplication import LRU_TEST
 
-    reset_caches()  # its de-duplication remembers text across calls: the same page, the same text
+    LRU_TEST.clear()  # its de-duplication remembers text across calls: the same page, the same text
     html, warning = _decode(data)
     text = (
         trafilatura.extract(
