@@ -166,3 +166,12 @@ def test_the_guard_sees_a_changed_checkout_output_or_venv_stamp(tmp_path):
     assert untouched_state(repo, venv) == before
     os.utime(interpreter, ns=(0, 0))  # the interpreter, through the venv's link
     assert untouched_state(repo, venv) != before
+
+
+def test_nothing_generated_is_tracked():
+    """No tracked file is one .gitignore ignores (a committed egg-info, site/, a cache)."""
+    tracked_ignored = subprocess.run(
+        ["git", "ls-files", "--cached", "--ignored", "--exclude-standard"], cwd=REPO, capture_output=True, text=True
+    )
+    assert tracked_ignored.returncode == 0, tracked_ignored.stderr
+    assert tracked_ignored.stdout.split() == []
