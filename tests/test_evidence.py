@@ -57,21 +57,23 @@ def rendered(project) -> dict[str, str]:
 # --- V7: one document is one source -----------------------------------------------------
 
 
-def test_the_same_text_with_other_white_space_is_one_source(project):
-    """A copy of planet.txt re-wrapped (other line breaks, spaces) still cannot be a second source."""
-    planet = (project.archive / "planet.txt").read_text(encoding="utf-8")
-    add_source(project, "planet-rewrapped", "  " + planet.replace(" ", "\n").replace("\n\n\n", "\n \n") + "\n\n")
-    add_fact(
-        project,
-        """  - id: round-again
+def round_citing(source: str) -> str:
+    """A fact whose one citation quotes planet's words from `source` (a second copy of planet)."""
+    return f"""  - id: round-again
     statement: Acme raised 2 billion yuan.
     topic: funding
     entities: [acme]
     citations:
-      - source: planet-rewrapped
+      - source: {source}
         quote: Acme Robotics has raised 2 billion yuan
-""",
-    )
+"""
+
+
+def test_the_same_text_with_other_white_space_is_one_source(project):
+    """A copy of planet.txt re-wrapped (other line breaks, spaces) still cannot be a second source."""
+    planet = (project.archive / "planet.txt").read_text(encoding="utf-8")
+    add_source(project, "planet-rewrapped", "  " + planet.replace(" ", "\n").replace("\n\n\n", "\n \n") + "\n\n")
+    add_fact(project, round_citing("planet-rewrapped"))
     assert problems(project, strict=True) == [
         "facts/sources.yaml:31:13: error: sources 'planet' and 'planet-rewrapped' have the same archived text once "
         "white space is set aside (planet.txt, planet-rewrapped.txt): one document is one source"
@@ -80,17 +82,7 @@ def test_the_same_text_with_other_white_space_is_one_source(project):
 
 def test_the_same_bytes_under_another_file_name_is_one_source(project):
     add_source(project, "planet-copy", (project.archive / "planet.txt").read_text(encoding="utf-8"))
-    add_fact(
-        project,
-        """  - id: round-again
-    statement: Acme raised 2 billion yuan.
-    topic: funding
-    entities: [acme]
-    citations:
-      - source: planet-copy
-        quote: Acme Robotics has raised 2 billion yuan
-""",
-    )
+    add_fact(project, round_citing("planet-copy"))
     assert problems(project, strict=True) == [
         "facts/sources.yaml:32:15: error: sources 'planet' and 'planet-copy' have the same archived text "
         "(sha256 46c59734a21b...): one document is one source"
