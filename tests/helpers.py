@@ -102,3 +102,15 @@ def commit(root: Path, message: str, date: str) -> str:
     git(root, "add", "-A", date=date)
     git(root, "commit", "-q", "-m", message, date=date)
     return git(root, "rev-parse", "HEAD").strip()
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a `briefing serve` started in a session of its own: Ctrl-C to its group, then a kill."""
+    import signal
+
+    os.killpg(server.pid, signal.SIGINT)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import BRIEFING, Project, make_project
-from helpers import GIT_ENV, commit, git
+from helpers import GIT_ENV, commit, git, stop_server
 
 from briefing.check.quotes import FoundQuotes
 from briefing.load import history as history_module
@@ -228,12 +227,7 @@ def test_serve_survives_an_uncommitted_removal(repo, tmp_path):
         assert "open-source-promise" not in preview.read_text(encoding="utf-8")
         assert "Traceback" not in log.read_text(encoding="utf-8"), log.read_text(encoding="utf-8")
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_server(server)
 
 
 # H6: a registry file renamed to a name that is not ASCII.

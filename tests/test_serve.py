@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BRIEFING, Project
+from helpers import stop_server
 
 NAV_TITLE = re.compile(r'class="md-ellipsis">\s*(.*?)\s*<', re.S)
 
@@ -91,12 +92,7 @@ def test_preview_follows_edits_and_keeps_the_last_good_pages(site_project: Proje
         assert "Traceback" not in log.read_text(encoding="utf-8")
         assert not (site_project.root / "build").exists()  # a preview leaves the build output alone
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_server(server)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
