@@ -12,7 +12,8 @@ from helpers import problems, with_hints
 
 from briefing.check.evidence import paragraph
 from briefing.check.fragments import fragment_context, text_fragment
-from briefing.load.registry import independent_sources, load_registry
+from briefing.load.model import independent_sources
+from briefing.load.registry import load_registry
 from briefing.pipeline import Options, check
 from briefing.render.pages import render_site
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from briefing.load.registry import PartialDate
+from briefing.load.model import PartialDate
 from briefing.render.links import text_fragment, wayback
 
 

@@ -180,7 +180,7 @@ def test_blank_text_is_refused(project):
 
 def test_independent_sources_follow_lineage_and_via():
     """A repost, a rewrite or a teaser counts with what it is made from; one wire via two outlets counts once."""
-    from briefing.load.registry import Basis, Citation, Source, independent_sources
+    from briefing.load.model import Basis, Citation, Source, independent_sources
 
     def source(sid: str, publisher: str, *based_on: Basis) -> Source:
         return Source(

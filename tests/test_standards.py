@@ -20,7 +20,8 @@ from briefing.check.standards import (
     outlet_names,
     words,
 )
-from briefing.load.registry import Basis, Source, load_registry
+from briefing.load.model import Basis, Source
+from briefing.load.registry import load_registry
 from briefing.render.pages import render_site
 from briefing.render.views import investor_ids
 

@@ -26,7 +26,8 @@ from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.config import read_config
 from briefing.load.git import last_commit_time
 from briefing.load.history import History, load_history
-from briefing.load.registry import Registry, load_registry
+from briefing.load.model import Registry
+from briefing.load.registry import load_registry
 from briefing.problems import Problem, format_problem, sort_problems
 from briefing.project import DEFAULTS, Settings
 from briefing.tools.linkcheck import BrokenLink, check_site

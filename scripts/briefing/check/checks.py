@@ -29,7 +29,7 @@ from briefing.check.figures import (
     years,
 )
 from briefing.check.standards import check_standards
-from briefing.load.registry import Origin, Registry
+from briefing.load.model import Origin, Registry
 from briefing.problems import Loc, Problem, error, warning
 
 MAX_QUOTE_WORDS = 40

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from briefing.check.checks import MAX_QUOTE_WORDS, _Ids
 from briefing.check.quotes import ArchivedText, Span, _ends_clean, _read_archive, _starts_clean, normalise
-from briefing.load.registry import Citation, Omission, Registry, Sentence, Source
+from briefing.load.model import Citation, Omission, Registry, Sentence, Source
 from briefing.problems import Problem, error, warning
 
 # A sentence ends at . ! ? or an ellipsis, with any closing quotes or brackets after it (and a

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from briefing.check.figures import Figure, amount, figures, years
 from briefing.check.fragments import fragment_context
-from briefing.load.registry import Citation, Fact, Registry, Source
+from briefing.load.model import Citation, Fact, Registry, Source
 from briefing.problems import Problem, error
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from functools import cached_property
 from pathlib import Path
 
 from briefing.check.evidence import check_same_texts, check_speakers_in_text, fragment_contexts
-from briefing.load.registry import Citation, Registry, Source
+from briefing.load.model import Citation, Registry, Source
 from briefing.problems import Loc, Problem, error, warning
 
 _FOLD = {

@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from briefing.load.registry import Entity, Fact, Origin, PartialDate, Registry, Source
+from briefing.load.model import Entity, Fact, Origin, PartialDate, Registry, Source
 from briefing.problems import Problem, error, warning
 
 # Hedges a quote may carry, as word sequences; "may" the month is told apart (see _hedges).

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefing.files import linked_part, replace_file
-from briefing.load.registry import Registry, load_schema
+from briefing.load.model import Registry
+from briefing.load.validation import load_schema
 from briefing.pipeline import Options, Report
 from briefing.problems import Loc, Problem, format_github, format_problem
 from briefing.project import Settings, find_root, read_settings

@@ -16,7 +16,8 @@ from briefing.commands.common import (
     write_or_say,
 )
 from briefing.files import read_regular
-from briefing.load.registry import Registry, find_registry_files
+from briefing.load.discovery import find_registry_files
+from briefing.load.model import Registry
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.pipeline import Options
 

@@ -19,7 +19,8 @@ from briefing.commands.common import (
     write_or_say,
 )
 from briefing.files import read_regular
-from briefing.load.registry import Registry, load_registry, load_registry_texts
+from briefing.load.model import Registry
+from briefing.load.registry import load_registry, load_registry_texts
 from briefing.pipeline import Options, check
 from briefing.problems import Problem, format_problem, sort_problems
 

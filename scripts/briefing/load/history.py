@@ -25,8 +25,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from briefing.load.cache import ParseCache
+from briefing.load.discovery import REGISTRY_SUFFIXES
 from briefing.load.git import GitError, run_git, start_git
-from briefing.load.registry import REGISTRY_SUFFIXES, Registry, load_registry_texts
+from briefing.load.model import Registry
+from briefing.load.registry import load_registry_texts
 from briefing.load.yaml_loader import MAX_FILE_BYTES, YamlDocument
 
 MAX_REVISIONS = 500  # the newest revisions of facts/ read; older ones are only in git

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from briefing.load.registry import Fact, Source
+from briefing.load.model import Fact, Source
 from briefing.render.escaping import html_text
 from briefing.render.formatting import format_amount, format_value
 from briefing.vocabulary import MONTHS, QUALIFIER_SIGNS, month_year

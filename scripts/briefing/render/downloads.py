@@ -11,7 +11,8 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from briefing.load.registry import SCHEMA_PATH, PartialDate, Value, independent_sources
+from briefing.load.model import PartialDate, Value, independent_sources
+from briefing.load.validation import SCHEMA_PATH
 from briefing.render.index import SOURCE_KINDS
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.load.registry import Value
+from briefing.load.model import Value
 from briefing.vocabulary import QUALIFIER_WORDS
 
 CURRENCIES = {"USD": ("$", ""), "CNY": ("", " yuan"), "EUR": ("€", ""), "GBP": ("£", "")}

@@ -17,15 +17,7 @@ from markupsafe import Markup
 
 from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
-from briefing.load.registry import (
-    Citation,
-    Disagreement,
-    Entity,
-    Fact,
-    Registry,
-    independent_sources,
-    parse_date,
-)
+from briefing.load.model import Citation, Disagreement, Entity, Fact, Registry, independent_sources, parse_date
 from briefing.problems import package_folder
 from briefing.project import DEFAULTS, Settings
 from briefing.render.escaping import html_text, md_text

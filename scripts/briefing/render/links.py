@@ -8,7 +8,7 @@ a fragment needs), and a source's archived copies at the Internet Archive.
 from __future__ import annotations
 
 from briefing.check.fragments import text_fragment  # noqa: F401 - the pages' links are made here
-from briefing.load.registry import PartialDate
+from briefing.load.model import PartialDate
 
 
 def wayback(url: str, published: PartialDate) -> str:

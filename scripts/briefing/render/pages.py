@@ -16,10 +16,8 @@ import yaml
 
 from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
-from briefing.load.registry import (
-    Registry,
-    gc_paused,
-)
+from briefing.load.model import Registry
+from briefing.load.registry import gc_paused
 from briefing.project import DEFAULTS, Settings
 from briefing.render.changes import FEED, changes_view, feed, retractions
 from briefing.render.downloads import downloads

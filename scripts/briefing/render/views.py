@@ -5,13 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from briefing.check.standards import INVESTOR_KINDS
-from briefing.load.registry import (
-    Entity,
-    Fact,
-    PartialDate,
-    Source,
-    independent_sources,
-)
+from briefing.load.model import Entity, Fact, PartialDate, Source, independent_sources
 from briefing.render.charts import funding_chart, timeline_chart
 from briefing.render.escaping import href as href_attr
 from briefing.render.escaping import html_text, md_text

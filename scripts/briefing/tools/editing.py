@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
 
 from briefing import vocabulary
-from briefing.load.registry import load_schema
+from briefing.load.validation import load_schema
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.problems import Loc
 

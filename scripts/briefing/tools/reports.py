@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, fields
 
-from briefing.load.registry import Fact, Registry, independent_sources
+from briefing.load.model import Fact, Registry, independent_sources
 
 _COMPARED = [f.name for f in fields(Fact) if f.name not in ("id", "origin")]
 
