@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from conftest import REPO
 
-from briefing.check.checks import MAX_QUOTE_WORDS
+from briefing.check.references import MAX_QUOTE_WORDS
 from briefing.pipeline import Options, gather
 
 ARCHIVE = REPO.parent / "shared" / "sources"

@@ -117,11 +117,11 @@ def test_a_committed_map_of_verified_quotes_cannot_publish_a_made_up_quote(site_
 
 @pytest.mark.parametrize("form", ["pickle", "unsigned", "other-key"])
 def test_a_forged_figure_check_is_not_taken(project, form):
-    from briefing.check.checks import _figures_key
+    from briefing.check.statements import figures_key
 
     project.edit("facts.yaml", "Acme raised 2 billion yuan", "Acme raised 8 billion yuan")
     registry, _ = load_registry(project.facts, project.root)
-    forged = {_figures_key(f): "" for f in registry.facts}
+    forged = {figures_key(f): "" for f in registry.facts}
     forge(project.root / CACHE / map_name(FIGURES), forged, form)
     result = project.run("check", "--strict")
     assert result.returncode == 1

@@ -20,7 +20,7 @@ import yaml
 from conftest import BRIEFING, REPO, Project
 from helpers import Scan, commit, git, problems, snapshot
 
-from briefing.check import checks
+from briefing.check import references
 from briefing.problems import Loc
 from briefing.project import languages, read_settings, site_url_problem, subject_problem
 from briefing.tools.init import project_files, subject_id, write_project
@@ -413,7 +413,7 @@ def test_did_you_mean_is_worked_out_once_per_id_and_for_twenty_ids_at_most(monke
             self.id = i
 
     defined = [Entry(f"entity-{n}") for n in range(500)]
-    ids = checks._Ids("entity", defined, set())
+    ids = references.Ids("entity", defined, set())
     compared = []
     real = difflib.SequenceMatcher.set_seq2
     monkeypatch.setattr(difflib.SequenceMatcher, "set_seq2", lambda self, b: compared.append(b) or real(self, b))

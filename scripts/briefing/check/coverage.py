@@ -20,8 +20,8 @@ import itertools
 import re
 from pathlib import Path
 
-from briefing.check.checks import MAX_QUOTE_WORDS, _Ids
 from briefing.check.quotes import ArchivedText, Span, _ends_clean, _read_archive, _starts_clean, normalise
+from briefing.check.references import MAX_QUOTE_WORDS, Ids
 from briefing.load.model import Citation, Omission, Registry, Sentence, Source
 from briefing.problems import Problem, error, warning
 
@@ -112,8 +112,8 @@ def check_coverage(registry: Registry, archive_dir: Path, strict: bool) -> list[
 
 
 def _check_references(registry: Registry) -> list[Problem]:
-    sources = _Ids("source", registry.sources, registry.invalid_ids.get("sources", set()))
-    facts = _Ids("fact", registry.facts, registry.invalid_ids.get("facts", set()))
+    sources = Ids("source", registry.sources, registry.invalid_ids.get("sources", set()))
+    facts = Ids("fact", registry.facts, registry.invalid_ids.get("facts", set()))
     problems = []
     for entry in registry.coverage:
         problems += sources.check(entry.source, entry.origin.at("source"))

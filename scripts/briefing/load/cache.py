@@ -45,7 +45,7 @@ def _version() -> bytes:
         PACKAGE / "problems.py",
         PACKAGE / "check" / "quotes.py",  # the remembered quotes and clean figure checks are theirs
         PACKAGE / "check" / "figures.py",
-        PACKAGE / "check" / "checks.py",
+        PACKAGE / "check" / "statements.py",
         PACKAGE / "load" / "history.py",  # the snapshots of past revisions are its
         SCHEMA_PATH,
     ):
