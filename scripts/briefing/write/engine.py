@@ -13,6 +13,7 @@ import yaml
 
 from briefing.files import create_file
 from briefing.write.output import Staged
+from briefing.write.search import zensical_index_as_text
 
 ENGINES = ("mkdocs", "zensical")
 
@@ -48,6 +49,7 @@ def run_engine(staged: Staged, lock: int, engine: str, source_date_epoch: str) -
     if engine == "zensical" and result.returncode == 0:
         staged.site.rmdir()
         shutil.move(staged.folder / "site", staged.site)
+        zensical_index_as_text(staged.site)
     return result.returncode == 0
 
 
