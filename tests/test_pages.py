@@ -17,7 +17,7 @@ from helpers import Scan
 
 from briefing.load.registry import load_registry
 from briefing.pipeline import Options, check
-from briefing.render.index import environment
+from briefing.render.environment import environment
 from briefing.render.pages import render_site
 
 REPO = Path(__file__).resolve().parent.parent

@@ -22,8 +22,8 @@ from briefing.check.standards import (
 )
 from briefing.load.model import Basis, Source
 from briefing.load.registry import load_registry
+from briefing.render.funding import investor_ids
 from briefing.render.pages import render_site
-from briefing.render.views import investor_ids
 
 SOURCES = REPO.parent / "shared" / "sources"
 

@@ -1,0 +1,64 @@
+"""What a kind of page is: the pages it makes from the index, each with its template, title and views.
+
+A kind is one module of render/kinds/ (or of an installed package, see kinds/__init__.py) with a
+`KIND`: its name, its template and a `pages(index)` generator. Each page it yields says where
+it goes, what the template sees (views: dataclasses, all registry text escaped) and where the
+menu lists it. Files that are not pages (the feed, the downloads) come from `files(index)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing.render.addresses import page_file
+from briefing.render.listings import Part, listing, listing_pages
+
+if TYPE_CHECKING:
+    from briefing.render.index import Index
+
+
+@dataclass
+class Page:
+    """One page to render: where it goes, its title and description, and the views its template sees."""
+
+    path: str  # in the site source: 'topics/funding/index.md'
+    title: str  # plain text; escaped where it is written
+    description: str
+    views: dict[str, object]  # the template's variables, by name
+    menu: tuple[str, ...] | None = None  # its section in the menu (() at the top); None: not in the menu
+    template: str | None = None  # the kind's, unless this page has its own
+    searched: bool = True  # False: kept out of the site's search
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of page: its template and the pages it makes; `files` adds files that are not pages."""
+
+    name: str
+    template: str = ""
+    pages: Callable[[Index], Iterable[Page]] = lambda index: ()
+    files: Callable[[Index], dict[str, str]] = lambda index: {}
+
+
+def listed(
+    index: Index,
+    base: str,
+    parts: list[Part],
+    title: str,
+    description: str,
+    views: Callable[[int | None], dict[str, object]],
+    menu: tuple[str, ...] | None = None,
+    facts: bool = True,
+) -> Iterator[Page]:
+    """A listing of facts on one page, or a first page linking to a page per part (see listings.py).
+
+    `views(number)` gives the page's own views for part `number` (None: the first page of a
+    split listing); the menu names only the first page.
+    """
+    for path, number in listing_pages(base, parts):
+        split = number is not None and len(parts) > 1
+        label = f"{title}: {parts[number].label}" if split else title
+        shown = listing(index, parts, number, page_file(base), title, facts)
+        yield Page(path, label, description, {"listing": shown, **views(number)}, None if split else menu)

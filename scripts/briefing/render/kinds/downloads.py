@@ -1,0 +1,8 @@
+"""The downloads (facts.json, the CSV files, the references): files, not pages, made by render/downloads.py."""
+
+from __future__ import annotations
+
+from briefing.render.downloads import downloads
+from briefing.render.kinds.base import Kind
+
+KIND = Kind("downloads", files=downloads)
