@@ -315,7 +315,7 @@ def test_downloads_carry_retrieved_role_and_coverage(built):
         "the best robot maker on earth",
         "the best robot maker on earth",
     ]
-    rows = list(csv.DictReader(io.StringIO((data / "citations.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((data / "citations.csv").read_text(encoding="utf-8-sig"))))
     assert {row["role"] for row in rows} == {"support"}
     package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     citations = next(r for r in package["resources"] if r["name"] == "citations")
@@ -331,7 +331,7 @@ def test_a_context_citation_is_marked_in_the_citations_csv(site_project):
     )
     result = site_project.run("build", "--strict")
     assert result.returncode == 0, result.stderr
-    text = (site_project.root / "site" / "data" / "citations.csv").read_text(encoding="utf-8")
+    text = (site_project.root / "site" / "data" / "citations.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["record"], r["source"], r["role"]) for r in rows if r["role"] == "context"] == [
         ("harbour-control", "wire", "context")

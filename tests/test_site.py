@@ -107,10 +107,10 @@ def test_downloads_match_the_site_and_their_documentation(real_site):
     ).read_bytes()
     methodology = (real_site.root / "docs" / "methodology.md").read_text(encoding="utf-8")
     for name in ("facts.csv", "citations.csv"):
-        header = next(csv.reader((site / "data" / name).open(encoding="utf-8")))
+        header = next(csv.reader((site / "data" / name).open(encoding="utf-8-sig")))
         documented = methodology.split(f"Columns of `{name}`:", 1)[1].split("\n\n", 2)[1]
         assert re.findall(r"^\| `([a-z_]+)` \|", documented, re.M) == header, name
-    rows = list(csv.DictReader((site / "data" / "citations.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((site / "data" / "citations.csv").open(encoding="utf-8-sig")))
     assert len(rows) == sum(len(f.citations) for f in registry.facts) + sum(
         len(v.citations) for d in registry.disagreements for v in d.variants
     )

@@ -27,6 +27,7 @@ MAX_SETTINGS_BYTES = 64 * 1024
 MAX_SUBJECT = 200
 MAX_NUMBER = 1_000_000
 MAX_ARCHIVE = 1000
+MAX_EDITORS = 50
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Settings:
     listing_limit: int = 150  # facts on one page before a listing is split by year, then month
     nav_limit: int = 60  # entities or sources named one by one in the menus; more: from their index
     search_quotes_limit: int = 2000  # up to this many facts, search finds a fact by its quotes' words
+    editors: tuple[str, ...] = ()  # who edits the briefing, as each name is written: every citation names them
 
 
 DEFAULTS = Settings()
@@ -105,7 +107,7 @@ def _read_file(path: Path) -> tuple[Settings, list[Problem]]:
             at = places.key(key) if why.startswith("unknown") else places.value(key)
             problems.append(error(at, why, hint))
         else:
-            values[key] = value
+            values[key] = tuple(value) if isinstance(known[key], tuple) else value
     return Settings(**values), problems
 
 
@@ -116,6 +118,8 @@ def _setting_problem(key: str, value: object, known: dict) -> tuple[str | None, 
         hint = f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(known)
         return f"unknown setting {_shown(key)}", hint
     default = known[key]
+    if isinstance(default, tuple):
+        return editors_problem(value), 'for example editors = ["A. Name", "B. Name"]'
     if isinstance(default, int):
         if not isinstance(value, int) or isinstance(value, bool):
             return f"setting '{key}' must be a whole number, not {_kind(value)}", f"for example {key} = {default}"
@@ -137,21 +141,50 @@ def _setting_problem(key: str, value: object, known: dict) -> tuple[str | None, 
     return (f"setting '{key}': {why}", hint) if why else (None, None)
 
 
+def editors_problem(editors: object) -> str | None:
+    """Why `editors` cannot name the briefing's editors; None if it can.
+
+    Each name goes into every citation (plain text, BibTeX, CSL-JSON) as it is written: so a
+    name on one line, with nothing invisible in it, and each name once.
+    """
+    if not isinstance(editors, list):
+        return f"setting 'editors' must be a list of names, not {_kind(editors)}"
+    if len(editors) > MAX_EDITORS:
+        return f"setting 'editors' names {len(editors)} editors; the limit is {MAX_EDITORS}"
+    for number, name in enumerate(editors, 1):
+        if not isinstance(name, str):
+            return f"setting 'editors': name {number} must be text, not {_kind(name)}"
+        why = _name_problem(name)
+        if why:
+            return f"setting 'editors': name {number} {_shown(name)} {why}"
+        if name in editors[: number - 1]:
+            return f"setting 'editors': name {number} {_shown(name)} is there twice"
+    return None
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a text cannot be a name on one line; None if it can."""
+    if not name.strip():
+        return "is empty"
+    if len(name) > MAX_SUBJECT:
+        return f"is {len(name)} characters long; the limit is {MAX_SUBJECT}"
+    bad = _bad_character(name)
+    if bad:
+        return f"contains the invisible or control character U+{ord(bad):04X}"
+    if name != " ".join(name.split()):
+        return "must be a name on one line, with single spaces and none at either end"
+    return None
+
+
 def subject_problem(subject: str) -> str | None:
     """Why a subject cannot name a briefing; None if it can.
 
     The subject becomes the site's name, which the theme puts into <title> and attributes
     without escaping: so no markup characters, and no invisible ones that reorder or hide text.
     """
-    if not subject.strip():
-        return "the subject is empty"
-    if len(subject) > MAX_SUBJECT:
-        return f"the subject is {len(subject)} characters long; the limit is {MAX_SUBJECT}"
-    bad = _bad_character(subject)
-    if bad:
-        return f"the subject contains the invisible or control character U+{ord(bad):04X}"
-    if subject != " ".join(subject.split()):
-        return "the subject must be a name on one line, with single spaces and none at either end"
+    why = _name_problem(subject)
+    if why:
+        return f"the subject {why}"
     markup = next((ch for ch in subject if ch in '<>"'), None)
     if markup:
         return f"the subject contains '{markup}': the theme shows the site's name unescaped, so <, > and \" are refused"

@@ -171,37 +171,92 @@
   }
   window.addEventListener("resize", focusableScrolling);
 
-  // "Cite" under every fact: a ready citation with the fact's permanent address and today's
-  // date as the access date, in plain text, BibTeX and CSL-JSON. Made here, from the page, by
-  // no script but this one.
+  // "Cite" under every fact: a ready citation with the fact's permanent address, the briefing's
+  // editors and year, and today's date as the access date, in plain text, BibTeX and CSL-JSON,
+  // each with a button that copies it. Made here, from the page, by no script but this one.
+  // LaTeX's special characters in BibTeX: the same table as sources.bib's (render/downloads.py,
+  // BIB_SPECIAL; tests/test_cite.py holds the two equal). Braces become commands, since BibTeX
+  // counts every brace, escaped or not.
+  var BIB_SPECIAL = {"%": "\\%", "&": "\\&", "$": "\\$", "#": "\\#", "_": "\\_", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "\\": "\\textbackslash{}", "~": "\\~{}", "^": "\\^{}"};
+  function bib(text) {
+    return text.split(/\s+/).filter(Boolean).join(" ").replace(/[%&$#_{}\\~^]/g, function (c) { return BIB_SPECIAL[c]; });
+  }
+  function names(list) {
+    return list.length < 2 ? list.join("") : list.slice(0, -1).join(", ") + " and " + list[list.length - 1];
+  }
   function citations(box) {
     var address = new URL("#" + box.dataset.fact, window.location.href).href;
     var site = document.title.split(" - ").pop();
     var today = new Date();
     var accessed = today.toISOString().slice(0, 10);
     var statement = box.dataset.statement;
-    var plain = "\u201c" + statement + "\u201d " + site + ". " + address + " (accessed " + accessed + ").";
-    function bib(text) { return text.replace(/[\\{}]/g, function (c) { return "\\" + c; }); }
-    var bibtex = "@misc{" + box.dataset.fact + ",\n  title = {" + bib(statement) + "},\n  howpublished = {" +
-      bib(site) + "},\n  url = {" + address + "},\n  note = {Accessed " + accessed + "}\n}";
-    var csl = JSON.stringify([{
-      id: box.dataset.fact, type: "webpage", title: statement, "container-title": site, URL: address,
-      accessed: {"date-parts": [[today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate()]]}
-    }], null, 2);
+    var year = box.dataset.year || "";
+    var editors = [];
+    try { editors = JSON.parse(box.dataset.editors || "[]"); } catch (error) { editors = []; }
+    var plain = (editors.length ? names(editors) + (editors.length > 1 ? " (eds.). " : " (ed.). ") : "") +
+      "\u201c" + statement + "\u201d " + site + (year ? ", " + year : "") + ". " + address +
+      " (accessed " + accessed + ").";
+    var fields = [["title", bib(statement)]];
+    if (editors.length) fields.push(["editor", editors.map(function (name) { return "{" + bib(name) + "}"; }).join(" and ")]);
+    if (year) fields.push(["year", year]);
+    fields.push(["howpublished", bib(site)], ["url", address.replace(/\{/g, "%7B").replace(/\}/g, "%7D")],
+      ["urldate", accessed], ["note", "Accessed " + accessed]);
+    var bibtex = "@misc{" + box.dataset.fact + ",\n" +
+      fields.map(function (f) { return "  " + f[0] + " = {" + f[1] + "}"; }).join(",\n") + "\n}";
+    var item = {id: box.dataset.fact, type: "webpage", title: statement, "container-title": site, URL: address};
+    if (editors.length) item.editor = editors.map(function (name) { return {literal: name}; });
+    if (year) item.issued = {"date-parts": [[Number(year)]]};
+    item.accessed = {"date-parts": [[today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate()]]};
+    var csl = JSON.stringify([item], null, 2);
     var body = box.querySelector(".cite-body");
     body.textContent = "";
-    [["Plain text", plain], ["BibTeX", bibtex], ["CSL-JSON", csl]].forEach(function (item) {
+    var status = document.createElement("p");
+    status.className = "cite-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    [["Plain text", plain], ["BibTeX", bibtex], ["CSL-JSON", csl]].forEach(function (format) {
       var label = document.createElement("p");
       label.className = "cite-label";
-      label.textContent = item[0];
+      label.textContent = format[0];
       var pre = document.createElement("pre");
       var code = document.createElement("code");
-      code.textContent = item[1];
+      code.textContent = format[1];
       code.setAttribute("tabindex", "0");
       pre.appendChild(code);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button cite-copy";
+      button.textContent = "Copy " + format[0];
+      button.addEventListener("click", function () { copyCitation(code, format[1], status); });
       body.appendChild(label);
       body.appendChild(pre);
+      body.appendChild(button);
     });
+    body.appendChild(status);
+  }
+  // The clipboard where the browser offers it; otherwise the text is selected for Ctrl+C (and the
+  // old copy command tried), and the live region says which happened.
+  function copyCitation(code, text, status) {
+    function say(words) {
+      status.textContent = words;
+      window.clearTimeout(status.timer);
+      status.timer = window.setTimeout(function () { status.textContent = ""; }, 4000);
+    }
+    function select() {
+      var range = document.createRange();
+      range.selectNodeContents(code);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+      say(copied ? "Copied" : "Selected: press Ctrl+C (\u2318C on a Mac) to copy");
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { say("Copied"); }, select);
+    } else {
+      select();
+    }
   }
 
   function citeControls() {

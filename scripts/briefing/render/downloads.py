@@ -1,7 +1,9 @@
 """The registry as data for readers: facts.json, facts.csv, citations.csv and the JSON Schema.
 
-Ids are the site's anchors, and every record carries the address of its page (relative to
-the site root), so a row leads back to the sentence on the site and to the source's words.
+Ids are the site's anchors, and every record carries the address of its page (from the site's
+root, or absolute when briefing.toml gives the site's address), so a row leads back to the
+sentence on the site and to the source's words. The CSV files start with a UTF-8 byte order
+mark, so that a spreadsheet opened by a double click reads curly quotes and accents as written.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing.load.model import PartialDate, Value, independent_sources
 from briefing.load.validation import SCHEMA_PATH
-from briefing.render.index import SOURCE_KINDS
+from briefing.vocabulary import SOURCE_KINDS
 
 if TYPE_CHECKING:
     from briefing.render.index import Index
@@ -40,29 +44,57 @@ FACT_COLUMNS = [
     "page",
 ]
 CITATION_COLUMNS = ["record", "record_kind", "source", "role", "speaker", "via", "quote", "locator", "source_page"]
+BOM = "\ufeff"  # the byte order mark: spreadsheets then read the CSV files as UTF-8
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file under data/: its name, media type, what it holds, and how it is made."""
+
+    name: str
+    mediatype: str
+    about: str
+    make: Callable[[Index], str]
 
 
 def downloads(index: Index) -> dict[str, str]:
     """The download files keyed by their path in the site source's docs/."""
+    return {f"data/{d.name}": d.make(index) for d in DOWNLOADS}
+
+
+def address(index: Index, page: str) -> str:
+    """A page's address in the downloads: absolute when the site's address is known, else from the root."""
+    site = index.settings.site_url
+    return (site.rstrip("/") + "/" + page) if site else page
+
+
+def cite_box(index: Index) -> dict[str, str]:
+    """What every fact's Cite box adds to its statement: the briefing's editors (a JSON list) and year."""
+    briefing = index.briefing
     return {
-        "data/facts.json": _json(index),
-        "data/facts.csv": _facts_csv(index),
-        "data/citations.csv": _citations_csv(index),
-        "data/registry.schema.json": SCHEMA_PATH.read_text(encoding="utf-8"),
-        "data/sources.bib": _bibtex(index),
-        "data/sources.csl.json": _csl(index),
-        "data/datapackage.json": _datapackage(index),
+        "editors": json.dumps(list(index.settings.editors), ensure_ascii=False),
+        "year": str(briefing.as_of.year) if briefing else "",
     }
 
 
 # --- the sources as references, for a reader's own bibliography -------------------------
 
-_BIB_SPECIAL = str.maketrans({c: "\\" + c for c in "{}%&$#_"} | {"\\": "\\textbackslash{}", "~": "\\~{}", "^": "\\^{}"})
+# LaTeX's special characters in a BibTeX field. Braces become commands, not \{ and \}: BibTeX
+# counts every brace, escaped or not, so one "\{" would leave the field open. The Cite box's
+# BibTeX (briefing.js, BIB_SPECIAL) uses this same table; tests/test_cite.py holds them equal.
+BIB_SPECIAL = {c: "\\" + c for c in "%&$#_"} | {
+    "{": "\\textbraceleft{}",
+    "}": "\\textbraceright{}",
+    "\\": "\\textbackslash{}",
+    "~": "\\~{}",
+    "^": "\\^{}",
+}
+_BIB_TABLE = str.maketrans(BIB_SPECIAL)
 
 
 def _bib(text: str) -> str:
     """Text inside a BibTeX field: LaTeX's special characters escaped, on one line."""
-    return " ".join(text.split()).translate(_BIB_SPECIAL)
+    return " ".join(text.split()).translate(_BIB_TABLE)
 
 
 def _bib_url(url: str) -> str:
@@ -74,6 +106,7 @@ def _bibtex(index: Index) -> str:
     entries = []
     for s in index.registry.sources:
         fields = [("title", s.title), ("organization", s.publisher), ("date", s.published.iso)]
+        fields.append(("year", str(s.published.year)))  # classic BibTeX styles read the year, not the date
         if s.author:
             fields.insert(1, ("author", "{" + _bib(s.author) + "}"))  # one name as written, not split
         if s.url:
@@ -147,7 +180,7 @@ FACT_FIELDS = {
     "note": "an editorial note",
     "derived": "figures that are the briefing's own, each as figure: working",
     "outside_knowledge": "what the briefing adds from outside its sources",
-    "page": "its address on the site, from the site's root",
+    "page": "its address on the site (from the site's root unless the site's address is known)",
 }
 CITATION_FIELDS = {
     "record": "the id of the fact, or the disagreement and version number, it backs",
@@ -158,7 +191,7 @@ CITATION_FIELDS = {
     "via": "the report or wire the source names for the words",
     "quote": "the source's words, as its archived text prints them",
     "locator": "where in the source",
-    "source_page": "the quote's address on the site, from the site's root",
+    "source_page": "the quote's address on the site (from the site's root unless the site's address is known)",
 }
 
 
@@ -178,7 +211,7 @@ def _citation(citation, index: Index) -> dict:
         "via": citation.via,
         "quote": index.words(citation),
         "locator": citation.locator,
-        "source_page": index.citation_address(citation),
+        "source_page": address(index, index.citation_address(citation)),
     }
 
 
@@ -217,7 +250,7 @@ def _json(index: Index) -> str:
             "key_points": list(briefing.key_points),
         },
         "topics": [
-            {"id": t.id, "title": t.title, "description": t.description, "page": f"topics/{t.id}/"}
+            {"id": t.id, "title": t.title, "description": t.description, "page": address(index, f"topics/{t.id}/")}
             for t in registry.topics
         ],
         "sources": [
@@ -236,7 +269,7 @@ def _json(index: Index) -> str:
                 "summary": s.summary,
                 "retrieved": s.retrieved.iso if s.retrieved else None,
                 "coverage": _coverage(s.id, index),
-                "page": f"sources/{s.id}/",
+                "page": address(index, f"sources/{s.id}/"),
             }
             for s in registry.sources
         ],
@@ -250,7 +283,7 @@ def _json(index: Index) -> str:
                 "controlled_by": {"entity": e.controlled_by.entity, "fact": e.controlled_by.fact}
                 if e.controlled_by
                 else None,
-                "page": f"entities/{e.id}/",
+                "page": address(index, f"entities/{e.id}/"),
             }
             for e in registry.entities
         ],
@@ -275,7 +308,7 @@ def _json(index: Index) -> str:
                 "independent_sources": independent_sources(f.citations, index.sources),
                 "disputed_in": [d.id for d in index.disputes.get(f.id, [])],
                 "citations": [_citation(c, index) for c in f.citations],
-                "page": index.fact_address(f),
+                "page": address(index, index.fact_address(f)),
             }
             for f in registry.facts
         ],
@@ -297,7 +330,7 @@ def _json(index: Index) -> str:
                     }
                     for v in d.variants
                 ],
-                "page": f"disagreements/#{d.id}",
+                "page": address(index, f"disagreements/#{d.id}"),
             }
             for d in registry.disagreements
         ],
@@ -308,6 +341,7 @@ def _json(index: Index) -> str:
 
 def _csv(columns: list[str], rows: list[list]) -> str:
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows([[_cell(value) for value in row] for row in rows])
@@ -345,46 +379,39 @@ def _facts_csv(index: Index) -> str:
                 f.note or "",
                 "; ".join(f"{d.figure}: {d.working}" for d in f.derived),
                 f.outside_knowledge or "",
-                index.fact_address(f),
+                address(index, index.fact_address(f)),
             ]
         )
     return _csv(FACT_COLUMNS, rows)
 
 
 def _citations_csv(index: Index) -> str:
-    rows = []
     registry = index.registry
-    for f in registry.facts:
-        for c in f.citations:
+    records = [(f.id, "fact", f.citations) for f in registry.facts]
+    records += [
+        (f"{d.id}--{number}", "disagreement-variant", v.citations)
+        for d in registry.disagreements
+        for number, v in enumerate(d.variants, 1)
+    ]
+    rows = []
+    for record, kind, citations in records:
+        for c in citations:
             cite = _citation(c, index)
-            rows.append(
-                [
-                    f.id,
-                    "fact",
-                    c.source,
-                    c.role,
-                    c.speaker or "",
-                    c.via or "",
-                    cite["quote"],
-                    c.locator or "",
-                    cite["source_page"],
-                ]
-            )
-    for d in registry.disagreements:
-        for number, v in enumerate(d.variants, 1):
-            for c in v.citations:
-                cite = _citation(c, index)
-                rows.append(
-                    [
-                        f"{d.id}--{number}",
-                        "disagreement-variant",
-                        c.source,
-                        c.role,
-                        c.speaker or "",
-                        c.via or "",
-                        cite["quote"],
-                        c.locator or "",
-                        cite["source_page"],
-                    ]
-                )
+            row = [record, kind, c.source, c.role, c.speaker or "", c.via or "", cite["quote"], c.locator or ""]
+            rows.append([*row, cite["source_page"]])
     return _csv(CITATION_COLUMNS, rows)
+
+
+def _schema(index: Index) -> str:
+    return SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+DOWNLOADS = [
+    Download("facts.json", "application/json", "Every topic, source, entity, fact and disagreement", _json),
+    Download("facts.csv", "text/csv", "One row per fact", _facts_csv),
+    Download("citations.csv", "text/csv", "One row per quotation", _citations_csv),
+    Download("registry.schema.json", "application/schema+json", "The JSON Schema of the registry's files", _schema),
+    Download("sources.bib", "application/x-bibtex", "The sources as BibTeX references", _bibtex),
+    Download("sources.csl.json", "application/vnd.citationstyles.csl+json", "The sources as CSL-JSON references", _csl),
+    Download("datapackage.json", "application/json", "A Frictionless data package of the CSV files", _datapackage),
+]

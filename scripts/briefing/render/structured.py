@@ -12,17 +12,10 @@ import json
 
 from markupsafe import Markup
 
+from briefing.render.downloads import DOWNLOADS, address
 from briefing.render.index import Index
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-DOWNLOADS = [
-    ("facts.json", "application/json", "Every topic, source, entity, fact and disagreement"),
-    ("facts.csv", "text/csv", "One row per fact"),
-    ("citations.csv", "text/csv", "One row per quotation"),
-    ("sources.bib", "application/x-bibtex", "The sources as BibTeX references"),
-    ("sources.csl.json", "application/vnd.citationstyles.csl+json", "The sources as CSL-JSON references"),
-    ("datapackage.json", "application/json", "A Frictionless data package of the CSV files"),
-]
 
 
 def script(data: dict | list) -> Markup:
@@ -46,12 +39,12 @@ def dataset(index: Index) -> Markup:
             "distribution": [
                 {
                     "@type": "DataDownload",
-                    "name": name,
-                    "description": about,
-                    "encodingFormat": kind,
-                    "contentUrl": f"data/{name}",
+                    "name": d.name,
+                    "description": d.about,
+                    "encodingFormat": d.mediatype,
+                    "contentUrl": address(index, f"data/{d.name}"),
                 }
-                for name, kind, about in DOWNLOADS
+                for d in DOWNLOADS
             ],
         }
     )
