@@ -194,7 +194,7 @@ def rendered_boxes(project, settings_text: str) -> list[dict[str, str]]:
 
 
 def test_every_cite_box_carries_the_editors_and_the_year(project):
-    boxes = rendered_boxes(project, f"[briefing]\neditors = [{json.dumps(HOSTILE_EDITOR)}, \"B. Name\"]\n")
+    boxes = rendered_boxes(project, f'[briefing]\neditors = [{json.dumps(HOSTILE_EDITOR)}, "B. Name"]\n')
     assert boxes and all(json.loads(b["data-editors"]) == [HOSTILE_EDITOR, "B. Name"] for b in boxes)
     assert {b["data-year"] for b in boxes} == {"2024"}  # the briefing's as_of
 
@@ -215,7 +215,7 @@ def cite_site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("cite"), with_site_config=True)
     project.edit("facts.yaml", "led by Harbour Capital.", "led by Harbour Capital." + STATEMENT_TAIL)
     (project.root / "briefing.toml").write_text(
-        f"[briefing]\neditors = [{json.dumps(HOSTILE_EDITOR)}, \"B. Name\"]\n", encoding="utf-8"
+        f'[briefing]\neditors = [{json.dumps(HOSTILE_EDITOR)}, "B. Name"]\n', encoding="utf-8"
     )
     result = project.run("build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -251,8 +251,10 @@ def test_copy_buttons_put_each_format_on_the_clipboard(browser, cite_site, width
     for name in ("Plain text", "BibTeX", "CSL-JSON"):
         tab_to_button(page, f"Copy {name}")
         page.keyboard.press("Enter")
-        page.wait_for_function("s => document.querySelector(s).textContent === 'Copied'", arg=
-                               "details.cite[data-fact='may-2024-round'] .cite-status")
+        page.wait_for_function(
+            "s => document.querySelector(s).textContent === 'Copied'",
+            arg="details.cite[data-fact='may-2024-round'] .cite-status",
+        )
         copied[name] = page.evaluate("navigator.clipboard.readText()")
     context.close()
     statement = "Acme raised 2 billion yuan in a round led by Harbour Capital." + STATEMENT_TAIL
@@ -273,8 +275,10 @@ def test_copy_buttons_put_each_format_on_the_clipboard(browser, cite_site, width
 def test_without_a_clipboard_the_text_is_selected(browser, cite_site):
     """No clipboard API (an insecure page, an old browser): the button selects the text and says so."""
     context = browser.new_context(viewport={"width": 375, "height": 800})
-    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});"
-                            "document.execCommand = function () { return false; };")
+    context.add_init_script(
+        "Object.defineProperty(navigator, 'clipboard', {value: undefined});"
+        "document.execCommand = function () { return false; };"
+    )
     page = context.new_page()
     open_cite(page, cite_site)
     tab_to_button(page, "Copy BibTeX")

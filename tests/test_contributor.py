@@ -24,6 +24,7 @@ SUBCOMMANDS = [
     "new fact",
     "new source",
     "new entity",
+    "new topic",
 ]
 
 
@@ -384,3 +385,94 @@ def test_stats(project):
         "  planet                                   3             3     3       0            0\n"
         "  wire                                     2             2     2       0            0\n"
     )
+
+
+# --- `briefing new topic` (issue 23, item 8c) ---------------------------------------------------
+
+
+def converse(project, argv: list[str], answers: list[bytes]) -> str:
+    """`briefing ARGV` in a pseudo-terminal, each answer typed when a question (ending in ':') is asked."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(project.root)
+        os.environ["BRIEFING_SOURCES"] = str(project.archive)
+        os.execv(BRIEFING, [BRIEFING, *argv])
+    transcript, replies = b"", iter(answers)
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        transcript += chunk
+        if chunk.rstrip().endswith(b":"):
+            os.write(fd, next(replies, b"\n"))  # an optional question: left empty
+    os.waitpid(pid, 0)
+    return transcript.decode()
+
+
+def test_new_topic_adds_a_topic_with_an_id_from_its_title(project):
+    args = ["new", "topic", "--title", "Products and services", "--description", "What Acme sells."]
+    result = project.run(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "added topic 'products-services' to facts/topics.yaml\n"
+    assert project.run(*args).stdout == "added topic 'products-services-2' to facts/topics.yaml\n"
+    topics = yaml.safe_load((project.facts / "topics.yaml").read_text(encoding="utf-8"))["topics"]
+    assert topics[2] == {"id": "products-services", "title": "Products and services", "description": "What Acme sells."}
+    assert [t["id"] for t in topics] == ["funding", "company", "products-services", "products-services-2"]
+
+
+def test_new_topic_asks_and_lists_the_topics_there_are(project):
+    text = converse(project, ["new", "topic"], [b"Products\n", b"What Acme sells.\n"])
+    assert "Title (a page's heading: Funding, Products) [existing: funding, company]:" in text
+    assert "added topic 'products' to facts/topics.yaml" in text
+
+
+def test_the_new_fact_prompt_lists_the_topics(project):
+    """Before: "Topic id:" and nothing else; a contributor had to open topics.yaml to find one."""
+    flags = ["--statement", "Acme was founded in 2019.", "--entity", "acme", "--date", "2019"]
+    flags += ["--cite", "wire", "The firm was founded in 2019."]
+    text = converse(project, ["new", "fact", *flags], [b"company\n"])
+    assert "Topic id [one of: funding, company]:" in text
+    assert "added fact 'acme-was-founded-2019' to facts/facts.yaml" in text
+
+
+def test_a_long_list_is_cut_with_a_count(project):
+    from briefing.tools.editing import MAX_LISTED, questions
+
+    ids = [f"e{i}" for i in range(MAX_LISTED + 3)]
+    asked = dict((name, q) for name, q, _, _ in questions("fact", {"entities": ids}))
+    assert asked["entity"].endswith(f"[one of: {', '.join(ids[:MAX_LISTED])} and 3 more]")
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--id", "../../evil"], "field 'id' '../../evil' is not a valid id"),
+        (["--id", "x\ny"], "is not a valid id"),
+        (["--id", "funding"], "funding"),  # taken: one id, one topic
+        (["--title", "Evil\nTitle"], "must be a single line"),
+        (["--title", "  "], "field 'title' is blank"),
+    ],
+)
+def test_new_topic_refuses_hostile_input_and_writes_nothing(project, flags, message):
+    before = {p: p.read_bytes() for p in project.root.parent.rglob("*") if p.is_file()}
+    given = {"--title": "Products", "--description": "What Acme sells."}
+    for flag, value in zip(flags[::2], flags[1::2], strict=True):
+        given[flag] = value
+    result = project.run("new", "topic", *[x for pair in given.items() for x in pair])
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert message in result.stderr, result.stderr
+    after = {p: p.read_bytes() for p in project.root.parent.rglob("*") if p.is_file()}
+    assert after == before  # nothing written, inside the project or beside it
+
+
+def test_yaml_in_a_new_topic_stays_text(project):
+    """Words that look like YAML (a new entry, a key, a comment) are the description, and only that."""
+    description = "a: b\n- id: injected\n  title: T # not a comment\n&anchor *alias !!python/object"
+    result = project.run("new", "topic", "--title", "Ok", "--description", description)
+    assert result.returncode == 0, result.stderr
+    topics = yaml.safe_load((project.facts / "topics.yaml").read_text(encoding="utf-8"))["topics"]
+    assert [t["id"] for t in topics] == ["funding", "company", "ok"]
+    assert topics[2]["description"] == description

@@ -1,4 +1,4 @@
-"""`briefing new fact|source|entity`: a valid entry with the next free id, in the right file; nothing
+"""`briefing new fact|source|entity|topic`: a valid entry with the next free id, in the right file; nothing
 is written unless the registry with it checks."""
 
 from __future__ import annotations
@@ -24,12 +24,16 @@ from briefing.load.registry import load_registry, load_registry_texts
 from briefing.pipeline import Options, check
 from briefing.problems import Problem, format_problem, sort_problems
 
-SECTIONS = {"fact": "facts", "source": "sources", "entity": "entities"}
+SECTIONS = {"fact": "facts", "source": "sources", "entity": "entities", "topic": "topics"}
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = add_command(
-        commands, "new", "add a fact, source or entity with the next free id (asks for what is missing)", run, False
+        commands,
+        "new",
+        "add a fact, source, entity or topic with the next free id (asks for what is missing)",
+        run,
+        False,
     )
     kinds = parser.add_subparsers(dest="what", required=True)
     fact = kinds.add_parser("fact", help="add a fact to the file that holds its topic")
@@ -44,6 +48,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     entity.add_argument("--kind", choices=vocabulary.entity_kinds())
     entity.add_argument("--alias", action="append", help="another name or spelling (repeat)")
     entity.add_argument("--description", help="one line")
+    topic = kinds.add_parser("topic", help="add a topic (a page of facts)")
+    add_common(topic)
+    topic.add_argument("--id", help="the topic's id (default: made from the title)")
+    topic.add_argument("--title", help="the page's heading")
+    topic.add_argument("--description", help="what it covers")
 
 
 def _fact_flags(fact: argparse.ArgumentParser) -> None:
@@ -87,14 +96,15 @@ def run(options: Options, args: argparse.Namespace) -> int:
 
 def new(options: Options, kind: str, args: argparse.Namespace) -> int:
     """Scaffold a valid entry with the next free id in the right file; nothing is written unless it checks."""
-    from briefing.tools.editing import FIELDS, LostComment, add_entry, changed_value, target_file
+    from briefing.tools.editing import LostComment, add_entry, changed_value, questions, target_file
 
-    values, missing = _ask_missing(vars(args), FIELDS[kind])
+    registry, _ = load_registry(options.facts_dir, options.root)
+    existing = {name: [e.id for e in getattr(registry, name)] for name in ("topics", "entities", "sources")}
+    values, missing = _ask_missing(vars(args), questions(kind, existing))
     if missing:
         flags = ", ".join("--" + m.replace("_", "-") for m in missing)
         print(f"error: missing {flags} (or run in a terminal to be asked)", file=sys.stderr)
         return 2
-    registry, _ = load_registry(options.facts_dir, options.root)
     section = SECTIONS[kind]
     entry, status = _entry(options, kind, values, {e.id for e in getattr(registry, section)})
     if entry is None:
@@ -138,12 +148,10 @@ def new(options: Options, kind: str, args: argparse.Namespace) -> int:
 
 def _entry(options: Options, kind: str, values: dict, taken: set[str]) -> tuple[dict | None, int]:
     """The new entry, or None and the exit status (the reason said) if its source's text is not there."""
-    from briefing.tools.editing import entity_entry, fact_entry, source_entry
+    from briefing.tools.editing import entity_entry, fact_entry, source_entry, topic_entry
 
-    if kind == "fact":
-        return fact_entry(values, taken), 0
-    if kind == "entity":
-        return entity_entry(values, taken), 0
+    if kind in ("fact", "entity", "topic"):
+        return {"fact": fact_entry, "entity": entity_entry, "topic": topic_entry}[kind](values, taken), 0
     name_problem = archive_name_problem(values["archive_file"])
     if name_problem:  # before the file is opened: the name could point anywhere
         print(f"error: --archive-file {values['archive_file']!r} {name_problem}", file=sys.stderr)

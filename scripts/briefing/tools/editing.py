@@ -297,7 +297,32 @@ FIELDS: dict[str, list[tuple[str, str, bool, bool]]] = {
         ("kind", f"Kind ({', '.join(vocabulary.entity_kinds())})", True, False),
         ("description", "One-line description", True, False),
     ],
+    "topic": [
+        ("title", "Title (a page's heading: Funding, Products)", True, False),
+        ("description", "What it covers (one or two sentences)", True, False),
+    ],
 }
+MAX_LISTED = 12  # ids a question lists before it says how many more there are
+
+
+def questions(kind: str, existing: dict[str, list[str]]) -> list[tuple[str, str, bool, bool]]:
+    """FIELDS[kind] with each question listing what the registry already has for it.
+
+    `existing` maps a section (topics, entities, sources) to its ids in file order.
+    """
+    listed = {"topic": "topics", "entity": "entities", "cite": "sources", "speaker": "entities"}
+    if kind == "topic":  # a new topic's title: the topics there are, so as not to make one twice
+        listed = {"title": "topics"}
+    asked = []
+    for name, question, required, repeatable in FIELDS[kind]:
+        ids = existing.get(listed.get(name, ""), [])
+        if ids:
+            shown = ", ".join(ids[:MAX_LISTED]) + (
+                f" and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
+            )
+            question = f"{question} [{'existing' if kind == 'topic' else 'one of'}: {shown}]"
+        asked.append((name, question, required, repeatable))
+    return asked
 
 
 def _number(text: str) -> int | float:
@@ -367,6 +392,14 @@ def entity_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     entry["kind"] = values["kind"]
     if values.get("alias"):
         entry["aliases"] = list(values["alias"])
+    entry["description"] = values["description"]
+    return entry
+
+
+def topic_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """A topic from `briefing new topic`'s answers, with the next free id made from its title."""
+    entry: dict[str, Any] = {"id": values.get("id") or free_id(slug(values["title"], 4), taken)}
+    entry["title"] = values["title"]
     entry["description"] = values["description"]
     return entry
 
