@@ -152,3 +152,22 @@ def test_quote_over_forty_words(project):
 def test_unknown_source_of_a_converted_figure(project):
     project.edit("facts.yaml", "unit: USD, source: planet}", "unit: USD, source: plnet}")
     assert with_hints(project) == [("facts/facts.yaml:10:48: error: unknown source 'plnet'", "did you mean 'planet'?")]
+
+
+def test_the_checks_fill_nothing_they_are_given(project):
+    """The checks return what they find: the registry after them is the registry before, byte for byte.
+
+    Before: the coverage check wrote each source's sentences into `registry.sentences`, so what a
+    page showed depended on whether that check had run on the registry it was given.
+    """
+    import pickle
+    from pathlib import Path
+
+    from briefing.pipeline import Options, check, load
+
+    options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
+    registry = load(options).registry
+    before = pickle.dumps(registry)
+    checked = check(registry, options)
+    assert pickle.dumps(registry) == before
+    assert set(checked.quotes.sentences) == {s.id for s in registry.sources}  # what coverage found is returned

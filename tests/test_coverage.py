@@ -142,11 +142,10 @@ def with_notes(project: Project, coverage: str = COVERAGE) -> Project:
 
 
 def statuses(project: Project) -> list[str]:
-    from briefing.pipeline import Options, gather
+    from briefing.pipeline import Options, check, load
 
     options = Options(root=project.root, sources=project.archive, strict=True, site_dir=Path("site"))
-    registry, _ = gather(options)
-    return [s.status for s in registry.sentences["notes"]]
+    return [s.status for s in check(load(options).registry, options).quotes.sentences["notes"]]
 
 
 def test_each_sentence_is_used_omitted_or_not_reviewed(project):

@@ -13,7 +13,7 @@ as they were. `build` returns a Report, which the `briefing` commands (commands/
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -142,8 +142,9 @@ def check(registry: Registry, options: Options, remembered: Remembered | None = 
     problems, figures = check_registry(registry, options.strict, remembered.figures)
     found = check_quotes(registry, options.archive_dir, options.strict, options.archive_shown, remembered.quotes)
     problems += found[0]
-    problems += check_coverage(registry, options.archive_dir, options.strict)
-    return Checked(problems, figures, found[1])
+    coverage_problems, sentences = check_coverage(registry, options.archive_dir, options.strict)
+    problems += coverage_problems
+    return Checked(problems, figures, replace(found[1], sentences=sentences))
 
 
 def remember(loaded: Loaded, checked: Checked) -> None:

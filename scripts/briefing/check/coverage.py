@@ -10,7 +10,7 @@ An excerpt is checked like a quote (found on word boundaries, at most 40 words) 
 one sentence: it may not run across two, nor stand in two different ones (a copy that prints a
 sentence twice prints the same sentence, and both prints take its status). A sentence both
 quoted and listed as omitted is a warning, an error with --strict.
-Only statuses are recorded (`Registry.sentences`): the site never republishes a sentence.
+Only statuses are returned (`check_coverage`'s sentences): the site never republishes a sentence.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from briefing.check.quotes import ArchivedText, Span, _ends_clean, _read_archive
 from briefing.check.references import MAX_QUOTE_WORDS, Ids
 from briefing.load.model import Citation, Omission, Registry, Sentence, Source
 from briefing.problems import Problem, error, warning
+
+Sentences = dict[str, list[Sentence]]  # each archived text's sentences in order, by source id
 
 # A sentence ends at . ! ? or an ellipsis, with any closing quotes or brackets after it (and a
 # footnote number printed after them, "leadership.”3"), and at every line break.
@@ -92,11 +94,15 @@ def find_all(archived: ArchivedText, words: str) -> list[Span]:
     return found
 
 
-def check_coverage(registry: Registry, archive_dir: Path, strict: bool) -> list[Problem]:
-    """Check every omission against its source's text; record each source's sentences and their status."""
+def check_coverage(registry: Registry, archive_dir: Path, strict: bool) -> tuple[list[Problem], Sentences]:
+    """Check every omission against its source's text; return the problems and each source's sentences.
+
+    The sentences, with their status, are there for every source whose archive was read.
+    """
     problems = _check_references(registry)
+    by_source: Sentences = {}
     if not archive_dir.is_dir():
-        return problems  # the quote check says the archive is missing
+        return problems, by_source  # the quote check says the archive is missing
     omissions: dict[str, list[Omission]] = {}
     for omission in registry.omissions:
         omissions.setdefault(omission.source, []).append(omission)
@@ -106,9 +112,9 @@ def check_coverage(registry: Registry, archive_dir: Path, strict: bool) -> list[
         if archived is None or unread:
             continue  # the quote check reports why
         sentences, found = _source_coverage(source, archived, citations.get(source.id, []), omissions, strict)
-        registry.sentences[source.id] = sentences
+        by_source[source.id] = sentences
         problems += found
-    return problems
+    return problems, by_source
 
 
 def _check_references(registry: Registry) -> list[Problem]:

@@ -30,7 +30,7 @@ from functools import cached_property
 from pathlib import Path
 
 from briefing.check.evidence import check_same_texts, check_speakers_in_text, fragment_contexts
-from briefing.load.model import Citation, Registry, Source
+from briefing.load.model import Citation, Registry, Sentence, Source
 from briefing.problems import Loc, Problem, error, warning
 
 _FOLD = {
@@ -296,6 +296,9 @@ class FoundQuotes:
     # The words just before and after a quote in its archive, where a link to the quote's words on the
     # publisher's page needs them (repeated words, a glued footnote), by (source id, quote as typed).
     contexts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # Each archived text's sentences with what the briefing does with each, by source id: what the
+    # coverage check (coverage.py) returned, given to the pages with the quotes.
+    sentences: dict[str, list[Sentence]] = field(default_factory=dict)
 
 
 def check_quotes(

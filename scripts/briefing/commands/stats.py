@@ -19,8 +19,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(options: Options, args: argparse.Namespace) -> int:
     """Print the registry's numbers (even when it has errors: they are counted, not listed)."""
     registry, problems = load_registry(options.facts_dir, options.root)
-    problems += check_coverage(registry, options.archive_dir, options.strict)
-    print(format_stats(registry), end="")
+    coverage_problems, sentences = check_coverage(registry, options.archive_dir, options.strict)
+    problems += coverage_problems
+    print(format_stats(registry, sentences), end="")
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         print(f"(the registry has {errors} error(s); `briefing check` lists them)", file=sys.stderr)

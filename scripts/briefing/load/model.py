@@ -311,9 +311,6 @@ class Registry:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
     # False when some file or entry failed to load: checks that need the whole picture then wait.
     complete: bool = True
-    # Each archived text's sentences in order, by source id, with what the briefing does with each:
-    # set by the coverage check (check/coverage.py) for every source whose archive it read.
-    sentences: dict[str, list[Sentence]] = field(default_factory=dict, repr=False)
 
     def citations(self) -> Iterator[tuple[str, Citation]]:
         """Every citation, the facts' then the disagreements' versions', with what cites it: "fact 'x'"."""

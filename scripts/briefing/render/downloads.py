@@ -217,7 +217,7 @@ def _citation(citation, index: Index) -> dict:
 
 def _coverage(source: str, index: Index) -> dict | None:
     """How many of a source's sentences are used, omitted (each with its excerpt and reason) and not reviewed."""
-    sentences = index.registry.sentences.get(source)
+    sentences = index.quotes.sentences.get(source)
     if sentences is None:
         return None
     omitted = [s for s in sentences if s.status == "omitted"]

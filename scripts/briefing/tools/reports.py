@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, fields
 
-from briefing.load.model import Fact, Registry, independent_sources
+from briefing.load.model import Fact, Registry, Sentence, independent_sources
 
 _COMPARED = [f.name for f in fields(Fact) if f.name not in ("id", "origin")]
 
@@ -71,7 +71,7 @@ def format_diff(diff: Diff, base: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def format_stats(registry: Registry) -> str:
+def format_stats(registry: Registry, sentences: dict[str, list[Sentence]]) -> str:
     """Counts, facts resting on one source, and what nothing refers to."""
     sources = {s.id: s for s in registry.sources}
     facts = registry.facts
@@ -104,19 +104,19 @@ def format_stats(registry: Registry) -> str:
         "unused sources: " + (", ".join(s.id for s in registry.sources if s.id not in cited_anywhere) or "none"),
         "unused entities: " + (", ".join(e.id for e in registry.entities if e.id not in named) or "none"),
         "",
-        *format_coverage(registry),
+        *format_coverage(registry, sentences),
     ]
     return "\n".join(lines) + "\n"
 
 
-def format_coverage(registry: Registry) -> list[str]:
+def format_coverage(registry: Registry, by_source: dict[str, list[Sentence]]) -> list[str]:
     """Each source's sentences: claim-bearing (used or omitted with a reason), used, omitted, not reviewed."""
     lines = [
         "coverage of each source's archived text (sentences):",
         f"  {'source':<32} {'sentences':>9} {'claim-bearing':>13} {'used':>5} {'omitted':>7} {'not reviewed':>12}",
     ]
     for source in registry.sources:
-        sentences = registry.sentences.get(source.id)
+        sentences = by_source.get(source.id)
         if sentences is None:
             lines.append(f"  {source.id:<32} archive not read")
             continue
