@@ -42,6 +42,7 @@ class Settings:
     nav_limit: int = 60  # entities or sources named one by one in the menus; more: from their index
     search_quotes_limit: int = 2000  # up to this many facts, search finds a fact by its quotes' words
     editors: tuple[str, ...] = ()  # who edits the briefing, as each name is written: every citation names them
+    repository: str = ""  # the project's repository (https): every fact links to a prefilled issue there
 
 
 DEFAULTS = Settings()
@@ -136,6 +137,9 @@ def _setting_problem(key: str, value: object, known: dict) -> tuple[str | None, 
     elif key == "site_url" and value:
         why = site_url_problem(value)
         hint = 'for example site_url = "https://example.org/briefing/"'
+    elif key == "repository" and value:
+        why = repository_problem(value)
+        hint = 'for example repository = "https://github.com/owner/briefing"'
     elif key == "archive" and (not value.strip() or len(value) > MAX_ARCHIVE or _bad_character(value)):
         why = f"must be a folder's path on one line, of at most {MAX_ARCHIVE} characters"
     return (f"setting '{key}': {why}", hint) if why else (None, None)
@@ -232,6 +236,13 @@ def site_url_problem(url: str) -> str | None:
     if any(part in (".", "..") for part in (match["path"] or "").split("/")):
         return "must not have '.' or '..' in its path"
     return None
+
+
+def repository_problem(url: str) -> str | None:
+    """Why an address cannot be the repository readers report errors to; None if it can: https only."""
+    if not url.lower().startswith("https://"):
+        return f"must be an https:// address, not {_shown(url)}"
+    return site_url_problem(url)
 
 
 def languages() -> list[str]:
