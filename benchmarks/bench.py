@@ -514,6 +514,12 @@ def main(argv: list[str] | None = None) -> int:
         start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
         before, rest = page.split(start, 1)
         args.update.write_text(before + start + text + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
+    from benchmarks import search  # the search table: built-in search on both engines against Pagefind
+
+    search.main(
+        ["--sizes", *map(str, args.sizes), "--out", str(args.out)]
+        + (["--update", str(args.update)] if args.update else [])
+    )
     return 0
 
 
