@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from briefing.load.model import Fact, Source
+from briefing.render.addresses import DOCS
 from briefing.render.escaping import html_text
 from briefing.render.formatting import format_amount, format_value
 from briefing.vocabulary import MONTHS, QUALIFIER_SIGNS, month_year
@@ -373,5 +374,14 @@ def _figure(
     return Markup(
         f'<figure class="chart" id="{name}" data-search-exclude>'
         + "".join(drawings)
-        + f"<figcaption>{html_text(caption)}</figcaption></figure>"
+        + f"<figcaption>{html_text(caption)} {data_links(name)}</figcaption></figure>"
     )
+
+
+def data_links(name: str) -> Markup:
+    """Links to the data behind a chart and its table, and to its drawing (render/chart_data.py makes them)."""
+    links = " · ".join(
+        f'<a href="{DOCS}data/{name}.{kind}">{label}</a>'
+        for kind, label in (("csv", "CSV"), ("json", "JSON"), ("svg", "SVG drawing"))
+    )
+    return Markup(f'<span class="chart-data">Data behind this chart and its table: {links}</span>')

@@ -339,7 +339,8 @@ def _json(index: Index) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _csv(columns: list[str], rows: list[list]) -> str:
+def csv_text(columns: list[str], rows: list[list]) -> str:
+    """A CSV file: the byte order mark, a header, and cells no spreadsheet runs as a formula."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
@@ -382,7 +383,7 @@ def _facts_csv(index: Index) -> str:
                 address(index, index.fact_address(f)),
             ]
         )
-    return _csv(FACT_COLUMNS, rows)
+    return csv_text(FACT_COLUMNS, rows)
 
 
 def _citations_csv(index: Index) -> str:
@@ -399,7 +400,7 @@ def _citations_csv(index: Index) -> str:
             cite = _citation(c, index)
             row = [record, kind, c.source, c.role, c.speaker or "", c.via or "", cite["quote"], c.locator or ""]
             rows.append([*row, cite["source_page"]])
-    return _csv(CITATION_COLUMNS, rows)
+    return csv_text(CITATION_COLUMNS, rows)
 
 
 def _schema(index: Index) -> str:

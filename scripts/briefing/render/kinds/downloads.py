@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from briefing.render.chart_data import chart_files
 from briefing.render.downloads import downloads
 from briefing.render.kinds.base import Kind
 
-KIND = Kind("downloads", files=downloads)
+KIND = Kind("downloads", files=lambda index: downloads(index) | chart_files(index))

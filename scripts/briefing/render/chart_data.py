@@ -1,0 +1,87 @@
+"""The data behind each chart, beside the downloads: a CSV and a JSON file of what it draws, and the
+drawing itself as an SVG file that shows the same without the site's stylesheet.
+
+Each chart (and the table under it) links to its three files (charts.py, `data_links`); the
+files are named after the chart's figure: data/funding-chart.csv, data/timeline-chart.svg.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from markupsafe import Markup
+
+from briefing.load.model import Fact
+from briefing.render.charts import funding_chart, timeline_chart
+from briefing.render.downloads import address, csv_text
+from briefing.render.funding import funding_rounds
+from briefing.render.index import Index
+
+FUNDING_COLUMNS = ["fact", "date", "amount", "unit", "qualifier", "according_to", "page"]
+TIMELINE_COLUMNS = ["fact", "date", "date_precision", "statement", "page"]
+# The site's chart colours in its light palette, as attributes: a drawing outside the site has no
+# stylesheet, and a <style> in a file the site serves is active content the build refuses.
+_MARK = 'stroke="#4051b5" stroke-width="1.5" '
+_TEXT = 'fill="#222" font-size="12"'
+PAINT = {
+    "chart-bar chart-unit-0": 'fill="#4051b5"',
+    "chart-bar chart-unit-1": 'fill="#526cfe"',
+    "chart-axis": 'stroke="#757575" stroke-width="1"',
+    "chart-value": _TEXT,
+    "chart-date": _TEXT,
+    "chart-legend": _TEXT,
+    "chart-count": _TEXT + ' font-weight="700"',
+    "chart-heading": 'fill="#222" font-size="13" font-weight="700"',
+    "chart-mark day": _MARK + 'fill="#4051b5"',
+    "chart-mark month": _MARK + 'fill="#fff"',
+    "chart-mark year": _MARK + 'fill="#fff" stroke-dasharray="2 1"',
+}
+FONT = "Roboto, Helvetica Neue, Arial, sans-serif"
+
+
+def chart_files(index: Index) -> dict[str, str]:
+    """Each chart's CSV, JSON and SVG files keyed by their path in the site source's docs/."""
+    files: dict[str, str] = {}
+    rounds = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
+    chart = funding_chart(rounds, index.sources)
+    if chart:
+        rows = [row for fact in rounds for row in _funding_rows(fact, index)]
+        files.update(_files("funding-chart", chart, FUNDING_COLUMNS, rows))
+    dated = [f for part in index.timeline_parts for f in part.facts]
+    chart = timeline_chart(dated)
+    if chart:
+        rows = [[f.id, f.date.iso, f.date.precision, f.statement, address(index, index.fact_address(f))] for f in dated]
+        files.update(_files("timeline-chart", chart, TIMELINE_COLUMNS, rows))
+    return files
+
+
+def _funding_rows(fact: Fact, index: Index) -> list[list]:
+    """A round's amount as reported (according_to empty), then each source's conversion."""
+    page = address(index, index.fact_address(fact))
+    figures = [(fact.value.amount, fact.value.unit, fact.value.qualifier, "")]
+    figures += [(c.amount, c.unit, c.qualifier, c.source) for c in fact.converted]
+    return [
+        [fact.id, fact.date.iso, amount, unit, qualifier or "", by, page] for amount, unit, qualifier, by in figures
+    ]
+
+
+def _files(name: str, figure: Markup, columns: list[str], rows: list[list]) -> dict[str, str]:
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    return {
+        f"data/{name}.csv": csv_text(columns, rows),
+        f"data/{name}.json": json.dumps(records, ensure_ascii=False, indent=1) + "\n",
+        f"data/{name}.svg": standalone_svg(figure),
+    }
+
+
+def standalone_svg(figure: Markup) -> str:
+    """The figure's wide drawing as an SVG file, painted as the site's stylesheet paints it."""
+    text = str(figure)
+    start = text.index("<svg ")
+    end = text.index("</svg>", start) + len("</svg>")
+    svg = re.sub(
+        r'class="([^"]*)"', lambda m: f'class="{m[1]}" {PAINT[m[1]]}' if m[1] in PAINT else m[0], text[start:end]
+    )
+    svg = svg.replace("<svg ", f'<svg font-family="{FONT}" ', 1)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"
