@@ -1,0 +1,154 @@
+"""The live preview re-renders only the pages an edit reaches (render/dependencies.py), and what it
+writes is byte for byte what a cold rendering of the same inputs writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Project
+
+from briefing.load.registry import load_registry
+from briefing.pipeline import PREVIEW, Options, Preview, prepare, preview
+from briefing.render.dependencies import changed_facts, pages_showing
+
+# Edits of the fixture's facts that change only their words (each still passes the checks).
+WORD_EDITS = {
+    "may-2024-round": (
+        "Acme raised 2 billion yuan in a round led by Harbour Capital.",
+        "Acme raised 2 billion yuan in a funding round led by Harbour Capital.",
+    ),
+    "harbour-control": (
+        "statement: Harbour Capital is controlled by the city of Portville.",
+        "statement: Harbour Capital, an investor, is controlled by the city of Portville.",
+    ),
+    "acme-founded": ("Acme was founded in 2019.", "Acme, the robot maker, was founded in 2019."),
+    "open-source-promise": (
+        '"Ada Lovelace said Acme would open-source its arm controller in 2024."',
+        '"Ada Lovelace said Acme would publish its arm controller as open source in 2024."',
+    ),
+    "a quote": (
+        "quote: Harbour Capital is controlled by the city of Portville.",
+        "quote: Harbour Capital is controlled by the city",
+    ),
+}
+
+
+def _options(project: Project) -> Options:
+    return Options(root=project.root, sources=project.archive, strict=False, site_dir=Path("site"))
+
+
+def _on_disk(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of the preview: its bytes and its modification time."""
+    folder = root / PREVIEW
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _first(project: Project) -> tuple[Options, Preview]:
+    options = _options(project)
+    state, report = preview(options, None)
+    assert report is not None and report.files is not None, report and report.failures
+    assert state.rendered is None  # the first rendering makes every page
+    return options, state
+
+
+@pytest.mark.parametrize("edit", WORD_EDITS, ids=list(WORD_EDITS))
+def test_an_edit_of_a_facts_words_equals_a_cold_rendering(site_project: Project, edit: str):
+    options, state = _first(site_project)
+    site_project.edit("facts.yaml", *WORD_EDITS[edit])
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None, report.failures
+    assert state.rendered is not None  # only some pages were rendered again
+    assert len(state.rendered) < len([p for p in state.pages if p.endswith(".md")])
+    cold = prepare(options)
+    assert cold.files is not None
+    assert report.files == cold.files
+    disk = _on_disk(site_project.root)
+    assert {path: data for path, (data, _) in disk.items()} == {
+        path: content if isinstance(content, bytes) else content.encode("utf-8")
+        for path, content in cold.files.items()
+    }
+
+
+def test_a_statement_edit_rewrites_only_the_pages_that_show_the_fact(site_project: Project):
+    options, state = _first(site_project)
+    before = _on_disk(site_project.root)
+    site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None
+    # Its topic page, its entity's, its source's, the timeline, and the home page (a key point).
+    shown = {"topics/company/index.md", "entities/acme/index.md", "sources/wire/index.md", "timeline/index.md"}
+    assert shown <= state.rendered <= shown | {"index.md"}
+    after = _on_disk(site_project.root)
+    rewritten = {path for path in after if after[path][1] != before[path][1]}
+    pages = {path for path in rewritten if path.endswith(".md")}
+    assert pages and pages <= {f"docs/{path}" for path in state.rendered}
+    assert "mkdocs.yml" not in rewritten  # the navigation did not change: no page is rebuilt for it
+    for path in after.keys() - rewritten:
+        assert after[path] == before[path]
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("topic: company\n    date: \"2019\"", "topic: funding\n    date: \"2019\""),  # moved to another topic
+        ('date: "2019"', 'date: "2019-03"'),  # another date: another place in the listings
+        ("entities: [acme]\n", "entities: [acme, portville]\n"),  # shown on one more entity's page
+        ("  - id: open-source-promise\n", "  - id: open-sourcing\n"),  # another id, another anchor
+    ],
+    ids=["topic", "date", "entities", "id"],
+)
+def test_an_edit_that_moves_a_fact_renders_every_page(site_project: Project, old: str, new: str):
+    options, state = _first(site_project)
+    site_project.edit("facts.yaml", old, new)
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None, report.failures
+    assert state.rendered is None
+    assert report.files == prepare(options).files
+
+
+def test_an_edit_outside_facts_renders_every_page(site_project: Project):
+    options, state = _first(site_project)
+    page = site_project.root / "docs" / "methodology.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None
+    assert state.rendered is None
+    assert report.files == prepare(options).files
+
+
+def test_an_edit_with_errors_keeps_the_last_good_preview_and_renders_all_after(site_project: Project):
+    options, state = _first(site_project)
+    good = _on_disk(site_project.root)
+    site_project.edit("facts.yaml", "topic: company\n    date: \"2019\"", "topic: nowhere\n    date: \"2019\"")
+    state, report = preview(options, state)
+    assert report is not None and report.files is None
+    assert _on_disk(site_project.root) == good
+    site_project.edit("facts.yaml", "topic: nowhere", "topic: company")
+    site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
+    state, report = preview(options, state)
+    assert report is not None and report.files == prepare(options).files
+
+
+def test_changed_facts_names_the_facts_whose_words_changed(project: Project):
+    old, _ = load_registry(project.facts, project.root)
+    project.edit("facts.yaml", *WORD_EDITS["a quote"])
+    new, _ = load_registry(project.facts, project.root)
+    assert changed_facts(old, new) == {"harbour-control"}
+    project.edit("entities.yaml", "description: A fictional city.", "description: A city.")
+    assert changed_facts(old, load_registry(project.facts, project.root)[0]) is None
+
+
+def test_pages_showing_finds_whole_ids_only():
+    pages = {
+        "a.md": '<div id="f-1">',
+        "b.md": "[x](../topics/t/#f-1--2)",  # the fact's second quote on a source page
+        "c.md": '<div id="f-10">',  # another fact whose id starts with the same characters
+        "d.md": '<div id="f-1-b">',
+        "e.md": '<div id="xf-1">',
+        "f.yml": "f-1",  # not a page
+    }
+    assert pages_showing(pages, {"f-1"}) == {"a.md", "b.md"}
+    assert pages_showing(pages, set()) == set()
