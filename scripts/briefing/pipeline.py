@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from briefing.check.active_content import ActiveContent
 from briefing.check.checks import check_registry
+from briefing.check.corrections import check_corrections, check_retractions
 from briefing.check.coverage import check_coverage
 from briefing.check.quotes import FoundQuotes, check_quotes, sha256_of
 from briefing.files import write_changed
@@ -144,6 +145,7 @@ def check(registry: Registry, options: Options, remembered: Remembered | None = 
     problems += found[0]
     coverage_problems, sentences = check_coverage(registry, options.archive_dir, options.strict)
     problems += coverage_problems
+    problems += check_retractions(registry)
     return Checked(problems, figures, replace(found[1], sentences=sentences))
 
 
@@ -200,6 +202,7 @@ def prepare(options: Options, cache: bool = True) -> Report:
     report = Report(loaded.registry, loaded.problems + checked.problems)
     if loaded.config is not None and not report.errors:
         history, report.notes = read_past(options, loaded, checked)
+        report.problems += check_corrections(loaded.registry, history, options.strict)
         report.files, source_problems = render(options, loaded, checked, history)
         report.problems += source_problems
     report.problems = sort_problems(report.problems)

@@ -27,7 +27,7 @@ from pathlib import Path
 from briefing.load.cache import ParseCache
 from briefing.load.discovery import REGISTRY_SUFFIXES
 from briefing.load.git import GitError, run_git, start_git
-from briefing.load.model import Registry
+from briefing.load.model import Fact, Registry
 from briefing.load.registry import load_registry_texts
 from briefing.load.yaml_loader import MAX_FILE_BYTES, YamlDocument
 
@@ -43,7 +43,7 @@ TREE, BLOB = b"40000", (b"100644", b"100755")
 
 # A snapshot, JSON-compatible (it is kept in the parse cache):
 #   {"broken": True, "warnings": [...]} for a revision whose registry did not load, or
-#   {"checked": bool, "facts": {id: [statement or None, statement hash, topic, digest]},
+#   {"checked": bool, "facts": {id: [statement or None, statement hash, topic, digest, value hash]},
 #    "disagreements": {id: [subject or None, subject hash, digest]}}
 # where the texts are None unless the revision passed the checks.
 Snapshot = dict
@@ -81,6 +81,12 @@ class History:
     # id -> (its last published statement, or None if it never was; topic; date)
     retracted: dict[str, tuple[str | None, str, str]] = field(default_factory=dict)
     limit: int = 0  # MAX_REVISIONS if older revisions were left out
+    origin: str = ""  # the repository's first commit on the first-parent line: the same in every clone
+    started: str = ""  # the date the briefing was first published: its facts' earliest first date
+    # fact id -> the date its statement or value last changed (a change a correction must explain)
+    substantive: dict[str, str] = field(default_factory=dict)
+    # fact id -> (statement hash, value hash) in the newest revision that passed the checks
+    latest: dict[str, tuple[str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # The snapshots this read used, by tree id of facts/: what the next run's cache should hold.
     snapshots: dict[str, Snapshot] = field(default_factory=dict, repr=False)
@@ -130,6 +136,8 @@ def read_history(root: Path, current: Registry, passes: Passes, cache: dict | No
         history.limit = MAX_REVISIONS if baseline else 0
         _walk(reader, commits, baseline, known, used, passes, history)
     history.snapshots = used
+    history.started = min(history.first.values(), default="")
+    history.origin = run_git(root, "rev-list", "--first-parent", "--max-parents=0", "HEAD").split(b"\n")[0].decode()
     current_ids = {f.id for f in current.facts}
     history.retracted = {i: v for i, v in history.retracted.items() if i not in current_ids}
     return history
@@ -170,8 +178,11 @@ def _walk(
                     history.first.setdefault(fact_id, revision.date)
                 if not baseline and (prior is None or prior[3] != fact[3]):
                     history.last[fact_id] = revision.date
+                if not baseline and prior is not None and (prior[1], prior[4]) != (fact[1], fact[4]):
+                    history.substantive[fact_id] = revision.date
                 texts[fact_id] = fact[0]
             published = snapshot["facts"]
+            history.latest = {i: (fact[1], fact[4]) for i, fact in published.items()}
         for fact_id, _ in revision.retracted:
             history.retracted[fact_id] = (texts.get(fact_id), topics.get(fact_id, ""), revision.date)
         for fact_id, _ in revision.added:
@@ -387,7 +398,10 @@ class _Reader:
             def shown(text: str) -> str | None:
                 return str(text) if checked else None
 
-            facts = {f.id: [shown(f.statement), _hash(f.statement), f.topic, _digest(f)] for f in registry.facts}
+            facts = {
+                f.id: [shown(f.statement), statement_hash(f), f.topic, _digest(f), value_hash(f)]
+                for f in registry.facts
+            }
             disagreements = {d.id: [shown(d.subject), _hash(d.subject), _digest(d)] for d in registry.disagreements}
         except Exception as exc:  # noqa: BLE001 - a past revision's oddity never stops today's build
             return {"broken": True, "warnings": [f"its registry could not be read ({type(exc).__name__}): passed over"]}
@@ -481,7 +495,7 @@ def _cached(value: object) -> Snapshot | None:
             out[key] = list(entry)
         return out
 
-    facts, disagreements = entries(facts, 4), entries(disagreements, 3)
+    facts, disagreements = entries(facts, 5), entries(disagreements, 3)
     if facts is None or disagreements is None:
         return None
     return {"checked": checked, "facts": facts, "disagreements": disagreements}
@@ -505,6 +519,16 @@ def archive_stamp(folder: Path) -> str:
 
 def _hash(text: str) -> str:
     return hashlib.sha256(str(text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def statement_hash(fact: Fact) -> str:
+    """What the history compares of a fact's statement."""
+    return _hash(fact.statement)
+
+
+def value_hash(fact: Fact) -> str:
+    """What the history compares of a fact's value: a change to it needs a correction, as one to its statement does."""
+    return _hash(repr(fact.value))
 
 
 def _digest(entry: object) -> str:

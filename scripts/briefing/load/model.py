@@ -178,6 +178,29 @@ class Fact:
     derived: tuple[Derived, ...] = ()
     outside_knowledge: str | None = None
     investors: tuple[str, ...] = ()  # entity ids: who put money in, for a funding round
+    # Why what it says changed, oldest first. Left out of the repr, which the history compares:
+    # giving a reason is not a change to the fact.
+    corrections: tuple[Correction, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One published change to a fact: when, what changed and why, in the editors' words."""
+
+    date: PartialDate
+    change: str
+    reason: str
+    origin: Origin = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """Why a fact was taken out of the registry (its id stays reserved)."""
+
+    fact: str
+    date: PartialDate
+    reason: str
+    origin: Origin = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -306,6 +329,7 @@ class Registry:
     facts: list[Fact] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     coverage: list[Coverage] = field(default_factory=list)
+    retractions: list[Retraction] = field(default_factory=list)
     documents: list[YamlDocument] = field(default_factory=list, repr=False)
     # Ids of entries that failed validation: known, so references to them are not reported twice.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)

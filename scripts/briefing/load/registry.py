@@ -20,6 +20,7 @@ from briefing.load.model import (
     Citation,
     ControlledBy,
     Converted,
+    Correction,
     Coverage,
     Derived,
     Disagreement,
@@ -30,6 +31,7 @@ from briefing.load.model import (
     Origin,
     PartialDate,
     Registry,
+    Retraction,
     Source,
     Topic,
     Value,
@@ -257,7 +259,15 @@ def _fact(d: dict, o: Origin) -> Fact:
         derived=tuple(Derived(x["figure"], x["working"]) for x in d.get("derived", [])),
         outside_knowledge=d.get("outside_knowledge"),
         investors=tuple(d.get("investors", [])),
+        corrections=tuple(
+            Correction(_date(c["date"]), c["change"], c["reason"], Origin(o.doc, o.path + ("corrections", i)))
+            for i, c in enumerate(d.get("corrections", []))
+        ),
     )
+
+
+def _retraction(d: dict, o: Origin) -> Retraction:
+    return Retraction(d["fact"], _date(d["date"]), d["reason"], o)
 
 
 def _disagreement(d: dict, o: Origin) -> Disagreement:
@@ -299,4 +309,5 @@ _BUILDERS = {
     "facts": _fact,
     "disagreements": _disagreement,
     "coverage": _coverage,
+    "retractions": _retraction,
 }

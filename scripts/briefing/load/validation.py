@@ -19,7 +19,7 @@ from briefing.problems import Problem, error, package_folder
 # The schema ships with the tool: facts/ holds it so that editors find it beside the data.
 SCHEMA_PATH = package_folder("briefing.schema") / "registry.schema.json"
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-SECTIONS = ("briefing", "topics", "sources", "entities", "facts", "disagreements", "coverage")
+SECTIONS = ("briefing", "topics", "sources", "entities", "facts", "disagreements", "coverage", "retractions")
 _SINGULAR = {
     "topics": "topic",
     "sources": "source",
@@ -30,6 +30,8 @@ _SINGULAR = {
     "citations": "citation",
     "key_numbers": "key number",
     "coverage": "coverage entry",
+    "retractions": "retraction",
+    "corrections": "correction",
     "omitted": "omission",
 }
 

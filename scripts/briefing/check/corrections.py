@@ -1,0 +1,74 @@
+"""Corrections and retractions: a published change to what a fact says carries the editors' reason.
+
+Two checks. Of the registry alone: a `retractions:` entry names a fact that is no longer in it.
+Of the registry against its history (a build reads it): a fact whose statement or value changed
+in the newest day of the history, or since the newest revision (not yet committed), has a
+correction dated on or after that change; a fact the newest day retracted has a retraction
+entry. Both are warnings (errors with --strict), at the fact's statement or the `retractions:`
+section. Older changes are left alone: they were published before the rule, and a correction
+can be added to them at any time.
+"""
+
+from __future__ import annotations
+
+from briefing.load.history import History, statement_hash, value_hash
+from briefing.load.model import Registry
+from briefing.problems import Loc, Problem, error, warning
+
+
+def check_retractions(registry: Registry) -> list[Problem]:
+    """A retraction names a fact that is gone: one still in the registry is an error."""
+    current = {f.id for f in registry.facts}
+    return [
+        error(
+            entry.origin.at("fact"),
+            f"retraction of '{entry.fact}': that fact is still in the registry",
+            "remove the fact as well, or this entry if the fact stands",
+        )
+        for entry in registry.retractions
+        if entry.fact in current
+    ]
+
+
+def check_corrections(registry: Registry, history: History, strict: bool) -> list[Problem]:
+    """Recent changes to a fact's statement or value, and recent retractions, that give no reason."""
+    if not history.available or not history.revisions:
+        return []
+    report = error if strict else warning
+    newest = history.revisions[-1].date
+    problems = []
+    for fact in registry.facts:
+        changed = history.substantive.get(fact.id)
+        before = history.latest.get(fact.id)
+        if before is not None and before != (statement_hash(fact), value_hash(fact)):
+            changed = newest  # changed since the newest revision: not committed yet
+        elif changed is None or changed < newest:
+            continue
+        if not any(c.date.iso >= changed for c in fact.corrections):
+            problems.append(
+                report(
+                    fact.origin.at("statement"),
+                    f"fact '{fact.id}': its statement or value changed on {changed} without a correction",
+                    f"add under the fact: corrections: [{{date: {changed}, change: what changed, reason: why}}]",
+                )
+            )
+    given = {r.fact for r in registry.retractions}
+    for revision in history.revisions:
+        if revision.date < newest:
+            continue
+        for fact_id, _ in revision.retracted:
+            if fact_id not in given and fact_id in history.retracted:
+                where = next((r.origin.key_at() for r in registry.retractions), _first_facts_file(registry))
+                problems.append(
+                    report(
+                        where,
+                        f"fact '{fact_id}' was retracted on {revision.date} without a reason",
+                        f"add to a registry file: retractions: [{{fact: {fact_id}, date: {revision.date}, reason: why}}]",
+                    )
+                )
+    return problems
+
+
+def _first_facts_file(registry: Registry) -> Loc:
+    """Where a missing `retractions:` section would go: the first file that holds facts."""
+    return next((f.origin.at() for f in registry.facts), Loc("facts"))

@@ -1,0 +1,218 @@
+"""Corrections as the editors publish them: why a fact changed or was retracted, at the fact, on
+the Changes page (by day, with the changed words marked) and kept out of search."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Project
+from helpers import Scan, commit, git
+from test_history import OPEN_SOURCE
+
+from briefing.render.changes import diff_markup, word_diff
+
+REWORDED = "Acme was set up in 2019.\n"
+CORRECTION = """    corrections:
+      - date: 2024-06-10
+        change: "'founded' became 'set up'."
+        reason: The wire's later copy says the firm was set up, not founded.
+"""
+RETRACTION = """retractions:
+  - fact: open-source-promise
+    date: 2024-06-20
+    reason: Ada Lovelace's company withdrew the promise; the quote no longer stands.
+"""
+
+
+@pytest.fixture
+def corrected(site_project: Project) -> tuple[Project, list[str]]:
+    return corrected_history(site_project)
+
+
+def corrected_history(site_project: Project) -> tuple[Project, list[str]]:
+    """Published on 1 June; reworded with a correction on 10 June; on 20 June, in two commits, a fact
+    retracted (and why) and another's date made more precise."""
+    root = site_project.root
+    git(root, "init", "-q", "-b", "main")
+    first = commit(root, "Publish the Acme briefing", "2024-06-01T09:00:00+00:00")
+    site_project.edit("facts.yaml", "Acme was founded in 2019.\n", REWORDED)
+    site_project.edit(
+        "facts.yaml",
+        '        quote: "May 2024. The firm was founded in 2019."\n',
+        '        quote: "May 2024. The firm was founded in 2019."\n' + CORRECTION,
+    )
+    second = commit(
+        root,
+        "Reword the founding (a long developer message that goes on and on) " + "x" * 200,
+        "2024-06-10T09:00:00+00:00",
+    )
+    site_project.edit("facts.yaml", OPEN_SOURCE, "")
+    third = commit(root, "Retract the open-source promise", "2024-06-20T09:00:00+00:00")
+    site_project.write("retractions.yaml", RETRACTION)
+    site_project.edit("facts.yaml", "    date: 2024-05\n", "    date: 2024-05-03\n")
+    fourth = commit(root, "Say why, and date the round to the day", "2024-06-20T10:00:00+00:00")
+    return site_project, [first, second, third, fourth]
+
+
+def build(project: Project, *args: str) -> Path:
+    result = project.run("build", "--source-only", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project.root / "build" / "docs"
+
+
+def test_word_diff_marks_only_the_changed_words():
+    assert word_diff("Acme was founded in 2019.", "Acme was set up in 2019.") == [
+        ("same", "Acme was"),
+        ("del", "founded"),
+        ("ins", "set up"),
+        ("same", "in 2019."),
+    ]
+    assert word_diff("same words", "same words") == [("same", "same words")]
+
+
+def test_the_diff_is_escaped_and_says_what_each_mark_is():
+    hostile_old = 'Acme <script>alert(1)</script> said *x* & [a](javascript:alert(2)) "q"'
+    hostile_new = "Acme <img src=x onerror=alert(3)> said *x* & ]]> {: onclick=y }"
+    markup = str(diff_markup(hostile_old, hostile_new))
+    scan = Scan(markup)
+    assert set(scan.elements) == {"del", "ins", "span class"}
+    assert scan.handlers == [] and scan.js_links == []
+    assert '<del><span class="md-visually-hidden">removed: </span>' in markup
+    assert '<ins><span class="md-visually-hidden">added: </span>' in markup
+    assert "&lt;script&gt;" in markup and "&lt;img" in markup and "&#42;x&#42;" in markup
+
+
+def test_the_changes_page_groups_by_day_with_the_editors_reasons(corrected):
+    project, commits = corrected
+    page = (build(project) / "changes" / "index.md").read_text(encoding="utf-8")
+    headings = [line for line in page.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## 20 June 2024 { #d-2024-06-20 }",
+        "## 10 June 2024 { #d-2024-06-10 }",
+        "## 1 June 2024 { #d-2024-06-01 }",
+    ]
+    tenth = page.split("## 10 June 2024")[1].split("\n## ")[0]
+    assert "**Reworded**" in tenth
+    assert (
+        'Acme was <del><span class="md-visually-hidden">removed: </span>founded</del> '
+        '<ins><span class="md-visually-hidden">added: </span>set up</ins> in 2019.'
+    ) in tenth
+    assert (
+        "**Corrected 10 June 2024:** The wire&#39;s later copy says" in tenth
+        or "**Corrected 10 June 2024:** The wire's later copy says" in tenth
+    )
+    # the commit message is secondary, its first line shortened, after the changes
+    meta = tenth.split("From the registry's history: ")[1]
+    assert meta.startswith(f"commit {commits[1][:10]}, “Reword the founding")
+    assert "x" * 120 not in meta and "…”" in meta
+    twentieth = page.split("## 20 June 2024")[1].split("\n## ")[0]
+    assert "**Retracted**" in twentieth and twentieth.count("**Retracted**") == 1
+    assert (
+        "Ada Lovelace&#39;s company withdrew the promise" in twentieth
+        or "Ada Lovelace's company withdrew the promise" in twentieth
+    )
+    assert f"commit {commits[2][:10]}" in twentieth and f"commit {commits[3][:10]}" in twentieth
+
+
+def test_the_changes_page_stays_out_of_search(corrected):
+    project, _ = corrected
+    page = (build(project) / "changes" / "index.md").read_text(encoding="utf-8")
+    front = page.split("\n---\n", 1)[0]
+    assert "search:\n  exclude: true" in front
+    topic = (project.root / "build" / "docs" / "topics" / "company" / "index.md").read_text(encoding="utf-8")
+    assert "exclude" not in topic.split("\n---\n", 1)[0]
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_built_search_index_has_no_changes_page(corrected, engine):
+    project, _ = corrected
+    result = project.run("build", "--engine", engine)
+    if "not installed" in result.stderr:
+        pytest.skip(result.stderr)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Material writes search/search_index.json ("docs"); Zensical 0.0.73 search.json ("items")
+    name = "search/search_index.json" if engine == "mkdocs" else "search.json"
+    index = json.loads((project.root / "site" / name).read_text(encoding="utf-8"))
+    entries = index.get("docs") or index.get("items") or []
+    locations = [d.get("location", "") for d in entries]
+    assert any(loc.startswith("topics/company/") for loc in locations), locations[:5]
+    assert not [loc for loc in locations if loc.startswith("changes/")]
+    assert not [d for d in entries if "set up</ins>" in json.dumps(d) or "Reworded" in d.get("text", "")]
+
+
+def test_the_fact_says_when_and_why_it_was_corrected(corrected):
+    project, _ = corrected
+    company = (build(project) / "topics" / "company" / "index.md").read_text(encoding="utf-8")
+    block = company.split('id="acme-founded"')[1].split('<h3 class="fact"')[0]
+    assert "<strong>Corrected 10 June 2024:</strong> The wire's later copy says the firm was set up" in block
+    # "First published" only where it differs from the briefing's first publication
+    assert "First published" not in block and "Changed 10 June 2024" in block
+
+
+def test_first_published_is_shown_for_a_fact_added_later(corrected):
+    project, _ = corrected
+    project.edit(
+        "facts.yaml",
+        "  - id: acme-founded\n",
+        """  - id: acme-founded-late
+    statement: Acme was founded in 2019, the wire says.
+    topic: company
+    entities: [acme]
+    citations:
+      - source: wire
+        quote: "May 2024. The firm was founded in 2019."
+  - id: acme-founded
+""",
+    )
+    commit(project.root, "Add a fact", "2024-07-01T09:00:00+00:00")
+    company = (build(project) / "topics" / "company" / "index.md").read_text(encoding="utf-8")
+    block = company.split('id="acme-founded-late"')[1].split('<h3 class="fact"')[0]
+    assert "First published 1 July 2024" in block
+
+
+def test_a_retraction_notice_says_why(corrected):
+    project, _ = corrected
+    topic = (build(project) / "topics" / "company" / "index.md").read_text(encoding="utf-8")
+    notice = topic.split('<div class="retracted" id="open-source-promise">')[1].split("</div>")[0]
+    assert "Retracted on 20 June 2024." in notice
+    assert "<em>Why:</em> Ada Lovelace's company withdrew the promise" in notice
+
+
+def test_a_correction_without_history_is_shown_under_its_own_date(site_project):
+    site_project.edit(
+        "facts.yaml",
+        '        quote: "May 2024. The firm was founded in 2019."\n',
+        '        quote: "May 2024. The firm was founded in 2019."\n' + CORRECTION,
+    )
+    page = (build(site_project) / "changes" / "index.md").read_text(encoding="utf-8")
+    day = page.split("## 10 June 2024 { #d-2024-06-10 }")[1]
+    assert "**Corrected**" in day and "The wire&#39;s later copy" in day.replace("'", "&#39;")
+
+
+def test_hostile_reasons_stay_text_on_the_page(site_project):
+    hostile = "<script>alert(1)</script> *x* [a](javascript:alert(2)) {: onclick=y }"
+    site_project.edit(
+        "facts.yaml",
+        '        quote: "May 2024. The firm was founded in 2019."\n',
+        '        quote: "May 2024. The firm was founded in 2019."\n'
+        + CORRECTION.replace("The wire's later copy says the firm was set up, not founded.", json.dumps(hostile)),
+    )
+    docs = build(site_project)
+    for page in (docs / "changes" / "index.md", docs / "topics" / "company" / "index.md"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>" not in text and "](javascript" not in text and "{: onclick" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &#42;x&#42;" in text
+
+
+def test_retraction_reasons_outside_a_change_keep_their_date(site_project):
+    site_project.write("retractions.yaml", RETRACTION.replace("open-source-promise", "an-old-fact"))
+    page = (build(site_project) / "changes" / "index.md").read_text(encoding="utf-8")
+    day = page.split("## 20 June 2024 { #d-2024-06-20 }")[1]
+    assert "**Retracted**" in day and "an-old-fact" in day
+
+
+def _problems(output: str) -> list[str]:
+    return [line for line in output.splitlines() if re.match(r"\S+:\d+:\d+: (error|warning): ", line)]
