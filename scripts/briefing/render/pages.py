@@ -10,6 +10,7 @@ than interpreted.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import yaml
@@ -34,12 +35,14 @@ def render_site(
     history: History | None = None,
     quotes: FoundQuotes | None = None,
     page_kinds: tuple[Kind, ...] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, str]:
     """Every generated page keyed by its path in the site source, plus the navigation and the other files.
 
     `templates` is the project's own templates/ folder, whose files override the generator's;
     `quotes` what the quote check found (each quote is shown as its archive prints it);
-    `page_kinds` the kinds of page to make (the generator's and the installed ones by default).
+    `page_kinds` the kinds of page to make (the generator's and the installed ones by default);
+    `only` the pages to render (the live preview's, see render/dependencies.py): the others are left out.
     """
     with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
         index = Index(registry, templates, settings, history, quotes)
@@ -48,7 +51,8 @@ def render_site(
         files: dict[str, str] = {}
         for kind in kinds() if page_kinds is None else page_kinds:
             for page in kind.pages(index):
-                pages[page.path] = render_page(index, page, page.template or kind.template)
+                if only is None or page.path in only:
+                    pages[page.path] = render_page(index, page, page.template or kind.template)
                 if page.menu is not None:
                     menu.append(page)
             files.update(kind.files(index))
