@@ -184,18 +184,41 @@ def read_past(options: Options, loaded: Loaded, checked: Checked) -> tuple[Histo
     return load_history(options.root, options.archive_dir, loaded.registry, passes, loaded.cache)
 
 
-def render(options: Options, loaded: Loaded, checked: Checked, history: History) -> tuple[dict, list[Problem]]:
-    """The site source's files by path (pages, navigation, configuration, hand-written pages), and problems."""
+def render(
+    options: Options, loaded: Loaded, checked: Checked, history: History, earlier: Preview | None = None
+) -> tuple[dict, list[Problem]]:
+    """The site source's files by path (pages, navigation, configuration, hand-written pages), and problems.
+
+    With `earlier` (the live preview's last rendering), only the pages an edit of facts' words
+    reaches are rendered again (render/dependencies.py), and `earlier` is brought up to date.
+    """
+    from briefing.render.dependencies import changed_facts, pages_showing
     from briefing.render.pages import render_site  # rendering needs Jinja; checking does not
     from briefing.render.site_source import site_source
 
+    only = None
+    if earlier is not None and earlier.registry is not None and earlier.history == _shown(history):
+        changed = changed_facts(earlier.registry, loaded.registry)
+        only = None if changed is None else pages_showing(earlier.pages, changed)
     templates = options.root / "templates"
-    pages = render_site(loaded.registry, templates, options.settings, history, checked.quotes)
+    pages = render_site(loaded.registry, templates, options.settings, history, checked.quotes, only=only)
+    if earlier is not None:
+        pages = pages if only is None else {**earlier.pages, **pages}
+        earlier.registry, earlier.history = loaded.registry, _shown(history)
+        earlier.pages, earlier.rendered = pages, only
     return site_source(options.root, loaded.config, pages, options.settings)
 
 
-def prepare(options: Options, cache: bool = True) -> Report:
-    """Load, check and render: a report whose files are the site source, or None if any input is wrong."""
+def _shown(history: History) -> History:
+    """The history as the pages show it: without the snapshots kept for the cache."""
+    return replace(history, snapshots={})
+
+
+def prepare(options: Options, cache: bool = True, earlier: Preview | None = None) -> Report:
+    """Load, check and render: a report whose files are the site source, or None if any input is wrong.
+
+    `earlier`: the live preview's last rendering, to render again only what an edit reaches.
+    """
     loaded = load(options, cache, config=True)
     checked = check(loaded.registry, options, loaded.remembered)
     remember(loaded, checked)
@@ -203,7 +226,7 @@ def prepare(options: Options, cache: bool = True) -> Report:
     if loaded.config is not None and not report.errors:
         history, report.notes = read_past(options, loaded, checked)
         report.problems += check_corrections(loaded.registry, history, options.strict)
-        report.files, source_problems = render(options, loaded, checked, history)
+        report.files, source_problems = render(options, loaded, checked, history, earlier)
         report.problems += source_problems
     report.problems = sort_problems(report.problems)
     if report.errors:
@@ -269,28 +292,51 @@ def site_refusal(site: Path, options: Options) -> str | None:
     return output.site_refusal(site, options.root / "site")
 
 
-def preview(options: Options, previous: tuple | None) -> tuple[tuple, Report | None]:
+@dataclass
+class Preview:
+    """What the live preview was last made from, so that an edit re-renders only the pages it reaches."""
+
+    stamp: tuple = ()  # the inputs last seen (inputs_stamp)
+    rendered_from: tuple = ()  # the inputs of the preview on disk: its last good rendering
+    registry: Registry | None = None
+    history: History | None = None
+    pages: dict[str, str] = field(default_factory=dict)  # render_site's pages and files, all of them
+    rendered: set[str] | None = None  # the pages the last rendering made again; None: all of them
+
+
+def preview(options: Options, previous: Preview | None) -> tuple[Preview, Report | None]:
     """For the live preview: re-render the site source into PREVIEW if an input changed; keep the last good one.
 
-    Returns the stamp of the inputs rendered from (`previous` if nothing changed) and the report
-    of the rendering (None if nothing changed); the preview is written only if it has no errors.
+    Returns what the preview was made from (`previous` if nothing changed) and the report of the
+    rendering (None if nothing changed); the preview is written only if it has no errors. When
+    only facts/ changed since `previous`, only the pages the edit reaches are rendered again.
     """
     from briefing.render.index import TEMPLATES
 
     root = options.root
     folders = (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")
     stamp = inputs_stamp(tuple(f for f in folders if f.is_dir()), (root / "mkdocs.yml",))
-    if stamp == previous:
+    if previous is not None and stamp == previous.stamp:
         return previous, None
-    report = prepare(options)
+    earlier = Preview() if previous is None else replace(previous, pages=dict(previous.pages))
+    if _besides(stamp, options.facts_dir) != _besides(earlier.rendered_from, options.facts_dir):
+        earlier = Preview()  # not only facts/ changed: render every page
+    report = prepare(options, earlier=earlier)
     if report.files is None:
         report.failures.append("preview not updated: fix the errors above")
-        return stamp, report
+        return replace(previous or Preview(), stamp=stamp), report
+    earlier.stamp = earlier.rendered_from = stamp
     written = write_changed(root / PREVIEW, report.files)
     if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
-    return stamp, report
+    return earlier, report
+
+
+def _besides(stamp: tuple, folder: Path) -> list:
+    """The entries of a stamp for the files outside `folder`."""
+    inside = folder.as_posix() + "/"
+    return [entry for entry in stamp if not entry[0].startswith(inside)]
 
 
 def inputs_stamp(folders: tuple[Path, ...], files: tuple[Path, ...] = ()) -> tuple:
