@@ -216,3 +216,110 @@ def test_retraction_reasons_outside_a_change_keep_their_date(site_project):
 
 def _problems(output: str) -> list[str]:
     return [line for line in output.splitlines() if re.match(r"\S+:\d+:\d+: (error|warning): ", line)]
+
+
+def _published(project: Project) -> None:
+    git(project.root, "init", "-q", "-b", "main")
+    commit(project.root, "Publish the Acme briefing", "2024-06-01T09:00:00+00:00")
+
+
+def _reworded(project: Project, correction: str = "") -> None:
+    project.edit("facts.yaml", "Acme was founded in 2019.\n", REWORDED)
+    if correction:
+        project.edit("facts.yaml", QUOTE_LINE, QUOTE_LINE + correction)
+
+
+QUOTE_LINE = '        quote: "May 2024. The firm was founded in 2019."\n'
+MISSING = "fact 'acme-founded': its statement or value changed on {} without a correction"
+
+
+def test_a_committed_rewording_without_a_correction_is_a_warning_and_strict_stops(site_project):
+    _published(site_project)
+    _reworded(site_project)
+    commit(site_project.root, "Reword", "2024-06-10T09:00:00+00:00")
+    result = site_project.run("build", "--source-only")
+    assert result.returncode == 0, result.stderr
+    line = next(p for p in _problems(result.stderr) if "without a correction" in p)
+    assert line.startswith("facts/facts.yaml:26:16: warning: " + MISSING.format("2024-06-10"))
+    assert "hint: add under the fact: corrections: [{date: 2024-06-10," in result.stderr
+    strict = site_project.run("build", "--source-only", "--strict")
+    assert strict.returncode == 1 and "facts/facts.yaml:26:16: error: " + MISSING.format("2024-06-10") in strict.stderr
+
+
+def test_an_uncommitted_rewording_without_a_correction_is_a_warning(site_project):
+    _published(site_project)
+    _reworded(site_project)
+    result = site_project.run("build", "--source-only")
+    assert "facts/facts.yaml:26:16: warning: " + MISSING.format("2024-06-01") in result.stderr
+
+
+def test_a_changed_value_needs_a_correction_too(site_project):
+    _published(site_project)
+    site_project.edit(
+        "facts.yaml",
+        "value: {amount: 2000000000, unit: CNY}",
+        "value: {amount: 2000000000, unit: CNY, qualifier: about}",
+    )
+    commit(site_project.root, "Hedge the amount", "2024-06-10T09:00:00+00:00")
+    result = site_project.run("build", "--source-only")
+    assert "fact 'may-2024-round': its statement or value changed on 2024-06-10 without a correction" in result.stderr
+
+
+def test_an_older_correction_does_not_cover_a_new_change(site_project):
+    """A correction dated before the change (say, one left from an earlier rewording) gives no reason for it."""
+    _published(site_project)
+    _reworded(site_project, CORRECTION.replace("2024-06-10", "2024-06-05"))
+    commit(site_project.root, "Reword", "2024-06-10T09:00:00+00:00")
+    result = site_project.run("build", "--source-only")
+    assert MISSING.format("2024-06-10") in result.stderr
+
+
+def test_a_correction_on_or_after_the_change_satisfies_the_rule(site_project):
+    _published(site_project)
+    _reworded(site_project, CORRECTION)
+    commit(site_project.root, "Reword", "2024-06-10T09:00:00+00:00")
+    result = site_project.run("build", "--source-only", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "without a correction" not in result.stderr
+
+
+def test_only_the_newest_day_is_held_to_the_rule(site_project):
+    """Changes published before (as the real briefing's were, before corrections existed) are left alone."""
+    _published(site_project)
+    _reworded(site_project)
+    commit(site_project.root, "Reword", "2024-06-10T09:00:00+00:00")
+    site_project.edit("facts.yaml", "    date: 2024-05\n", "    date: 2024-05-03\n")
+    commit(site_project.root, "Date the round", "2024-06-11T09:00:00+00:00")
+    result = site_project.run("build", "--source-only", "--strict")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_retraction_without_a_reason_is_a_warning(site_project):
+    _published(site_project)
+    site_project.edit("facts.yaml", OPEN_SOURCE, "")
+    commit(site_project.root, "Retract", "2024-06-20T09:00:00+00:00")
+    result = site_project.run("build", "--source-only")
+    assert "warning: fact 'open-source-promise' was retracted on 2024-06-20 without a reason" in result.stderr
+    assert "retractions: [{fact: open-source-promise, date: 2024-06-20, reason: why}]" in result.stderr
+    site_project.write("retractions.yaml", RETRACTION)
+    result = site_project.run("build", "--source-only")
+    assert result.returncode == 0, result.stderr
+    assert "without a reason" not in result.stderr
+
+
+def test_a_retraction_of_a_fact_still_there_is_an_error(project):
+    project.write("retractions.yaml", RETRACTION)
+    result = project.run("check")
+    assert result.returncode == 1
+    (line,) = _problems(result.stderr)
+    assert line.startswith(
+        "facts/retractions.yaml:2:11: error: retraction of 'open-source-promise': that fact is still in the registry"
+    )
+
+
+def test_the_registry_is_not_touched_by_the_rule(site_project):
+    _published(site_project)
+    _reworded(site_project)
+    before = {p: p.read_bytes() for p in site_project.facts.rglob("*")}
+    site_project.run("build", "--source-only")
+    assert {p: p.read_bytes() for p in site_project.facts.rglob("*")} == before
