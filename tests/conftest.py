@@ -153,6 +153,25 @@ def site_project(tmp_path: Path) -> Project:
     return make_project(tmp_path, with_site_config=True)
 
 
+@pytest.fixture(scope="session")
+def _built_template(tmp_path_factory) -> Path:
+    """The fixture project built once per worker: what `built_site` copies instead of building again."""
+    root = tmp_path_factory.mktemp("built-template")
+    result = make_project(root, with_site_config=True).run("build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    where = str(root).encode()
+    named = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink() and where in p.read_bytes()]
+    assert named == [], "a copy of this build would point back at it"
+    return root
+
+
+@pytest.fixture
+def built_site(_built_template: Path, tmp_path: Path) -> Project:
+    """`site_project` after `briefing build --strict`: a copy of one build (its outputs hold no absolute path)."""
+    shutil.copytree(_built_template, tmp_path, symlinks=True, dirs_exist_ok=True)
+    return Project(tmp_path / "project", tmp_path / "archive")
+
+
 SHARED_SOURCES = REPO.parent / "shared" / "sources"
 
 
@@ -210,6 +229,25 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- how the tests are spread over the workers (`make test`: pytest-xdist, --dist loadgroup) ---
+# Files whose tests run 10 s and more each (a plain install into a new venv, a live preview that
+# follows edits, a venv made again): started first, so that no worker is left with one at the end.
+LONG_FIRST = ("test_init.py", "test_serve.py", "test_makefile.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Long files first; the tests of a file with a module fixture together, so that it is made once."""
+    items.sort(key=lambda item: item.path.name not in LONG_FIRST)  # stable: the files keep their order
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        scopes = [defs[-1].scope for defs in info.name2fixturedefs.values() if defs] if info else []
+        if "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
 
 
 # --- the suite leaves the developer's checkout and environment as it found them --------------

@@ -97,10 +97,8 @@ def test_a_hand_written_page_in_a_generated_page_s_place_is_refused(site_project
     assert not (site_project.root / "build").exists()
 
 
-def test_unknown_source_id_fails_the_build_and_leaves_build_and_site_as_they_were(site_project):
-    project = site_project
-    first = project.run("build", "--strict")
-    assert first.returncode == 0, first.stderr
+def test_unknown_source_id_fails_the_build_and_leaves_build_and_site_as_they_were(built_site):
+    project = built_site
     source, site = snapshot(project.root / "build"), snapshot(project.root / "site")
     assert "index.html" in site and "docs/index.md" in source
 
@@ -117,9 +115,8 @@ def test_unknown_source_id_fails_the_build_and_leaves_build_and_site_as_they_wer
     assert snapshot(project.root / "site") == site
 
 
-def test_mkdocs_failure_leaves_the_previous_source_and_site(site_project):
-    project = site_project
-    assert project.run("build", "--strict").returncode == 0
+def test_mkdocs_failure_leaves_the_previous_source_and_site(built_site):
+    project = built_site
     source, site = snapshot(project.root / "build"), snapshot(project.root / "site")
     # A valid registry change, but a hand-written page with a broken link makes mkdocs --strict fail.
     project.edit("facts.yaml", "statement: Acme was founded in 2019.", "statement: Acme was set up in 2019.")
@@ -133,15 +130,14 @@ def test_mkdocs_failure_leaves_the_previous_source_and_site(site_project):
     assert not list(project.root.glob(".site-*")) and not list((project.root / ".cache" / "build").glob("*"))
 
 
-def test_linkcheck_command(site_project):
-    assert site_project.run("build", "--strict").returncode == 0
-    result = site_project.run("linkcheck")
+def test_linkcheck_command(built_site):
+    result = built_site.run("linkcheck")
     assert result.returncode == 0, result.stderr
     assert "0 broken internal links" in result.stdout
 
 
-def test_an_output_folder_over_an_input_is_refused_before_anything_is_touched(site_project):
-    assert site_project.run("build", "--strict").returncode == 0
+def test_an_output_folder_over_an_input_is_refused_before_anything_is_touched(built_site):
+    site_project = built_site
     (site_project.facts / "draft.yaml").write_text("# uncommitted work\n", encoding="utf-8")
     everything = snapshot(site_project.root.parent)
     archive = site_project.archive.as_posix()
