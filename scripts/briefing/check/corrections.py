@@ -2,11 +2,11 @@
 
 Two checks. Of the registry alone: a `retractions:` entry names a fact that is no longer in it.
 Of the registry against its history (a build reads it): a fact whose statement or value changed
-in the newest day of the history, or since the newest revision (not yet committed), has a
-correction dated on or after that change; a fact the newest day retracted has a retraction
-entry. Both are warnings (errors with --strict), at the fact's statement or the `retractions:`
-section. Older changes are left alone: they were published before the rule, and a correction
-can be added to them at any time.
+in the newest revision of facts/ (the commit being proposed), or since it (not yet committed),
+has a correction dated on or after that change; a fact the newest revision retracted has a
+retraction entry. Both are warnings (errors with --strict), at the fact's statement or the
+`retractions:` section. Older revisions are left alone: they were published before the rule,
+or past the build that would have said so, and a correction can be added to them at any time.
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
     if not history.available or not history.revisions:
         return []
     report = error if strict else warning
-    newest = history.revisions[-1].date
+    newest = history.revisions[-1]
     problems = []
     for fact in registry.facts:
-        changed = history.substantive.get(fact.id)
+        changed, commit = history.substantive.get(fact.id, ("", ""))
         before = history.latest.get(fact.id)
         if before is not None and before != (statement_hash(fact), value_hash(fact)):
-            changed = newest  # changed since the newest revision: not committed yet
-        elif changed is None or changed < newest:
+            changed = newest.date  # changed since the newest revision: not committed yet
+        elif commit != newest.commit:
             continue
         if not any(c.date.iso >= changed for c in fact.corrections):
             problems.append(
@@ -53,22 +53,22 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
                 )
             )
     given = {r.fact for r in registry.retractions}
-    for revision in history.revisions:
-        if revision.date < newest:
-            continue
-        for fact_id, _ in revision.retracted:
-            if fact_id not in given and fact_id in history.retracted:
-                where = next((r.origin.key_at() for r in registry.retractions), _first_facts_file(registry))
-                problems.append(
-                    report(
-                        where,
-                        f"fact '{fact_id}' was retracted on {revision.date} without a reason",
-                        f"add to a registry file: retractions: [{{fact: {fact_id}, date: {revision.date}, reason: why}}]",
-                    )
+    for fact_id, _ in newest.retracted:
+        if fact_id not in given and fact_id in history.retracted:
+            problems.append(
+                report(
+                    _retractions_place(registry, history.retracted[fact_id][1]),
+                    f"fact '{fact_id}' was retracted on {newest.date} without a reason",
+                    f"add to a registry file: retractions: [{{fact: {fact_id}, date: {newest.date}, reason: why}}]",
                 )
+            )
     return problems
 
 
-def _first_facts_file(registry: Registry) -> Loc:
-    """Where a missing `retractions:` section would go: the first file that holds facts."""
-    return next((f.origin.at() for f in registry.facts), Loc("facts"))
+def _retractions_place(registry: Registry, topic: str) -> Loc:
+    """Where a reason would go: the `retractions:` section, else the file that holds the topic's other facts."""
+    if registry.retractions:
+        return registry.retractions[0].origin.doc.key_loc(("retractions",))
+    doc = next((f.origin.doc for f in registry.facts if f.topic == topic), None)
+    doc = doc or next((f.origin.doc for f in registry.facts), None)
+    return Loc(doc.path) if doc else Loc("facts")

@@ -83,8 +83,8 @@ class History:
     limit: int = 0  # MAX_REVISIONS if older revisions were left out
     origin: str = ""  # the repository's first commit on the first-parent line: the same in every clone
     started: str = ""  # the date the briefing was first published: its facts' earliest first date
-    # fact id -> the date its statement or value last changed (a change a correction must explain)
-    substantive: dict[str, str] = field(default_factory=dict)
+    # fact id -> (date, commit) of the last change to its statement or value (one a correction must explain)
+    substantive: dict[str, tuple[str, str]] = field(default_factory=dict)
     # fact id -> (statement hash, value hash) in the newest revision that passed the checks
     latest: dict[str, tuple[str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -179,7 +179,7 @@ def _walk(
                 if not baseline and (prior is None or prior[3] != fact[3]):
                     history.last[fact_id] = revision.date
                 if not baseline and prior is not None and (prior[1], prior[4]) != (fact[1], fact[4]):
-                    history.substantive[fact_id] = revision.date
+                    history.substantive[fact_id] = (revision.date, commit)
                 texts[fact_id] = fact[0]
             published = snapshot["facts"]
             history.latest = {i: (fact[1], fact[4]) for i, fact in published.items()}
