@@ -134,3 +134,18 @@ def test_a_retraction_in_the_feed_carries_its_reason(corrected):
     entry = feed_of(project).findall(f"{ATOM}entry")[0]
     assert "withdrew the promise" in entry.find(f"{ATOM}summary").text
     assert "withdrew the promise" in entry.find(f"{ATOM}content").text
+
+
+def test_a_day_whose_texts_were_never_published_says_so_once():
+    from markupsafe import Markup
+
+    from briefing.render.changes import UNPUBLISHED, Day, Item, Link, entry_summary, entry_title
+
+    day = Day("2026-12-02")
+    for kind in ("added", "changed"):
+        day.items[kind] += [Item(Link(Markup(UNPUBLISHED), None), plain=UNPUBLISHED) for _ in range(3)]
+    assert entry_title(day) == "2 December 2026: 6 changes whose text was never published"
+    assert UNPUBLISHED not in entry_summary(day) and "never published" in entry_summary(day)
+    day.items["added"].append(Item(Link(Markup("Acme was founded."), "topics/company/"), plain="Acme was founded."))
+    assert entry_title(day) == "2 December 2026: Added: Acme was founded. (and 6 more changes)"
+    assert entry_summary(day) == "Added: Acme was founded."

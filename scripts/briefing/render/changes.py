@@ -35,6 +35,7 @@ TITLE = 160  # characters of an entry's title
 COMMIT_LINE = 100  # characters of a commit's subject shown, secondary, under a day's changes
 UNPUBLISHED = "(its text was never published: the revision that held it did not pass the checks)"
 UNSHOWN_SUBJECT = "(not shown: this revision did not pass the checks)"
+UNPUBLISHED_DAY = "Their texts were never published: the revisions that held them did not pass the checks."
 # What XML 1.0 allows in a document (its Char production); everything else is dropped from the feed.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 KINDS = ("retracted", "changed", "revised", "corrected", "added", "disagreements")
@@ -221,7 +222,7 @@ def _add_revision(day: Day, revision: Revision, fact_link, reasons: _Reasons, di
         day.items["retracted"].append(Item(fact_link(fact_id, statement), None, why, plain=_plain(why, statement)))
     for d, subject, kind in revision.disagreements:
         link = Link(md_text(shown(subject)), disputes + f"#{d}" if d in current else None)
-        day.items["disagreements"].append(Item(link, kind=kind, plain=f"{shown(subject)} ({kind})"))
+        day.items["disagreements"].append(Item(link, kind=kind, plain=shown(subject)))
 
 
 def _plain(reasons: list, statement: str | None) -> str:
@@ -314,11 +315,22 @@ def feed(index: Index, site_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _readable(day: Day) -> list[tuple[str, Item]]:
+    """The day's changes as (what, item), retractions first; those whose text was published before the rest."""
+    items = [
+        ("Disagreement " + item.kind if kind == "disagreements" else heading.split(" (")[0], item)
+        for kind, heading, items in day.sections()
+        for item in items
+    ]
+    return sorted(items, key=lambda pair: pair[1].plain == UNPUBLISHED)
+
+
 def entry_title(day: Day) -> str:
-    """What changed that day, in a line: its first change (retractions first), and how many more there are."""
-    items = [(kind, heading, item) for kind, heading, items in day.sections() for item in items]
-    kind, heading, item = items[0]
-    what = "Disagreement " + item.kind if kind == "disagreements" else heading.split(" (")[0]
+    """What changed that day, in a line: its first change, and how many more there are."""
+    items = _readable(day)
+    what, item = items[0]
+    if item.plain == UNPUBLISHED:
+        return f"{day.label}: {len(items)} change{'s' if len(items) > 1 else ''} whose text was never published"
     more = len(items) - 1
     tail = f" (and {more} more change{'s' if more > 1 else ''})" if more else ""
     return plain_line(f"{day.label}: {what}: {item.link.text.unescape()}", TITLE - len(tail)) + tail
@@ -326,8 +338,8 @@ def entry_title(day: Day) -> str:
 
 def entry_summary(day: Day) -> str:
     """A short summary: the reasons or texts of the day's changes, at most SUMMARY characters."""
-    parts = [f"{heading.split(' (')[0]}: {item.plain}" for _, heading, items in day.sections() for item in items]
-    return plain_line("; ".join(parts), SUMMARY)
+    parts = [f"{what}: {item.plain}" for what, item in _readable(day) if item.plain != UNPUBLISHED]
+    return plain_line("; ".join(parts) or UNPUBLISHED_DAY, SUMMARY)
 
 
 def entry_html(day: Day, base: str) -> str:
