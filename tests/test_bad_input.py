@@ -1,8 +1,8 @@
 """The adversarial corpus: every bad input is refused with exact, located messages, and nothing is written.
 
 Each file in tests/bad_input/ is one case: its `# case:` line says what it tries, its
-`# expect:` lines are exactly the problems the contributor must see; a case's NAME.txt beside it,
-if any, is put in the archive for a source the case defines. The file is added to a
+`# expect:` lines are exactly the problems the contributor must see, each with its code; a
+case's NAME.txt beside it, if any, is put in the archive for a source the case defines. The file is added to a
 project whose site was already built; the build must fail, print those problems (all of
 them, in one run, no traceback) and leave docs/ and site/ byte-identical. Cases that cannot
 be written as a readable file (binary, huge, links) are generated below.
@@ -74,30 +74,36 @@ def test_corpus_case(fresh, case):
 
 def test_deep_nesting_is_refused_without_a_crash(fresh):
     (fresh.facts / "case.yaml").write_text("facts: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    assert refused(fresh) == ["facts/case.yaml:1:39: error: nesting is deeper than 32 levels"]
+    assert refused(fresh) == ["facts/case.yaml:1:39: error: nesting is deeper than 32 levels [yaml-too-deep]"]
 
 
 def test_file_over_the_size_cap(fresh):
     (fresh.facts / "case.yaml").write_text("# padding\n" * 300_000, encoding="utf-8")
-    assert refused(fresh) == ["facts/case.yaml:1:1: error: file is 3,000,000 bytes; the limit is 2,097,152"]
+    assert refused(fresh) == [
+        "facts/case.yaml:1:1: error: file is 3,000,000 bytes; the limit is 2,097,152 [file-too-large]"
+    ]
 
 
 def test_bytes_that_are_not_utf8(fresh):
     (fresh.facts / "case.yaml").write_bytes("facts:\n  - id: café\n".encode("latin-1"))
-    assert refused(fresh) == ["facts/case.yaml:2:12: error: file is not UTF-8: byte 0xe9 cannot be decoded"]
+    assert refused(fresh) == [
+        "facts/case.yaml:2:12: error: file is not UTF-8: byte 0xe9 cannot be decoded [file-not-utf8]"
+    ]
 
 
 def test_utf16_file(fresh):
     (fresh.facts / "case.yaml").write_bytes("topics: []\n".encode("utf-16"))
-    assert refused(fresh) == ["facts/case.yaml:1:1: error: file is not UTF-8: byte 0xff cannot be decoded"]
+    assert refused(fresh) == [
+        "facts/case.yaml:1:1: error: file is not UTF-8: byte 0xff cannot be decoded [file-not-utf8]"
+    ]
 
 
 def test_windows_line_endings_keep_line_numbers(fresh):
     text = "facts:\r\n  - id: case-fact\r\n    statement: A statement.\r\n    topic: nowhere\r\n"
     (fresh.facts / "case.yaml").write_bytes(text.encode("utf-8"))
     assert refused(fresh) == [
-        "facts/case.yaml:2:5: error: fact 'case-fact': missing required field 'citations'",
-        "facts/case.yaml:2:5: error: fact 'case-fact': missing required field 'entities'",
+        "facts/case.yaml:2:5: error: fact 'case-fact': missing required field 'citations' [missing-field]",
+        "facts/case.yaml:2:5: error: fact 'case-fact': missing required field 'entities' [missing-field]",
     ]
 
 
@@ -106,7 +112,8 @@ def test_symlinked_archive_file(fresh, tmp_path):
     (fresh.archive / "wire.txt").rename(outside)
     os.symlink(outside, fresh.archive / "wire.txt")
     assert refused(fresh) == [
-        "facts/sources.yaml:21:13: error: archive file 'wire.txt' is a symbolic link; archive the text itself"
+        "facts/sources.yaml:21:13: error: archive file 'wire.txt' is a symbolic link; archive the text itself "
+        "[archive-linked]"
     ]
 
 
@@ -114,12 +121,16 @@ def test_symlinked_registry_file(fresh, tmp_path):
     outside = tmp_path / "secret.yaml"
     outside.write_text("password: hunter2\n", encoding="utf-8")
     os.symlink(outside, fresh.facts / "case.yaml")
-    assert refused(fresh) == ["facts/case.yaml:1:1: error: registry files must not be symbolic links"]
+    assert refused(fresh) == [
+        "facts/case.yaml:1:1: error: registry files must not be symbolic links [linked-registry-file]"
+    ]
 
 
 def test_missing_archive_folder_fails_a_strict_build(fresh):
     shutil.rmtree(fresh.archive)
-    assert refused(fresh) == ["../archive:1:1: error: archive folder not found: 7 quotes in 2 sources went unverified"]
+    assert refused(fresh) == [
+        "../archive:1:1: error: archive folder not found: 7 quotes in 2 sources went unverified [archive-folder-missing]"
+    ]
 
 
 def test_file_names_outside_the_registry_are_located(fresh):
@@ -130,8 +141,8 @@ def test_file_names_outside_the_registry_are_located(fresh):
     (fresh.facts / ".git" / "config.yaml").write_text("not: [a registry\n", encoding="utf-8")
     (fresh.facts / ".sources.yaml.swp").write_text("\x00\x01", encoding="utf-8")
     assert refused(fresh) == [
-        "facts/\\xff-bad.yaml:1:1: error: file name is not UTF-8: rename the file",
-        "facts/shouting.YAML:1:1: error: registry file names end in lowercase .yaml or .yml",
+        "facts/\\xff-bad.yaml:1:1: error: file name is not UTF-8: rename the file [file-name-not-utf8]",
+        "facts/shouting.YAML:1:1: error: registry file names end in lowercase .yaml or .yml [registry-suffix]",
     ]
 
 
@@ -140,4 +151,6 @@ def test_a_symlinked_registry_folder_is_refused(fresh, tmp_path):
     outside.mkdir()
     (outside / "more.yaml").write_text("facts: []\n", encoding="utf-8")
     os.symlink(outside, fresh.facts / "more")
-    assert refused(fresh) == ["facts/more:1:1: error: registry folders must not be symbolic links"]
+    assert refused(fresh) == [
+        "facts/more:1:1: error: registry folders must not be symbolic links [linked-registry-folder]"
+    ]

@@ -25,11 +25,11 @@ def test_check_reports_every_problem_with_location_line_and_caret(project):
     assert result.stdout == ""
     assert result.stderr == (
         "facts/entities.yaml:15:11: error: entity 'portville': field 'kind' is 'plase'; use one of: organisation, "
-        "person, place, model, product, programme, policy\n"
+        "person, place, model, product, programme, policy [not-a-choice]\n"
         "  15 |     kind: plase\n"
         "     |           ^\n"
         "  hint: did you mean 'place'?\n"
-        "facts/facts.yaml:31:17: error: unknown source 'wires'\n"
+        "facts/facts.yaml:31:17: error: unknown source 'wires' [unknown-id]\n"
         "  31 |       - source: wires\n"
         "     |                 ^\n"
         "  hint: did you mean 'wire'?\n"
@@ -56,7 +56,7 @@ def test_github_annotations(project):
     result = project.run("check", "--format", "github")
     assert result.returncode == 1
     assert result.stdout == (
-        "::error file=facts/facts.yaml,line=31,col=17::unknown source 'wires' (hint: did you mean 'wire'?)\n"
+        "::error file=facts/facts.yaml,line=31,col=17::unknown source 'wires' [unknown-id] (hint: did you mean 'wire'?)\n"
     )
 
 

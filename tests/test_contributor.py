@@ -281,7 +281,8 @@ def test_fmt_refuses_to_lose_a_comment_it_cannot_keep(project):
     result = project.run("fmt", "facts/extra.yaml")
     assert result.returncode == 1
     assert result.stderr == (
-        "facts/extra.yaml:2:18: error: rewriting this file would lose the comment '# a comment in a flow mapping'\n"
+        "facts/extra.yaml:2:18: error: rewriting this file would lose the comment '# a comment in a flow mapping' "
+        "[comment-would-be-lost]\n"
         "  hint: comments inside { } cannot be kept: move it onto a line of its own above, or write the mapping "
         "as a block; nothing was written\n"
     )

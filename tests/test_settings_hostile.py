@@ -274,7 +274,7 @@ def test_a_language_the_theme_lacks_is_a_located_error_with_a_hint(project: Proj
     no_traceback(result)
     assert result.returncode == 1
     assert result.stderr.splitlines()[:2] == [
-        "briefing.toml:2:12: error: setting 'language' is 'en-GB', which the theme has no translation for",
+        "briefing.toml:2:12: error: setting 'language' is 'en-GB', which the theme has no translation for [bad-setting]",
         "  hint: did you mean 'en'?",
     ]
 
@@ -319,13 +319,13 @@ def test_every_problem_in_briefing_toml_is_reported_at_once_at_its_line(project:
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert errors == [
-        "briefing.toml:11:1: error: unknown table or key 'extra': the settings go in one [briefing] table",
-        "briefing.toml:4:1: error: unknown setting 'listing_limt'",
-        "briefing.toml:5:13: error: setting 'nav_limit' must be a whole number, not true or false",
-        "briefing.toml:6:23: error: setting 'search_quotes_limit' must be a whole number, not text",
-        "briefing.toml:7:17: error: setting 'listing_limit' must be from 1 to 1,000,000, not 0",
-        "briefing.toml:8:11: error: setting 'archive' must be text, not a list",
-        "briefing.toml:9:1: error: unknown setting 'colour'",
+        "briefing.toml:11:1: error: unknown table or key 'extra': the settings go in one [briefing] table [settings-unknown-table]",
+        "briefing.toml:4:1: error: unknown setting 'listing_limt' [unknown-setting]",
+        "briefing.toml:5:13: error: setting 'nav_limit' must be a whole number, not true or false [bad-setting]",
+        "briefing.toml:6:23: error: setting 'search_quotes_limit' must be a whole number, not text [bad-setting]",
+        "briefing.toml:7:17: error: setting 'listing_limit' must be from 1 to 1,000,000, not 0 [bad-setting]",
+        "briefing.toml:8:11: error: setting 'archive' must be text, not a list [bad-setting]",
+        "briefing.toml:9:1: error: unknown setting 'colour' [unknown-setting]",
     ]
     assert "  hint: did you mean 'listing_limit'?" in result.stderr
     assert "  hint: use one of: subject, site_url, archive, language," in result.stderr

@@ -67,7 +67,13 @@ def read_settings(root: Path, environ: Mapping[str, str] | None = None) -> tuple
     if override:  # where a deployment publishes the site (the CI workflow sets it)
         why = site_url_problem(override)
         if why:
-            problems.append(error(Loc(SITE_URL_VARIABLE), f"the environment variable {SITE_URL_VARIABLE} {why}"))
+            problems.append(
+                error(
+                    Loc(SITE_URL_VARIABLE),
+                    f"the environment variable {SITE_URL_VARIABLE} {why}",
+                    code="settings-site-url-variable",
+                )
+            )
         else:
             settings = replace(settings, site_url=override)
     return (Settings(), problems) if problems else (settings, [])
@@ -79,34 +85,49 @@ def _read_file(path: Path) -> tuple[Settings, list[Problem]]:
     raw = path.read_bytes()
     if len(raw) > MAX_SETTINGS_BYTES:
         return Settings(), [
-            error(Loc(PROJECT_FILE), f"file is {len(raw):,} bytes; the limit is {MAX_SETTINGS_BYTES:,}")
+            error(
+                Loc(PROJECT_FILE),
+                f"file is {len(raw):,} bytes; the limit is {MAX_SETTINGS_BYTES:,}",
+                code="settings-too-large",
+            )
         ]
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return Settings(), [error(Loc(PROJECT_FILE, line), "file is not UTF-8")]
+        return Settings(), [error(Loc(PROJECT_FILE, line), "file is not UTF-8", code="settings-not-utf8")]
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         where = Loc(PROJECT_FILE, int(found[1]), int(found[2])) if found else Loc(PROJECT_FILE)
-        return Settings(), [error(where, f"not valid TOML: {re.sub(r' [(]at .*[)]$', '', str(exc))}")]
+        return Settings(), [
+            error(where, f"not valid TOML: {re.sub(r' [(]at .*[)]$', '', str(exc))}", code="settings-not-toml")
+        ]
     places = _Places(text)
     problems = [
-        error(places.key(key, top=True), f"unknown table or key {_shown(key)}: the settings go in one [briefing] table")
+        error(
+            places.key(key, top=True),
+            f"unknown table or key {_shown(key)}: the settings go in one [briefing] table",
+            code="settings-unknown-table",
+        )
         for key in data
         if key != "briefing"
     ]
     section = data.get("briefing", {})
     if not isinstance(section, dict):
-        return Settings(), [*problems, error(places.key("briefing", top=True), "'briefing' must be a [briefing] table")]
+        return Settings(), [
+            *problems,
+            error(places.key("briefing", top=True), "'briefing' must be a [briefing] table", code="settings-not-table"),
+        ]
     known = {f.name: f.default for f in fields(Settings)}
     values = {}
     for key, value in section.items():
         why, hint = _setting_problem(key, value, known)
         if why:
             at = places.key(key) if why.startswith("unknown") else places.value(key)
-            problems.append(error(at, why, hint))
+            problems.append(
+                error(at, why, hint, code="unknown-setting" if why.startswith("unknown") else "bad-setting")
+            )
         else:
             values[key] = tuple(value) if isinstance(known[key], tuple) else value
     return Settings(**values), problems

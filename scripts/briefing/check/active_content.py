@@ -82,7 +82,7 @@ class ActiveContent:
     @property
     def problem(self) -> Problem:
         """As the build reports its other problems: `docs/notes.md:12:1: error: ...` with a hint."""
-        return error(self.loc, self.message, HINT)
+        return error(self.loc, self.message, HINT, code="active-content")
 
 
 @dataclass

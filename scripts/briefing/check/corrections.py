@@ -24,6 +24,7 @@ def check_retractions(registry: Registry) -> list[Problem]:
             entry.origin.at("fact"),
             f"retraction of '{entry.fact}': that fact is still in the registry",
             "remove the fact as well, or this entry if the fact stands",
+            code="retraction-of-present-fact",
         )
         for entry in registry.retractions
         if entry.fact in current
@@ -50,6 +51,7 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
                     fact.origin.at("statement"),
                     f"fact '{fact.id}': its statement or value changed on {changed} without a correction",
                     f"add under the fact: corrections: [{{date: {changed}, change: what changed, reason: why}}]",
+                    code="correction-missing",
                 )
             )
     given = {r.fact for r in registry.retractions}
@@ -60,6 +62,7 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
                     _retractions_place(registry, history.retracted[fact_id][1]),
                     f"fact '{fact_id}' was retracted on {newest.date} without a reason",
                     f"add to a registry file: retractions: [{{fact: {fact_id}, date: {newest.date}, reason: why}}]",
+                    code="retraction-missing",
                 )
             )
     return problems

@@ -135,6 +135,7 @@ def _check_references(registry: Registry) -> list[Problem]:
                     omission.origin.at("excerpt"),
                     f"excerpt is {words} words long; the limit is {MAX_QUOTE_WORDS}",
                     "a few of the sentence's words are enough to name it",
+                    code="excerpt-too-long",
                 )
             )
     return problems
@@ -185,6 +186,7 @@ def _source_coverage(
                     omission.origin.at("excerpt"),
                     f"this sentence of source '{source.id}' is already listed as omitted (line {earlier.line})",
                     "list each omitted sentence once",
+                    code="omitted-twice",
                 )
             )
         else:
@@ -197,6 +199,7 @@ def _source_coverage(
                         f"this sentence of source '{source.id}' is quoted by {used[key][0][1]} and also listed as "
                         "omitted",
                         "a sentence a fact quotes is used: remove the omission, or the quote",
+                        code="omitted-but-quoted",
                     )
                 )
     sentences = []
@@ -216,7 +219,9 @@ def _omitted_sentence(
     found = find_all(archived, omission.excerpt)
     if not found:
         message, hint = archived.diagnose(omission.excerpt)
-        return "", error(where, "excerpt" + message.removeprefix("quote").format(where=f"in {named}"), hint)
+        return "", error(
+            where, "excerpt" + message.removeprefix("quote").format(where=f"in {named}"), hint, code="excerpt-not-found"
+        )
     inside = {
         keys[i] for span in found for i, (start, end) in enumerate(spans) if start <= span.start and span.end <= end
     }
@@ -225,12 +230,14 @@ def _omitted_sentence(
             where,
             f"excerpt runs across two sentences of {named}",
             "an omission names one sentence: quote words from one of them",
+            code="excerpt-across-sentences",
         )
     if len(inside) > 1:
         return "", error(
             where,
             f"excerpt stands in {len(inside)} different sentences of {named}",
             "quote more of the sentence you mean, so that the words name it alone",
+            code="excerpt-ambiguous",
         )
     return inside.pop(), None
 

@@ -19,6 +19,7 @@ def check_disagreements(registry: Registry) -> list[Problem]:
                     disagreement.origin.at("variants"),
                     f"disagreement '{disagreement.id}' has one variant that is not marked erroneous",
                     "record each version the sources give, or mark a wrong claim 'rank: erroneous' with a reason",
+                    code="single-version",
                 )
             )
         if disagreement.verdict == "erroneous" and not any(v.rank == "erroneous" for v in variants):
@@ -26,6 +27,7 @@ def check_disagreements(registry: Registry) -> list[Problem]:
                 error(
                     disagreement.origin.at("verdict"),
                     f"disagreement '{disagreement.id}' is 'erroneous' but no variant has 'rank: erroneous'",
+                    code="erroneous-without-version",
                 )
             )
     return problems

@@ -142,6 +142,7 @@ def check_speakers_in_text(
                     f"speaker '{entity.id}' is not named in the quote's paragraph of source '{source.id}'"
                     f" ({source.archive_file}): neither {entity.name!r} nor an alias stands there",
                     hint + "; words the source gives in its own voice have no 'speaker'",
+                    code="speaker-not-in-paragraph",
                 )
             )
         if citation.via:
@@ -152,6 +153,7 @@ def check_speakers_in_text(
                         citation.origin.at("via"),
                         f"via {citation.via!r} names no particular document or outlet",
                         "name whose report or statement it is, as the source does ('Reuters', 'OpenAI's blog post')",
+                        code="vague-via",
                     )
                 )
             elif not (_all_in(distinctive, words) or _credited(archived.text, span.end, distinctive)):
@@ -162,6 +164,7 @@ def check_speakers_in_text(
                         f"via {citation.via!r} is not named in the quote's paragraph of source '{source.id}'"
                         f" ({source.archive_file}): {', '.join(repr(w) for w in missing)} not found",
                         hint + "; a via is where the source says the words come from, in its own words",
+                        code="via-not-in-paragraph",
                     )
                 )
     return problems
@@ -202,6 +205,7 @@ def check_same_archives(registry: Registry) -> list[Problem]:
                     f"sources '{earlier.id}' and '{source.id}' have the same archived text (sha256 "
                     f"{source.archive_sha256[:12]}...): one document is one source",
                     f"cite '{earlier.id}' and remove '{source.id}'; a repost of it has a copy of its own",
+                    code="same-archive",
                 )
             )
     return problems
@@ -223,6 +227,7 @@ def check_same_texts(registry: Registry, texts: dict[str, str]) -> list[Problem]
                     f"sources '{earlier.id}' and '{source.id}' have the same archived text once white space "
                     f"is set aside ({earlier.archive_file}, {source.archive_file}): one document is one source",
                     f"cite '{earlier.id}' and remove '{source.id}'; a repost of it has a copy of its own",
+                    code="same-archive-text",
                 )
             )
     return problems
@@ -280,6 +285,7 @@ def check_support(
                             variant.origin.at("citations", i, "role"),
                             f"disagreement '{disagreement.id}': a version's citations give it; none is context",
                             "put background in the disagreement's note",
+                            code="version-only-context",
                         )
                     )
     return problems, known
@@ -305,6 +311,7 @@ def _fact_support(fact: Fact) -> list[Problem]:
                 fact.origin.at("citations"),
                 f"fact '{fact.id}' has no supporting citation: every one is marked 'role: context'",
                 "a fact rests on at least one source whose words carry it",
+                code="no-supporting-citation",
             )
         ]
     stated = _stated_figures(fact)
@@ -332,6 +339,7 @@ def _fact_support(fact: Fact) -> list[Problem]:
                     f"({', '.join(repr(s.text) for s in stated)}), so it cannot count as one of its sources",
                     "mark the citation 'role: context' (shown as background, not counted), or quote the "
                     "source's words for the figure",
+                    code="source-lacks-figures",
                 )
             )
             continue
@@ -345,6 +353,7 @@ def _fact_support(fact: Fact) -> list[Problem]:
                     f"{', '.join(map(str, sorted(named_years)))}, so it cannot count as one of its sources",
                     "mark the citation 'role: context' (shown as background, not counted), or quote the "
                     "source's words for the statement's event",
+                    code="source-lacks-dates",
                 )
             )
     return problems

@@ -327,6 +327,7 @@ def check_quotes(
                 Loc(shown),
                 f"archive folder not found: {count} quotes in {len(citations)} sources went unverified",
                 "pass --sources DIR (or set BRIEFING_SOURCES) to the folder of archived source texts",
+                code="archive-folder-missing",
             )
         ], quotes
     problems: list[Problem] = []
@@ -356,7 +357,9 @@ def check_quotes(
             else:
                 message, hint = "quote not found {where}", UNHINTED
             where = f"in source '{source.id}' ({source.archive_file})"
-            problems.append(error(citation.origin.at("quote"), message.format(where=where), hint))
+            problems.append(
+                error(citation.origin.at("quote"), message.format(where=where), hint, code="quote-not-found")
+            )
         problems += check_speakers_in_text(registry, source, archived, [citation for citation, _ in found])
         quotes.contexts.update(fragment_contexts(source, archived.text, found))
     return problems + check_same_texts(registry, texts), quotes
@@ -373,12 +376,25 @@ def _read_archive(source: Source, archive_dir: Path, shown: str) -> tuple[Archiv
     name = source.archive_file
     where = source.origin.at("archive", "file")
     if Path(name).name != name or name in (".", "..") or "\\" in name or "\0" in name:
-        return None, [error(where, f"archive file {name!r} must be a plain file name inside the archive folder")]
+        return None, [
+            error(
+                where, f"archive file {name!r} must be a plain file name inside the archive folder", code="archive-name"
+            )
+        ]
     path = archive_dir / name
     if path.is_symlink():
-        return None, [error(where, f"archive file {name!r} is a symbolic link; archive the text itself")]
+        return None, [
+            error(where, f"archive file {name!r} is a symbolic link; archive the text itself", code="archive-linked")
+        ]
     if not path.is_file():
-        return None, [error(where, f"archive file {name!r} not found in {shown}", "add the text file, or fix the name")]
+        return None, [
+            error(
+                where,
+                f"archive file {name!r} not found in {shown}",
+                "add the text file, or fix the name",
+                code="archive-missing",
+            )
+        ]
     data = path.read_bytes()
     actual = sha256_of(data)
     if actual != source.archive_sha256:
@@ -387,9 +403,10 @@ def _read_archive(source: Source, archive_dir: Path, shown: str) -> tuple[Archiv
                 source.origin.at("archive", "sha256"),
                 f"archive file {name!r} does not match the recorded sha256; the file's is {actual}",
                 "if the file's text is the right one, record its checksum and re-check every quote from it",
+                code="archive-changed",
             )
         ]
     try:
         return ArchivedText(data.decode("utf-8")), []
     except UnicodeDecodeError:
-        return None, [error(where, f"archive file {name!r} is not UTF-8 text")]
+        return None, [error(where, f"archive file {name!r} is not UTF-8 text", code="archive-not-utf8")]

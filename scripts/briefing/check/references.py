@@ -40,10 +40,17 @@ def check_briefing(registry: Registry) -> list[Problem]:
     """The registry has one 'briefing:' section: the home page is made from it."""
     if not registry.briefings:
         where = Loc(registry.documents[0].path) if registry.documents else Loc("facts")
-        return [error(where, "no 'briefing:' section in any registry file", "add one to facts/briefing.yaml")]
+        return [
+            error(
+                where,
+                "no 'briefing:' section in any registry file",
+                "add one to facts/briefing.yaml",
+                code="no-briefing",
+            )
+        ]
     first = registry.briefings[0].origin.at()
     return [
-        error(extra.origin.key_at(), f"a second 'briefing:' section (the first is at {first})")
+        error(extra.origin.key_at(), f"a second 'briefing:' section (the first is at {first})", code="second-briefing")
         for extra in registry.briefings[1:]
     ]
 
@@ -60,6 +67,7 @@ def check_unique_ids(registry: Registry) -> list[Problem]:
                         entry.origin.at("id"),
                         f"duplicate {kind} id '{entry.id}' (first defined at {seen[entry.id].at('id')})",
                         "ids are unique: rename one of the two",
+                        code="duplicate-id",
                     )
                 )
             else:
@@ -100,7 +108,7 @@ class Ids:
             return []
         if ref not in self.hints:
             self.hints[ref] = self._hint(ref) if len(self.hints) < self.MAX_HINTED else None
-        return [error(where, f"unknown {self.kind} '{ref}'", self.hints[ref])]
+        return [error(where, f"unknown {self.kind} '{ref}'", self.hints[ref], code="unknown-id")]
 
     def _hint(self, ref: str) -> str:
         candidates = sorted(self.ids)[: self.MAX_CANDIDATES]
@@ -148,6 +156,7 @@ def check_references(registry: Registry) -> list[Problem]:
                         entity.origin.at("controlled_by", "fact"),
                         f"fact '{control.fact}' does not name both '{entity.id}' and '{control.entity}'",
                         "point to the fact that says who controls this entity",
+                        code="control-fact-unrelated",
                     )
                 )
     for disagreement in registry.disagreements:
@@ -164,7 +173,11 @@ def check_references(registry: Registry) -> list[Problem]:
             problems += found
             if not found and number.fact in facts.ids and number.fact not in valued:
                 problems.append(
-                    error(number.origin.at("fact"), f"key number '{number.label}': fact '{number.fact}' has no value")
+                    error(
+                        number.origin.at("fact"),
+                        f"key number '{number.label}': fact '{number.fact}' has no value",
+                        code="key-number-without-value",
+                    )
                 )
     return problems
 
@@ -183,6 +196,7 @@ def check_citations(registry: Registry) -> list[Problem]:
                     f"quote {citation.quote!r} is too short to be evidence",
                     f"quote at least {MIN_QUOTE_WORDS} words, not all common ones like 'the' or 'of', "
                     "or a figure with its unit ('$140 million')",
+                    code="quote-too-short",
                 )
             )
         elif words > MAX_QUOTE_WORDS:
@@ -191,6 +205,7 @@ def check_citations(registry: Registry) -> list[Problem]:
                     citation.origin.at("quote"),
                     f"quote is {words} words long; the limit is {MAX_QUOTE_WORDS}",
                     "quote only the words that carry the claim",
+                    code="quote-too-long",
                 )
             )
     for fact in registry.facts:
@@ -204,13 +219,18 @@ def check_citations(registry: Registry) -> list[Problem]:
                         fact.origin.at("converted", i, "source"),
                         f"converted figure comes from '{converted.source}', which fact '{fact.id}' does not cite",
                         "cite the source's words for the figure in 'citations'",
+                        code="converted-source-not-cited",
                     )
                 )
         seen = set()
         for citation in fact.citations:
             key = (citation.source, " ".join(citation.quote.split()))
             if key in seen:
-                problems.append(warning(citation.origin.at(), f"fact '{fact.id}' cites the same quote twice"))
+                problems.append(
+                    warning(
+                        citation.origin.at(), f"fact '{fact.id}' cites the same quote twice", code="quote-cited-twice"
+                    )
+                )
             seen.add(key)
     return problems
 
@@ -225,11 +245,15 @@ def check_unused(registry: Registry, strict: bool) -> list[Problem]:
     problems = []
     for source in registry.sources:
         if source.id not in cited:
-            problems.append(make(source.origin.at("id"), f"source '{source.id}' is not cited by any fact"))
+            problems.append(
+                make(source.origin.at("id"), f"source '{source.id}' is not cited by any fact", code="unused-source")
+            )
     for entity in registry.entities:
         if entity.id not in used_entities:
-            problems.append(make(entity.origin.at("id"), f"entity '{entity.id}' is not named by any fact"))
+            problems.append(
+                make(entity.origin.at("id"), f"entity '{entity.id}' is not named by any fact", code="unused-entity")
+            )
     for topic in registry.topics:
         if topic.id not in used_topics:
-            problems.append(make(topic.origin.at("id"), f"topic '{topic.id}' has no facts"))
+            problems.append(make(topic.origin.at("id"), f"topic '{topic.id}' has no facts", code="unused-topic"))
     return problems

@@ -22,7 +22,11 @@ def check_speakers(registry: Registry) -> list[Problem]:
                 problems += sources.check(basis.source, source.origin.at("based_on", i, "source"))
                 if basis.source == source.id:
                     problems.append(
-                        error(source.origin.at("based_on", i, "source"), "a source cannot be based on itself")
+                        error(
+                            source.origin.at("based_on", i, "source"),
+                            "a source cannot be based on itself",
+                            code="based-on-itself",
+                        )
                     )
     for fact in registry.facts:
         if fact.origin.partial:
@@ -37,6 +41,7 @@ def check_speakers(registry: Registry) -> list[Problem]:
                         f"mark the citation whose words are the party's with 'speaker: {party}'; words in the "
                         "source's own voice (a headline, its commentary) are the outlet's claim, not the party's, "
                         "and background ('role: context') is not what the claim rests on",
+                        code="claim-without-party-words",
                     )
                 )
     return problems

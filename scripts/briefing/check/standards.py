@@ -235,6 +235,7 @@ def _hedged(fact: Fact, owners: list[tuple[str, ...]], make) -> list[Problem]:
                     "statement neither hedges nor says whose claim it is",
                     "keep the source's hedge in the statement ('has reportedly entered'), or name who says it "
                     "with a verb of saying ('AsianFin reports that ...', '... according to OpenAI')",
+                    code="hedge-dropped",
                 )
             )
             break  # one problem per statement: the fix is the same
@@ -252,6 +253,7 @@ def _who_reports(fact: Fact, owners: list[tuple[str, ...]], make) -> list[Proble
             f"fact '{fact.id}': the statement says {hedges[0]!r} without saying who reports it",
             "name the outlet or speaker that reports it, as the source gives it: 'AsianFin reports that Zhipu "
             "has reportedly entered ...'",
+            code="unattributed-hedge",
         )
     ]
 
@@ -269,6 +271,7 @@ def _stands_alone(fact: Fact, make) -> list[Problem]:
                     "it does not name",
                     "a statement is read alone (in search, an entity's page, facts.csv): name what "
                     "'" + shown + "' stands for",
+                    code="opens-on-pointer",
                 )
             ]
     return []
@@ -326,6 +329,7 @@ def _dated_by_article(fact: Fact, sources: dict[str, Source], make) -> list[Prob
                 f"fact '{fact.id}' gives {outlet}'s own words (source '{source.id}') but has no date",
                 f"an outlet's description or assessment is dated by its article: 'date: {wanted}' (the "
                 f"article of '{source.id}'); an event it reports is dated by the event",
+                code="own-words-undated",
             )
         ]
     if assesses and fact.date not in allowed:
@@ -336,6 +340,7 @@ def _dated_by_article(fact: Fact, sources: dict[str, Source], make) -> list[Prob
                 f"{fact.date.iso}, not by its article ({wanted})",
                 f"an outlet's description or assessment is dated by its article: 'date: {wanted}'; a date the "
                 "statement is about belongs in the statement ('the 2017 plan')",
+                code="own-words-misdated",
             )
         ]
     return []
@@ -356,13 +361,20 @@ def _investors(registry: Registry, make) -> list[Problem]:
             if investor in invalid:
                 continue
             if entity is None:
-                problems.append(error(where, f"fact '{fact.id}': unknown entity '{investor}' among its investors"))
+                problems.append(
+                    error(
+                        where,
+                        f"fact '{fact.id}': unknown entity '{investor}' among its investors",
+                        code="unknown-investor",
+                    )
+                )
             elif investor == subject:
                 problems.append(
                     make(
                         where,
                         f"fact '{fact.id}': investor '{investor}' is the briefing's subject, which raised the money",
                         "list the organisations that put money in, not the company that received it",
+                        code="investor-is-subject",
                     )
                 )
             elif entity.kind not in INVESTOR_KINDS:
@@ -373,6 +385,7 @@ def _investors(registry: Registry, make) -> list[Problem]:
                         "organisation or a person",
                         "name the investing organisation (a city's fund, 'state-owned entities in Zhuhai' "
                         "as the statement's words); a place stays among the fact's entities",
+                        code="investor-kind",
                     )
                 )
             elif investor not in fact.entities:
@@ -381,6 +394,7 @@ def _investors(registry: Registry, make) -> list[Problem]:
                         where,
                         f"fact '{fact.id}': investor '{investor}' is not among the fact's entities",
                         f"add '{investor}' to 'entities'",
+                        code="investor-not-entity",
                     )
                 )
     return problems
@@ -398,6 +412,7 @@ def _ranks_explained(registry: Registry, make) -> list[Problem]:
                         f"disagreement '{disagreement.id}', version {i + 1} is ranked preferred without a reason",
                         "say in 'reason' why this version is followed (the sources' standing, what the "
                         "others get wrong); the verdict's reason goes in the disagreement's 'note'",
+                        code="preferred-without-reason",
                     )
                 )
     return problems
@@ -424,6 +439,7 @@ def _erroneous_wording(registry: Registry, make) -> list[Problem]:
                         f"{where} is ranked erroneous, but its claim does not quote the wrong words",
                         "put the words the source gets wrong in double quotation marks: AsianFin calls Qwen-2.5-VL "
                         '"Meta\'s Qwen-2.5-VL"',
+                        code="erroneous-words-unquoted",
                     )
                 )
                 continue
@@ -444,6 +460,7 @@ def _erroneous_wording(registry: Registry, make) -> list[Problem]:
                             variant.origin.at("claim"),
                             f"{where}: the claim's quoted words {phrase!r} are in none of its quotes",
                             "quote the wrong words as the source prints them",
+                            code="claim-words-unquoted",
                         )
                     )
                     continue
@@ -466,6 +483,7 @@ def _wrong_words_repeated(registry: Registry, wrong: list, make) -> list[Problem
                         f"{what} repeats {phrase!r}, the wording of a version ranked erroneous",
                         "say it in correct words; where the wrong wording must be shown, quote it as the "
                         f"outlet's: (<outlet>'s wording: \"{phrase}\")",
+                        code="repeats-erroneous-words",
                     )
                 )
     for entry_id, origin, what in _ids(registry):
@@ -478,6 +496,7 @@ def _wrong_words_repeated(registry: Registry, wrong: list, make) -> list[Problem
                         origin.at("id"),
                         f"{what} id '{entry_id}' spells {phrase!r}, the wording of a version ranked erroneous",
                         "rename the id (and every reference to it): an address must not repeat an error",
+                        code="id-spells-erroneous-words",
                     )
                 )
     return problems

@@ -80,7 +80,13 @@ def _fact_figures(fact) -> list[Problem]:
     problems += _dates_in(fact.statement, fact.origin.at("statement"), fact.date, fact.citations, f"fact '{fact.id}'")
     for i, item in enumerate(fact.derived):
         if not figures(item.figure):
-            problems.append(error(fact.origin.at("derived", i, "figure"), f"no figure in {item.figure!r}"))
+            problems.append(
+                error(
+                    fact.origin.at("derived", i, "figure"),
+                    f"no figure in {item.figure!r}",
+                    code="derived-without-figure",
+                )
+            )
     return problems
 
 
@@ -93,6 +99,7 @@ def _figures_in(text: str, where: Loc, citations: tuple, derived: list, owner: s
             f"{owner}: the statement's {piece!r} looks like a figure that cannot be read, so it cannot be checked",
             "write it as the checker reads figures: digits or number words with the scale and the currency, "
             "'1.5 billion yuan', 'US$140 million', 'a billion', 'about 30%'",
+            code="unreadable-figure",
         )
         for piece in unread(text)
     ]
@@ -106,16 +113,18 @@ def _figures_in(text: str, where: Loc, citations: tuple, derived: list, owner: s
                     f"{owner}: the figure {figure.text!r} is in none of its quotes",
                     _quoted_hint(quoted)
                     + "; if the figure is ours (a sum, a conversion, a count), add it under 'derived' with its working",
+                    code="figure-not-quoted",
                 )
             )
         elif verdict == "currency":
-            problems.append(error(where, *_currency_problem(stated, figure, source)))
+            problems.append(error(where, *_currency_problem(stated, figure, source), code="figure-currency"))
         elif verdict == "qualifier" and figure.qualifier is None:
             problems.append(
                 error(
                     where,
                     f"{stated} drops the source's qualifier ({source.text!r})",
                     "keep the source's 'over', 'about', 'up to': a figure is as exact as the source makes it",
+                    code="qualifier-dropped",
                 )
             )
         elif verdict == "qualifier":
@@ -125,6 +134,7 @@ def _figures_in(text: str, where: Loc, citations: tuple, derived: list, owner: s
                     f"{stated} says {WORDING[figure.qualifier.split(', ')[0]]!r}, but the source writes {source.text!r}",
                     f"the source's {source.text!r} supports {_allowed(source.qualifier)}: a figure may be "
                     "less exact than its source, never more, and never in another direction",
+                    code="qualifier-changed",
                 )
             )
     return problems
@@ -200,10 +210,11 @@ def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Proble
                 where,
                 f"{shown} is in none of the quotes it rests on",
                 _quoted_hint(quoted) + "; if it is ours (a sum, a conversion), add it under 'derived' with its working",
+                code="amount-not-quoted",
             )
         ]
     if verdict == "currency":
-        return [error(where, *_currency_problem(shown, figure, source, value=True))]
+        return [error(where, *_currency_problem(shown, figure, source, value=True), code="amount-currency")]
     if verdict == "qualifier":
         options = [q for q in SUPPORTS.get(source.qualifier, {source.qualifier}) if q != "nearly"]
         settings = " or ".join("no 'qualifier'" if q is None else f"'qualifier: {q}'" for q in sorted(options, key=str))
@@ -212,6 +223,7 @@ def _value_in(value, where: Loc, citations: tuple, derived: list) -> list[Proble
                 where,
                 f"{shown} has qualifier {value.qualifier or 'none'!r}, but the source writes {source.text!r}",
                 f"set {settings}" if options else "the source's qualifier has no equivalent: quote another source",
+                code="amount-qualifier",
             )
         ]
     return []
@@ -227,7 +239,11 @@ def _dates_in(text: str, where: Loc, date, citations: tuple, owner: str) -> list
     for year in sorted(named_years):
         if (date and date.year == year) or year in quoted_years:
             continue
-        problems.append(error(where, f"{owner}: the year {year} is neither the fact's date nor in its quotes"))
+        problems.append(
+            error(
+                where, f"{owner}: the year {year} is neither the fact's date nor in its quotes", code="year-not-quoted"
+            )
+        )
     for year, month in sorted(named_months):
         if date and date.year == year and date.month in (month, None):
             continue
@@ -237,7 +253,9 @@ def _dates_in(text: str, where: Loc, date, citations: tuple, owner: str) -> list
             continue
         problems.append(
             error(
-                where, f"{owner}: {MONTHS[month - 1].capitalize()} {year} is neither the fact's date nor in its quotes"
+                where,
+                f"{owner}: {MONTHS[month - 1].capitalize()} {year} is neither the fact's date nor in its quotes",
+                code="month-not-quoted",
             )
         )
     return problems

@@ -114,6 +114,7 @@ def refuse_link(path: Path, root: Path, command: str, said: set[Path] | None = N
         Loc(shown),
         f"this is a symbolic link: `briefing {command}` neither reads nor writes through one",
         hint="put the file itself here (a link could point anywhere); nothing was written",
+        code="linked-input",
     )
     print(format_problem(problem), file=sys.stderr)
     return True
@@ -125,6 +126,7 @@ def report_changed_value(where: Loc, action: str) -> None:
         where,
         f"{action} would change this value",
         hint="write it more plainly (a |+ block's trailing blank lines cannot be kept); nothing was written",
+        code="value-would-change",
     )
     print(format_problem(problem), file=sys.stderr)
 
@@ -136,6 +138,7 @@ def report_lost_comment(display: str, line: int, col: int, text: str) -> None:
         f"rewriting this file would lose the comment {text!r}",
         hint="comments inside { } cannot be kept: move it onto a line of its own above, or write the "
         "mapping as a block; nothing was written",
+        code="comment-would-be-lost",
     )
     print(format_problem(problem), file=sys.stderr)
 

@@ -363,6 +363,7 @@ class TrackedCacheFiles:
                 Loc(_printable(name)),
                 "a file under .cache/ is tracked by git: the build's caches and records are never read from git",
                 "`git rm --cached` it; .cache/ holds what this machine's builds made, and is not committed",
+                code="cache-tracked",
             )
             for name in sorted(os.fsdecode(n) for n in out.split(b"\0") if n)
         ]

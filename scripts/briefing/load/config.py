@@ -33,14 +33,23 @@ def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
     """
     path = root / CONFIG
     if path.is_symlink():
-        return None, [error(Loc(CONFIG), "the site configuration is a symbolic link", "put the file itself here")]
+        return None, [
+            error(
+                Loc(CONFIG),
+                "the site configuration is a symbolic link",
+                "put the file itself here",
+                code="config-linked",
+            )
+        ]
     try:
         text = read_regular(path).decode("utf-8")
         config = yaml.safe_load(text)
     except OSError as exc:
-        return None, [error(Loc(CONFIG), f"cannot read the site configuration: {exc.strerror or exc}")]
+        return None, [
+            error(Loc(CONFIG), f"cannot read the site configuration: {exc.strerror or exc}", code="config-unreadable")
+        ]
     except UnicodeDecodeError:
-        return None, [error(Loc(CONFIG), "the site configuration is not UTF-8 text")]
+        return None, [error(Loc(CONFIG), "the site configuration is not UTF-8 text", code="config-not-utf8")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = Loc(CONFIG, mark.line + 1, mark.column + 1) if mark else Loc(CONFIG)
@@ -49,19 +58,32 @@ def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
                 where,
                 f"the site configuration is not plain YAML: {getattr(exc, 'problem', exc)}",
                 "the generated site source must stay engine-neutral: no !!python tags",
+                code="config-not-yaml",
             )
         ]
     if not isinstance(config, dict):
-        return None, [error(Loc(CONFIG), "the site configuration is not a mapping of settings")]
+        return None, [
+            error(Loc(CONFIG), "the site configuration is not a mapping of settings", code="config-not-mapping")
+        ]
     if config.get("hooks"):
         return None, [
-            error(Loc(CONFIG), "the site configuration has hooks", "hooks tie the site to MkDocs: remove them")
+            error(
+                Loc(CONFIG),
+                "the site configuration has hooks",
+                "hooks tie the site to MkDocs: remove them",
+                code="config-hooks",
+            )
         ]
     docs_dir = config.get("docs_dir", DOCS)
     if not isinstance(docs_dir, str) or posixpath.normpath(docs_dir) != DOCS:
         line = _key_line(text, "docs_dir")
         return None, [
-            error(Loc(CONFIG, line), "docs_dir must be docs", "the hand-written pages are in the project's docs/")
+            error(
+                Loc(CONFIG, line),
+                "docs_dir must be docs",
+                "the hand-written pages are in the project's docs/",
+                code="config-docs-dir",
+            )
         ]
     return config, link_problems(root)
 
@@ -79,7 +101,14 @@ def link_problems(root: Path) -> list[Problem]:
         if path.is_symlink():
             if folder == TEMPLATES and _outside(path, root):
                 continue
-            problems.append(error(Loc(folder), f"{folder}/ is a symbolic link", f"make {folder}/ a folder of its own"))
+            problems.append(
+                error(
+                    Loc(folder),
+                    f"{folder}/ is a symbolic link",
+                    f"make {folder}/ a folder of its own",
+                    code="linked-folder",
+                )
+            )
             continue
         for rel, entry in entries(path, hidden=folder == TEMPLATES):  # Jinja reads hidden names too
             if entry.is_symlink():
@@ -92,6 +121,7 @@ def link_problem(shown: str) -> Problem:
         Loc(shown),
         "this is a symbolic link: the build reads no file through one",
         "put the file itself here (a link could point anywhere); nothing is built while one is here",
+        code="linked-page",
     )
 
 

@@ -27,7 +27,11 @@ def find_registry_files(facts_dir: Path, root: Path) -> tuple[list[Path], list[P
             elif (here / name).is_symlink():
                 dirs.remove(name)
                 problems.append(
-                    error(Loc(display_path(here / name, root)), "registry folders must not be symbolic links")
+                    error(
+                        Loc(display_path(here / name, root)),
+                        "registry folders must not be symbolic links",
+                        code="linked-registry-folder",
+                    )
                 )
         for name in names:
             path = here / name
@@ -35,11 +39,18 @@ def find_registry_files(facts_dir: Path, root: Path) -> tuple[list[Path], list[P
                 continue
             shown = display_path(path, root)
             if shown != shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace"):
-                problems.append(error(Loc(_printable(shown)), "file name is not UTF-8: rename the file"))
+                problems.append(
+                    error(Loc(_printable(shown)), "file name is not UTF-8: rename the file", code="file-name-not-utf8")
+                )
             elif not name.endswith(REGISTRY_SUFFIXES):
                 stem = name[: name.rindex(".")]
                 problems.append(
-                    error(Loc(shown), "registry file names end in lowercase .yaml or .yml", f"rename it {stem}.yaml")
+                    error(
+                        Loc(shown),
+                        "registry file names end in lowercase .yaml or .yml",
+                        f"rename it {stem}.yaml",
+                        code="registry-suffix",
+                    )
                 )
             else:
                 found.append(path)

@@ -51,18 +51,25 @@ def load_registry(facts_dir: Path, root: Path, cache: ParseCache | None = None) 
     texts: dict[str, bytes] = {}
     files, problems = find_registry_files(facts_dir, root)
     if not files and not problems:
-        problems.append(error(Loc(display_path(facts_dir, root)), "no registry files (*.yaml) found"))
+        problems.append(
+            error(Loc(display_path(facts_dir, root)), "no registry files (*.yaml) found", code="no-registry-files")
+        )
     for path in files:
         display = display_path(path, root)
         if is_linked(path, facts_dir):
             problems.append(
-                error(Loc(display), "registry files must not be symbolic links", "copy the file into facts/")
+                error(
+                    Loc(display),
+                    "registry files must not be symbolic links",
+                    "copy the file into facts/",
+                    code="linked-registry-file",
+                )
             )
             continue
         try:
             texts[display] = path.read_bytes()
         except OSError as exc:
-            problems.append(error(Loc(display), f"cannot read file: {exc.strerror}"))
+            problems.append(error(Loc(display), f"cannot read file: {exc.strerror}", code="unreadable-file"))
     registry, more = load_registry_texts(texts, cache)
     registry.complete &= not problems
     return registry, problems + more

@@ -128,11 +128,11 @@ def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: t
         for key in extra:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
-            out.append(error(doc.key_loc(path + (key,)), f"{what}: unknown field '{key}'", hint))
+            out.append(error(doc.key_loc(path + (key,)), f"{what}: unknown field '{key}'", hint, code="unknown-field"))
         return out
     if kind == "required":
         missing = err.message.split("'")[1]
-        return [error(doc.loc(path), f"{what}: missing required field '{missing}'")]
+        return [error(doc.loc(path), f"{what}: missing required field '{missing}'", code="missing-field")]
     if kind == "type":
         if path == ():
             return [
@@ -140,6 +140,7 @@ def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: t
                     doc.loc(path),
                     "a registry file must be a mapping of sections",
                     "start with one of: " + ", ".join(f"'{s}:'" for s in SECTIONS),
+                    code="file-not-mapping",
                 )
             ]
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
@@ -149,41 +150,67 @@ def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: t
             hint = f'put it in quotes: "{instance}"'
         elif "string" in wanted and isinstance(instance, bool):
             hint = "put it in quotes"
-        return [error(doc.loc(path), f"{what}: {named} must be {names}, not {_shown(instance)}", hint)]
+        return [
+            error(doc.loc(path), f"{what}: {named} must be {names}, not {_shown(instance)}", hint, code="wrong-type")
+        ]
     if kind == "pattern":
         message = err.schema.get("errorMessage", f"does not match {err.validator_value}")
         if message == "is blank":  # only white space; an empty value is reported as empty
-            return [error(doc.loc(path), f"{what}: {named} is blank")] if instance else []
+            return [error(doc.loc(path), f"{what}: {named} is blank", code="blank-value")] if instance else []
         bad = _bad_character(instance)
         if bad and "control" in message:
             message = f"contains the invisible character U+{ord(bad):04X}, which is not allowed"
-            return [error(doc.loc(path), f"{what}: {named} {message}", "delete it and retype the text around it")]
-        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} {message}")]
+            return [
+                error(
+                    doc.loc(path),
+                    f"{what}: {named} {message}",
+                    "delete it and retype the text around it",
+                    code="invisible-character",
+                )
+            ]
+        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} {message}", code="bad-value")]
     if kind == "format":
-        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} is not a real date")]
+        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} is not a real date", code="not-a-date")]
     if kind == "enum":
         choices = [str(c) for c in err.validator_value]
         close = difflib.get_close_matches(str(instance), choices, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else None
-        return [error(doc.loc(path), f"{what}: {named} is {_shown(instance)}; use one of: {', '.join(choices)}", hint)]
+        return [
+            error(
+                doc.loc(path),
+                f"{what}: {named} is {_shown(instance)}; use one of: {', '.join(choices)}",
+                hint,
+                code="not-a-choice",
+            )
+        ]
     if kind in ("minItems", "minLength") and not instance:
-        return [error(doc.loc(path), f"{what}: {named} is empty")]
+        return [error(doc.loc(path), f"{what}: {named} is empty", code="empty-value")]
     if kind == "minItems":
-        return [error(doc.loc(path), f"{what}: {named} needs at least {err.validator_value} items")]
+        return [
+            error(doc.loc(path), f"{what}: {named} needs at least {err.validator_value} items", code="too-few-items")
+        ]
     if kind == "maxLength":
         return [
             error(
-                doc.loc(path), f"{what}: {named} is {len(instance)} characters long; the limit is {err.validator_value}"
+                doc.loc(path),
+                f"{what}: {named} is {len(instance)} characters long; the limit is {err.validator_value}",
+                code="too-long",
             )
         ]
     if kind == "uniqueItems":
-        return [error(doc.loc(path), f"{what}: {named} lists the same item twice")]
+        return [error(doc.loc(path), f"{what}: {named} lists the same item twice", code="repeated-item")]
     if kind in ("minimum", "maximum"):
         bound = "at least" if kind == "minimum" else "at most"
-        return [error(doc.loc(path), f"{what}: {named} must be {bound} {err.validator_value}, not {instance}")]
+        return [
+            error(
+                doc.loc(path),
+                f"{what}: {named} must be {bound} {err.validator_value}, not {instance}",
+                code="out-of-range",
+            )
+        ]
     if kind == "minProperties":
-        return [error(doc.loc(path), f"{what}: is empty")]
-    return [error(doc.loc(path), f"{what}: {named}: {err.message}")]
+        return [error(doc.loc(path), f"{what}: is empty", code="empty-entry")]
+    return [error(doc.loc(path), f"{what}: {named}: {err.message}", code="schema")]
 
 
 _TYPE_NAMES = {

@@ -71,6 +71,7 @@ def load_yaml_bytes(raw: bytes, display: str) -> tuple[YamlDocument | None, list
                 Loc(display),
                 f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
                 "split it into several files",
+                code="file-too-large",
             )
         ]
     try:
@@ -79,7 +80,11 @@ def load_yaml_bytes(raw: bytes, display: str) -> tuple[YamlDocument | None, list
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [
-            error(Loc(display, line, col), f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")
+            error(
+                Loc(display, line, col),
+                f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                code="file-not-utf8",
+            )
         ]
     text = text.removeprefix("\ufeff")
     lines = text.splitlines()
@@ -87,7 +92,7 @@ def load_yaml_bytes(raw: bytes, display: str) -> tuple[YamlDocument | None, list
     if tabs:
         return None, tabs
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
-        return None, [error(Loc(display), "file is empty", "remove the file or add entries to it")]
+        return None, [error(Loc(display), "file is empty", "remove the file or add entries to it", code="empty-file")]
     return _Builder(display, lines).build(text)
 
 
@@ -101,6 +106,7 @@ def _tabs_in_indentation(lines: list[str], display: str) -> list[Problem]:
                     Loc(display, number, indent.index("\t") + 1),
                     "tab character in indentation",
                     "YAML indents with spaces only",
+                    code="yaml-tab",
                 )
             )
     return problems
@@ -158,6 +164,7 @@ class _Builder:
                                 self._loc(pos),
                                 "a second YAML document starts here; a registry file holds one",
                                 "remove the '---' line or move the entries into their own file",
+                                code="yaml-second-document",
                             )
                         )
                         break
@@ -188,7 +195,9 @@ class _Builder:
                 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     stack.append(_Frame(value, path))
                     if len(stack) > MAX_DEPTH:
-                        self.problems.append(error(self._loc(pos), f"nesting is deeper than {MAX_DEPTH} levels"))
+                        self.problems.append(
+                            error(self._loc(pos), f"nesting is deeper than {MAX_DEPTH} levels", code="yaml-too-deep")
+                        )
                         break
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -197,19 +206,25 @@ class _Builder:
             if exc.context and exc.problem and exc.context_mark and exc.context_mark != mark:
                 start = exc.context_mark
                 message += f" ({exc.context}, which started at line {start.line + 1}, column {start.column + 1})"
-            self.problems.append(error(self._loc(where), f"YAML syntax error: {message}"))
+            self.problems.append(error(self._loc(where), f"YAML syntax error: {message}", code="yaml-syntax"))
         except yaml.YAMLError as exc:  # reader errors: unprintable characters
-            self.problems.append(error(self._yaml_error_loc(exc), f"YAML error: {_reader_message(exc)}"))
+            self.problems.append(
+                error(self._yaml_error_loc(exc), f"YAML error: {_reader_message(exc)}", code="yaml-character")
+            )
         if self.problems:
             return None, self.problems
         if root is None:
-            return None, [error(Loc(self.display), "file is empty", "remove the file or add entries to it")]
+            return None, [
+                error(Loc(self.display), "file is empty", "remove the file or add entries to it", code="empty-file")
+            ]
         return YamlDocument(self.display, root, self.lines, self.values, self.keys), []
 
     def _take_key(self, frame: _Frame, event: yaml.Event, pos: tuple[int, int]) -> bool:
         if not isinstance(event, yaml.ScalarEvent):
             kind = "an alias" if isinstance(event, yaml.AliasEvent) else "a list or mapping"
-            self.problems.append(error(self._loc(pos), f"a key must be plain text, not {kind}"))
+            self.problems.append(
+                error(self._loc(pos), f"a key must be plain text, not {kind}", code="yaml-complex-key")
+            )
             return False
         self._refuse_decorations(event, pos)
         key = event.value
@@ -220,6 +235,7 @@ class _Builder:
                     self._loc(pos),
                     f"duplicate key '{key}' (first defined at {self.display}:{first[0]}:{first[1]})",
                     "keep one of the two",
+                    code="yaml-duplicate-key",
                 )
             )
         frame.key = key
@@ -242,6 +258,7 @@ class _Builder:
                         self._loc(pos),
                         f"a number {len(event.value):,} characters long; the limit is {MAX_NUMBER_CHARS}",
                         "amounts go up to 10^18; if it is text, put it in quotes",
+                        code="yaml-long-number",
                     )
                 )
                 return None
@@ -255,7 +272,12 @@ class _Builder:
         if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.append(
-                error(self._loc(pos), f"YAML tags are not allowed: '{shown}'", "remove the tag; write plain text")
+                error(
+                    self._loc(pos),
+                    f"YAML tags are not allowed: '{shown}'",
+                    "remove the tag; write plain text",
+                    code="yaml-tag",
+                )
             )
 
     def _refuse_alias(self, pos: tuple[int, int], name: str, anchor: bool = False) -> None:
@@ -268,6 +290,7 @@ class _Builder:
                 self._loc(pos),
                 f"YAML anchors and aliases are not allowed (found {what})",
                 "write each value out in full",
+                code="yaml-alias",
             )
         )
 

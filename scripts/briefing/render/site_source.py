@@ -53,7 +53,7 @@ def site_source(
     for name in ASSETS:  # the generator's stylesheet and script, beside the pages they style
         files[f"docs/{ASSET_FOLDER}/{name}"] = (package_folder("briefing.assets") / name).read_bytes()
     owned = Addresses([rel.removeprefix("docs/") for rel in files])
-    problems = [] if not docs.is_symlink() else [error(Loc(DOCS), "docs/ is a symbolic link")]
+    problems = [] if not docs.is_symlink() else [error(Loc(DOCS), "docs/ is a symbolic link", code="linked-docs")]
     for rel, path in [] if problems else entries(docs):
         if path.is_symlink():
             problems.append(link_problem(f"docs/{rel}"))
@@ -67,6 +67,7 @@ def site_source(
                     Loc(f"docs/{rel}"),
                     "this hand-written page has the address of a generated one: rename it",
                     f"it would be published at /{_shown_address(taken[1])}, which is the generated {taken[0]}'s",
+                    code="page-address-taken",
                 )
             )
             continue

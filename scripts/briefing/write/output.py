@@ -102,7 +102,12 @@ def refusals(root: Path, site: Path | None = None, preview: bool = False) -> lis
 
 
 def _not_own(rel: Path, message: str) -> Problem:
-    return error(Loc(rel.as_posix()), message, f"delete it (`rm -r {rel.as_posix()}`): the build makes it afresh")
+    return error(
+        Loc(rel.as_posix()),
+        message,
+        f"delete it (`rm -r {rel.as_posix()}`): the build makes it afresh",
+        code="not-own-path",
+    )
 
 
 def _kind(path: Path) -> str:
@@ -132,7 +137,11 @@ def _own_folder(root: Path, rel: Path) -> Path:
         kind = _kind(path)
         if kind != "folder":
             shown = path.relative_to(root).as_posix()
-            raise Refused(error(Loc(shown), f"{shown}/ is {_shown(kind)}, not a folder of the build's own"))
+            raise Refused(
+                error(
+                    Loc(shown), f"{shown}/ is {_shown(kind)}, not a folder of the build's own", code="cache-folder-kind"
+                )
+            )
     return path
 
 
@@ -148,10 +157,14 @@ def build_lock(root: Path) -> Iterator[int]:
     try:
         fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     except OSError as exc:
-        raise Refused(error(Loc(LOCK.as_posix()), f"the build lock cannot be opened: {exc.strerror}")) from exc
+        raise Refused(
+            error(Loc(LOCK.as_posix()), f"the build lock cannot be opened: {exc.strerror}", code="lock-unopenable")
+        ) from exc
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise Refused(error(Loc(LOCK.as_posix()), "the build lock is not a file of the build's own"))
+            raise Refused(
+                error(Loc(LOCK.as_posix()), "the build lock is not a file of the build's own", code="lock-foreign")
+            )
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -247,7 +260,9 @@ def _read_record(root: Path, site: Path) -> list[tuple[Path, Path, Path]] | None
     if kind == "missing":
         return None
     if kind != "file":
-        raise Refused(error(where, f"the build record is {_shown(kind)}; nothing was moved", _DELETE_RECORD))
+        raise Refused(
+            error(where, f"the build record is {_shown(kind)}; nothing was moved", _DELETE_RECORD, code="record-kind")
+        )
     key = user_key()
     if key is not None:
         body = read_signed(record, key, RECORD)
@@ -256,14 +271,21 @@ def _read_record(root: Path, site: Path) -> list[tuple[Path, Path, Path]] | None
         body = data.partition(b"\n")[2].partition(b"\n")[2] if data.startswith(MAGIC) else None
     if body is None:
         raise Refused(
-            error(where, "the build record was not written by a build of yours; nothing was moved", _DELETE_RECORD)
+            error(
+                where,
+                "the build record was not written by a build of yours; nothing was moved",
+                _DELETE_RECORD,
+                code="record-foreign",
+            )
         )
     try:
         moves = [tuple(Path(p) for p in move) for move in json.loads(body)]
     except (ValueError, TypeError):
         moves = None
     if not moves or any(len(move) != 3 for move in moves):
-        raise Refused(error(where, "the build record cannot be read; nothing was moved", _DELETE_RECORD))
+        raise Refused(
+            error(where, "the build record cannot be read; nothing was moved", _DELETE_RECORD, code="record-unreadable")
+        )
     for move in moves:
         if not _is_own_move(root, site, *move):
             shown = " -> ".join(repr(str(p)) for p in move[:2])
@@ -272,6 +294,7 @@ def _read_record(root: Path, site: Path) -> list[tuple[Path, Path, Path]] | None
                     where,
                     f"the build record names a move the build never makes ({shown}); nothing was moved",
                     _DELETE_RECORD,
+                    code="record-bad-move",
                 )
             )
     return moves
