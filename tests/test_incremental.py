@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import Project
 
 from briefing.load.registry import load_registry
-from briefing.pipeline import PREVIEW, Options, Preview, prepare, preview
+from briefing.pipeline import PREVIEW, Options, Preview, prepare, preview, without_search
 from briefing.render.dependencies import changed_facts, pages_showing
 
 # Edits of the fixture's facts that change only their words (each still passes the checks).
@@ -42,7 +43,9 @@ def _on_disk(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every file of the preview: its bytes and its modification time."""
     folder = root / PREVIEW
     return {
-        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
     }
 
 
@@ -67,8 +70,7 @@ def test_an_edit_of_a_facts_words_equals_a_cold_rendering(site_project: Project,
     assert report.files == cold.files
     disk = _on_disk(site_project.root)
     assert {path: data for path, (data, _) in disk.items()} == {
-        path: content if isinstance(content, bytes) else content.encode("utf-8")
-        for path, content in cold.files.items()
+        path: content if isinstance(content, bytes) else content.encode("utf-8") for path, content in cold.files.items()
     }
 
 
@@ -93,7 +95,7 @@ def test_a_statement_edit_rewrites_only_the_pages_that_show_the_fact(site_projec
 @pytest.mark.parametrize(
     "old, new",
     [
-        ("topic: company\n    date: \"2019\"", "topic: funding\n    date: \"2019\""),  # moved to another topic
+        ('topic: company\n    date: "2019"', 'topic: funding\n    date: "2019"'),  # moved to another topic
         ('date: "2019"', 'date: "2019-03"'),  # another date: another place in the listings
         ("entities: [acme]\n", "entities: [acme, portville]\n"),  # shown on one more entity's page
         ("  - id: open-source-promise\n", "  - id: open-sourcing\n"),  # another id, another anchor
@@ -122,7 +124,7 @@ def test_an_edit_outside_facts_renders_every_page(site_project: Project):
 def test_an_edit_with_errors_keeps_the_last_good_preview_and_renders_all_after(site_project: Project):
     options, state = _first(site_project)
     good = _on_disk(site_project.root)
-    site_project.edit("facts.yaml", "topic: company\n    date: \"2019\"", "topic: nowhere\n    date: \"2019\"")
+    site_project.edit("facts.yaml", 'topic: company\n    date: "2019"', 'topic: nowhere\n    date: "2019"')
     state, report = preview(options, state)
     assert report is not None and report.files is None
     assert _on_disk(site_project.root) == good
@@ -152,3 +154,27 @@ def test_pages_showing_finds_whole_ids_only():
     }
     assert pages_showing(pages, {"f-1"}) == {"a.md", "b.md"}
     assert pages_showing(pages, set()) == set()
+
+
+@pytest.mark.parametrize(
+    "plugins, kept",
+    [
+        ("plugins:\n- search\n- tags\n", ["tags"]),
+        ("plugins:\n- material/search:\n    lang: en\n- tags\n", ["tags"]),
+        ("plugins:\n  search: {}\n  tags: {}\n", {"tags": {}}),
+        ("site_name: x\n", []),
+    ],
+    ids=["list", "list of settings", "mapping", "none"],
+)
+def test_a_dirty_preview_leaves_out_search_and_keeps_the_other_plugins(plugins: str, kept):
+    assert yaml.safe_load(without_search("site_name: x\n" + plugins))["plugins"] == kept
+
+
+def test_a_dirty_preview_has_no_search_and_a_full_one_has(site_project: Project):
+    options = _options(site_project)
+    config = site_project.root / PREVIEW / "mkdocs.yml"
+    state, _ = preview(options, None, search=False)
+    assert "search" not in yaml.safe_load(config.read_text(encoding="utf-8"))["plugins"]
+    site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
+    preview(options, state, search=True)
+    assert "search" in yaml.safe_load(config.read_text(encoding="utf-8"))["plugins"]

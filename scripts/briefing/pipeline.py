@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
 from briefing.check.active_content import ActiveContent
 from briefing.check.checks import check_registry
 from briefing.check.corrections import check_corrections, check_retractions
@@ -24,7 +26,7 @@ from briefing.check.coverage import check_coverage
 from briefing.check.quotes import FoundQuotes, check_quotes, sha256_of
 from briefing.files import write_changed
 from briefing.load.cache import ParseCache, TrackedCacheFiles
-from briefing.load.config import read_config
+from briefing.load.config import CONFIG, read_config
 from briefing.load.git import last_commit_time
 from briefing.load.history import History, load_history
 from briefing.load.model import Registry
@@ -41,6 +43,7 @@ CACHE = Path(".cache") / "briefing"
 VERIFIED = "verified-quotes"  # the parse cache's map: quote key -> its archived words
 FIGURES = "figures-found"  # the parse cache's map: keys of facts whose figures and support were found
 STOPPED = "build stopped: nothing was written"
+SEARCH_PLUGINS = ("search", "material/search")
 
 
 @dataclass
@@ -304,12 +307,13 @@ class Preview:
     rendered: set[str] | None = None  # the pages the last rendering made again; None: all of them
 
 
-def preview(options: Options, previous: Preview | None) -> tuple[Preview, Report | None]:
+def preview(options: Options, previous: Preview | None, search: bool = True) -> tuple[Preview, Report | None]:
     """For the live preview: re-render the site source into PREVIEW if an input changed; keep the last good one.
 
     Returns what the preview was made from (`previous` if nothing changed) and the report of the
     rendering (None if nothing changed); the preview is written only if it has no errors. When
     only facts/ changed since `previous`, only the pages the edit reaches are rendered again.
+    Without `search`, the preview has no search (see `without_search`).
     """
     from briefing.render.index import TEMPLATES
 
@@ -326,11 +330,24 @@ def preview(options: Options, previous: Preview | None) -> tuple[Preview, Report
         report.failures.append("preview not updated: fix the errors above")
         return replace(previous or Preview(), stamp=stamp), report
     earlier.stamp = earlier.rendered_from = stamp
-    written = write_changed(root / PREVIEW, report.files)
+    files = report.files if search else {**report.files, CONFIG: without_search(report.files[CONFIG])}
+    written = write_changed(root / PREVIEW, files)
     if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
     return earlier, report
+
+
+def without_search(config: str) -> str:
+    """The site source's mkdocs.yml without the search plugin, for `serve --dirty`, whose partial
+    rebuilds cannot refresh its index: Material's search merges the entries of one rebuilt page only
+    and keeps the old entries of the others, so a preview would find words no page has any more."""
+    settings = yaml.safe_load(config)
+    plugins = settings.get("plugins") or []
+    names = plugins if isinstance(plugins, dict) else [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
+    kept = [p for p, name in zip(plugins, names, strict=True) if name not in SEARCH_PLUGINS]
+    settings["plugins"] = {p: plugins[p] for p in kept} if isinstance(plugins, dict) else kept
+    return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
 
 
 def _besides(stamp: tuple, folder: Path) -> list:

@@ -12,9 +12,14 @@ import time
 from briefing.commands.build import MATERIAL_END_OF_LIFE
 from briefing.commands.common import add_command, print_problems, print_report
 from briefing.load.model import Registry
-from briefing.pipeline import PREVIEW, Options, preview
+from briefing.pipeline import PREVIEW, Options, Preview, preview
 from briefing.write import output
 from briefing.write.engine import die_with_parent
+
+DIRTY_NOTE = (
+    "note: --dirty: this preview has no search, since a partial rebuild cannot refresh its index; "
+    "`briefing serve` without --dirty has it"
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -34,14 +39,18 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
 
     The server rebuilds when the preview's files change; this command watches facts/,
     templates/, docs/, mkdocs.yml and the archive and re-renders what changed (nothing when the
-    inputs have problems: the last good preview stays). With `dirty`, MkDocs rebuilds only the
-    pages whose Markdown changed: a large registry's preview then follows an edit in seconds.
+    inputs have problems: the last good preview stays). An edit of facts' words re-renders only the
+    pages that show them (render/dependencies.py). With `dirty`, MkDocs rebuilds only the pages
+    whose Markdown changed: a large registry's preview then follows an edit in seconds, without
+    search (its index cannot be brought up to date by a partial rebuild).
     """
     refused = output.refusals(options.root, preview=True)
     if refused:
         print_problems(refused, Registry(), github=False)
         return 1
-    stamp = _regenerate(options, None)
+    if dirty:
+        print(DIRTY_NOTE, file=sys.stderr)
+    stamp = _regenerate(options, None, dirty)
     if not (options.root / PREVIEW / "mkdocs.yml").is_file():
         print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
         return 1
@@ -57,7 +66,7 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     try:
         while server.poll() is None:
             time.sleep(0.5)
-            stamp = _regenerate(options, stamp)
+            stamp = _regenerate(options, stamp, dirty)
         return server.returncode
     except KeyboardInterrupt:
         server.terminate()
@@ -65,9 +74,9 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         return 0
 
 
-def _regenerate(options: Options, stamp: tuple | None) -> tuple:
+def _regenerate(options: Options, stamp: Preview | None, dirty: bool) -> Preview:
     """Re-render the preview if an input changed, and print what the rendering found."""
-    stamp, report = preview(options, stamp)
+    stamp, report = preview(options, stamp, search=not dirty)
     if report is not None:
         print_report(report, github=False)
     return stamp
