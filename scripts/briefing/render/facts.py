@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
 from briefing.load.model import Citation, Entity, Fact, independent_sources, parse_date
 from briefing.render.addresses import DISAGREEMENTS, entity_page, href
+from briefing.render.escaping import href as href_attr
 from briefing.render.escaping import md_text
 from briefing.render.formatting import format_amount, format_value
 
@@ -65,7 +67,7 @@ def source_refs(citations: tuple[Citation, ...], index: Index) -> list[Ref]:
 
 
 # Adjacent footnote markers would read "345"; a superscript comma makes it "3,4,5".
-MARKER_SEPARATOR = Markup("<sup>,</sup>")
+MARKER_SEPARATOR = Markup("<sup data-search-exclude>,</sup>")
 
 
 @dataclass
@@ -92,6 +94,7 @@ class FactView:
     revised: str | None = None  # when its statement last changed, if after that
     corrections: list[tuple[str, Markup, Markup]] = field(default_factory=list)  # (day, what changed, why)
     context: list[Ref] = field(default_factory=list)  # background (role: context), not counted
+    report: Markup | None = None  # a new issue on the project's repository about it, prefilled
 
 
 def fact_view(fact: Fact, index: Index) -> FactView:
@@ -126,7 +129,20 @@ def fact_view(fact: Fact, index: Index) -> FactView:
         revised=day_label(last) if last != first else None,
         corrections=[(c.date.label, md_text(c.change), md_text(c.reason)) for c in fact.corrections],
         context=context,
+        report=report_link(fact, index),
     )
+
+
+def report_link(fact: Fact, index: Index) -> Markup | None:
+    """A new issue on the repository (briefing.toml's, https only) naming the fact and its address; None without one."""
+    repository = index.settings.repository
+    if not repository:
+        return None
+    site = index.settings.site_url
+    address = (site.rstrip("/") + "/" if site else "") + index.fact_address(fact)
+    body = f"Fact: {fact.id}\nAddress: {address}\n\nWhat is wrong, and a source that shows it:\n"
+    query = urlencode({"title": f"Error in fact {fact.id}", "body": body}, quote_via=quote)
+    return href_attr(f"{repository.rstrip('/')}/issues/new?{query}")
 
 
 def day_label(iso: str | None) -> str | None:

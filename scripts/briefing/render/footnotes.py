@@ -63,7 +63,8 @@ def footnotes(text: str, index: Index) -> str:
         number = numbers.setdefault(label, len(numbers) + 1)
         refs[label] += 1
         ref_id = f"fnref:{label}" if refs[label] == 1 else f"fnref{refs[label]}:{label}"
-        return f'<sup id="{ref_id}"><a class="footnote-ref" href="#fn:{label}">{number}</a></sup>'
+        # Out of search: in its text the number would glue to the word before it ("2025)11").
+        return f'<sup id="{ref_id}" data-search-exclude><a class="footnote-ref" href="#fn:{label}">{number}</a></sup>'
 
     text = _MARKED.sub(reference, text)
     if not numbers:

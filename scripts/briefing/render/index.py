@@ -6,14 +6,14 @@ rendered piece (a fact's block, a footnote) so that pages only join them.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from markupsafe import Markup
 
 from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
-from briefing.load.model import Citation, Disagreement, Entity, Fact, Registry
+from briefing.load.model import Citation, Disagreement, Entity, Fact, Registry, Source
 from briefing.project import DEFAULTS, Settings
 from briefing.render.addresses import Addresses as Page  # noqa: F401 - see __all__
 from briefing.render.addresses import built_url, page_file, source_page
@@ -47,6 +47,7 @@ class Index:
         self.briefing = registry.briefing
         self.topics = {t.id: t for t in registry.topics}
         self.sources = {s.id: s for s in registry.sources}
+        self.source_names = source_names(registry.sources)  # how menus and listings name them
         self.entities = {e.id: e for e in registry.entities}
         self.facts = {f.id: f for f in registry.facts}
         self.by_topic: dict[str, list[Fact]] = defaultdict(list)
@@ -149,3 +150,18 @@ class Index:
     def citation_address(self, citation: Citation) -> str:
         """Where a citation's quote is on the built site, from its root."""
         return built_url(self.citation_page[id(citation)]) + "#" + self.anchor[id(citation)]
+
+
+def source_names(sources: list[Source]) -> dict[str, str]:
+    """Each source as readers know it, by publisher and date ('Reuters, 3 June 2025'), never by headline.
+
+    Sources with the same publisher and date are numbered in the registry's order: 'Reuters, June 2025 (2)'.
+    """
+    names = {s.id: f"{s.publisher}, {s.published.label}" for s in sources}
+    shared = Counter(names.values())
+    seen: Counter[str] = Counter()
+    for source_id, name in names.items():
+        if shared[name] > 1:
+            seen[name] += 1
+            names[source_id] = f"{name} ({seen[name]})"
+    return names

@@ -22,6 +22,7 @@ from briefing.load.registry import gc_paused
 from briefing.project import DEFAULTS, Settings
 from briefing.render.addresses import relative
 from briefing.render.escaping import html_text
+from briefing.render.facts import day_label
 from briefing.render.footnotes import footnotes
 from briefing.render.index import Index
 from briefing.render.kinds import kinds
@@ -63,8 +64,17 @@ def render_site(
 def render_page(index: Index, page: Page, template: str) -> str:
     """A page's Markdown: its front matter, its template given its views and `piece`, its footnotes."""
     body = index.env.get_template(template).render(piece=index.fact_piece, **page.views)
-    text = footnotes(body.rstrip("\n") + "\n", index)
+    text = footnotes(body.rstrip("\n") + "\n" + last_updated(index, page), index)
     return front_matter(page.title, page.description, page.searched) + relative(text, page.path)
+
+
+def last_updated(index: Index, page: Page) -> str:
+    """A line saying when a fact on the page last changed, from the history; nothing without one."""
+    changed = [index.history.last.get(f.id) for f in (index.registry.facts if page.facts is None else page.facts)]
+    latest = day_label(max(filter(None, changed), default=None))
+    if latest is None:
+        return ""
+    return f'\n<p class="page-updated" data-search-exclude>Last updated {latest} (the latest change to its facts)</p>\n'
 
 
 def front_matter(title: str, description: str, searched: bool = True) -> str:

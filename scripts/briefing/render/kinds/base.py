@@ -16,6 +16,7 @@ from briefing.render.addresses import page_file
 from briefing.render.listings import Part, listing, listing_pages
 
 if TYPE_CHECKING:
+    from briefing.load.model import Fact
     from briefing.render.index import Index
 
 
@@ -30,6 +31,7 @@ class Page:
     menu: tuple[str, ...] | None = None  # its section in the menu (() at the top); None: not in the menu
     template: str | None = None  # the kind's, unless this page has its own
     searched: bool = True  # False: kept out of the site's search
+    facts: list[Fact] | None = None  # the facts it shows, whose latest change dates it; None: every fact
 
 
 @dataclass(frozen=True)
@@ -61,4 +63,6 @@ def listed(
         split = number is not None and len(parts) > 1
         label = f"{title}: {parts[number].label}" if split else title
         shown = listing(index, parts, number, page_file(base), title, facts)
-        yield Page(path, label, description, {"listing": shown, **views(number)}, None if split else menu)
+        on_page = [f for part in parts for f in part.facts] if number is None else parts[number].facts
+        page_views = {"listing": shown, **views(number)}
+        yield Page(path, label, description, page_views, None if split else menu, facts=on_page)

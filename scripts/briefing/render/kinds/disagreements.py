@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from briefing.load.model import Fact
 from briefing.render.addresses import DISAGREEMENTS, href
 from briefing.render.escaping import md_text
 from briefing.render.facts import Link, Ref, source_refs
@@ -26,13 +27,32 @@ class Version:
 
 
 @dataclass
+class Related:
+    """A fact a disagreement concerns: its statement, and a short link to it named by its topic."""
+
+    statement: Markup
+    link: Link
+
+
+@dataclass
+class Side:
+    """A version in the summary table: the publishers that give it, and its standing unless merely reported."""
+
+    publishers: list[Markup]
+    rank: str | None
+
+
+@dataclass
 class DisagreementView:
     id: str
     subject: Markup
     verdict: str
     variants: list[Version]
     note: Markup
-    facts: list[Link]  # the facts it concerns
+    facts: list[Related]  # the facts it concerns
+    link: Link  # to it, on its page (for the summary table)
+    short_verdict: str  # "Conflicting", "Reconcilable" or "Erroneous"
+    sides: list[Side]
 
 
 def disagreement_views(index: Index) -> list[DisagreementView]:
@@ -48,9 +68,32 @@ def disagreement_views(index: Index) -> list[DisagreementView]:
             )
             for v in d.variants
         ]
-        facts = [Link(md_text(index.facts[f].statement), href(index.fact_page(index.facts[f]), f)) for f in d.facts]
-        views.append(DisagreementView(d.id, md_text(d.subject), VERDICTS[d.verdict], variants, md_text(d.note), facts))
+        facts = [Related(md_text(index.facts[f].statement), _topic_link(index, index.facts[f])) for f in d.facts]
+        sides = [
+            Side(
+                [md_text(index.sources[s].publisher) for s in dict.fromkeys(c.source for c in v.citations)],
+                RANKS[v.rank].lower() if v.rank != "normal" else None,
+            )
+            for v in d.variants
+        ]
+        views.append(
+            DisagreementView(
+                d.id,
+                md_text(d.subject),
+                VERDICTS[d.verdict],
+                variants,
+                md_text(d.note),
+                facts,
+                Link(md_text(d.subject), "#" + d.id),
+                VERDICTS[d.verdict].split(":")[0],
+                sides,
+            )
+        )
     return views
+
+
+def _topic_link(index: Index, fact: Fact) -> Link:
+    return Link(md_text(f"in {index.topics[fact.topic].title}"), href(index.fact_page(fact), fact.id))
 
 
 def pages(index: Index) -> Iterator[Page]:
@@ -60,6 +103,7 @@ def pages(index: Index) -> Iterator[Page]:
         "Where the sources give different values, dates, names or attributions, every version with its sources.",
         {"disagreements": disagreement_views(index), "reviews": claim_reviews(index)},
         menu=(),
+        facts=[index.facts[f] for d in index.registry.disagreements for f in d.facts],
     )
 
 

@@ -87,7 +87,8 @@ class Coverage:
 
 @dataclass
 class SourceView:
-    title: Markup
+    name: Markup  # its publisher and date, as menus and listings name it
+    title: Markup  # its headline
     publisher: Markup
     based_on: list[BasedOn]
     unheld: str
@@ -144,12 +145,13 @@ def source_view(index: Index, source: Source, number: int | None) -> SourceView:
             )
         entry.quotes.append(quote)
     return SourceView(
+        name=md_text(index.source_names[source.id]),
         title=md_text(source.title),
         publisher=md_text(source.publisher),
         based_on=[
             BasedOn(
                 RELATIONS[b.relation],
-                Link(md_text(index.sources[b.source].title), href(source_page(b.source))) if b.source else None,
+                Link(md_text(index.source_names[b.source]), href(source_page(b.source))) if b.source else None,
                 md_text(b.name) if b.name else None,
             )
             for b in source.based_on
@@ -215,7 +217,7 @@ def coverage_view(index: Index, source: Source) -> Coverage | None:
                 row.link = Link(md_text(fact.id), href(index.fact_page(fact), fact.id))
             elif omission.duplicate_of in index.sources:
                 other = index.sources[omission.duplicate_of]
-                row.link = Link(md_text(other.title), href(source_page(other.id)))
+                row.link = Link(md_text(index.source_names[other.id]), href(source_page(other.id)))
         rows.append(row)
     used, omitted, unread = (
         sum(s.status == status for s in sentences) for status in ("used", "omitted", "not-reviewed")
@@ -245,7 +247,7 @@ def pages(index: Index) -> Iterator[Page]:
             index,
             f"sources/{source.id}",
             index.source_parts[source.id],
-            source.title,
+            index.source_names[source.id],
             source.summary,
             lambda number, source=source: {"source": source_view(index, source, number)},
             menu=("Sources",) if few else None,

@@ -17,9 +17,8 @@ from briefing.vocabulary import SOURCE_KINDS
 
 @dataclass
 class SourceRow:
-    link: Link
-    publisher: Markup
-    published: str
+    link: Link  # named by its publisher and date
+    headline: Markup
     kind: str
     count: int  # facts and disputed claims citing it
 
@@ -27,9 +26,8 @@ class SourceRow:
 def source_rows(index: Index) -> list[SourceRow]:
     return [
         SourceRow(
-            Link(md_text(s.title), href(source_page(s.id))),
-            md_text(s.publisher),
-            s.published.label,
+            Link(md_text(index.source_names[s.id]), href(source_page(s.id))),
+            md_text(s.title),
             SOURCE_KINDS[s.kind],
             len({id(owner) for _, _, owner in index.citing.get(s.id, [])}),
         )
