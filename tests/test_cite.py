@@ -213,7 +213,8 @@ STATEMENT_TAIL = " Costs: {x} $ % & # _ ^ ~ \\ }."
 def cite_site(tmp_path_factory):
     """The fixture briefing with editors and a statement carrying every LaTeX special, served locally."""
     project = make_project(tmp_path_factory.mktemp("cite"), with_site_config=True)
-    project.edit("facts.yaml", "led by Harbour Capital.", "led by Harbour Capital." + STATEMENT_TAIL)
+    statement = "Acme raised 2 billion yuan in a round led by Harbour Capital."
+    project.edit("facts.yaml", f"statement: {statement}", f"statement: {json.dumps(statement + STATEMENT_TAIL)}")
     (project.root / "briefing.toml").write_text(
         f'[briefing]\neditors = [{json.dumps(HOSTILE_EDITOR)}, "B. Name"]\n', encoding="utf-8"
     )
@@ -227,6 +228,7 @@ def open_cite(page, url: str) -> None:
     box = page.locator("details.cite[data-fact='may-2024-round']")
     box.locator("summary").focus()
     page.keyboard.press("Enter")  # opens the box, as a reader with a keyboard does
+    box.locator(".cite-copy").first.wait_for()  # made on the box's toggle event, which follows the key press
 
 
 def tab_to_button(page, name: str) -> None:
@@ -288,3 +290,28 @@ def test_without_a_clipboard_the_text_is_selected(browser, cite_site):
     selected = page.evaluate("window.getSelection().toString()")
     assert selected.startswith("@misc{may-2024-round,") and parse_bibtex(selected)
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_open_cite_box_passes_axe(browser, cite_site, scheme, width):
+    """The buttons and the live region, once shown, in both palettes: contrast, names, 24 px targets."""
+    from test_browser import AXE
+
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=cite_site.rstrip("/"))
+    page = context.new_page()
+    open_cite(page, cite_site)
+    tab_to_button(page, "Copy BibTeX")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('details.cite[open] .cite-status').textContent === 'Copied'")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run('details.cite[open]', {resultTypes: ['violations'], runOnly: {type: 'tag',"
+        " values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    box = page.locator("details.cite[open] .cite-copy").first.bounding_box()
+    context.close()
+    assert [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]] == []
+    assert box["height"] >= 24

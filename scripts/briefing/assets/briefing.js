@@ -225,7 +225,7 @@
       pre.appendChild(code);
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "md-button cite-copy";
+      button.className = "cite-copy";
       button.textContent = "Copy " + format[0];
       button.addEventListener("click", function () { copyCitation(code, format[1], status); });
       body.appendChild(label);
