@@ -143,25 +143,8 @@ def test_new_without_required_flags_says_which(project):
 
 def test_new_asks_for_what_is_missing_in_a_terminal(project):
     """Driven through a pseudo-terminal, as a person at a keyboard would."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the real entry point, with the terminal as its stdin
-        os.chdir(project.root)
-        os.environ["BRIEFING_SOURCES"] = str(project.archive)
-        os.execv(BRIEFING, [BRIEFING, "new", "entity", "--kind", "organisation"])
-    transcript = b""
-    answers = iter([b"Globex Corporation\n", b"A fictional rival of Acme.\n"])
-    while True:
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:
-            break
-        if not chunk:
-            break
-        transcript += chunk
-        if chunk.rstrip().endswith(b":"):
-            os.write(fd, next(answers))
-    os.waitpid(pid, 0)
-    text = transcript.decode()
+    answers = [b"Globex Corporation\n", b"A fictional rival of Acme.\n"]
+    text = converse(project, ["new", "entity", "--kind", "organisation"], answers)
     assert "Name:" in text and "One-line description:" in text
     assert "added entity 'globex-corporation' to facts/entities.yaml" in text
     entities = (project.facts / "entities.yaml").read_text(encoding="utf-8")
@@ -394,7 +377,7 @@ def test_stats(project):
 def converse(project, argv: list[str], answers: list[bytes]) -> str:
     """`briefing ARGV` in a pseudo-terminal, each answer typed when a question (ending in ':') is asked."""
     pid, fd = pty.fork()
-    if pid == 0:
+    if pid == 0:  # the child: the real entry point, with the terminal as its stdin
         os.chdir(project.root)
         os.environ["BRIEFING_SOURCES"] = str(project.archive)
         os.execv(BRIEFING, [BRIEFING, *argv])
