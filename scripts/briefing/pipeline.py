@@ -315,7 +315,7 @@ def preview(options: Options, previous: Preview | None, search: bool = True) -> 
     only facts/ changed since `previous`, only the pages the edit reaches are rendered again.
     Without `search`, the preview has no search (see `without_search`).
     """
-    from briefing.render.index import TEMPLATES
+    from briefing.render.environment import TEMPLATES
 
     root = options.root
     folders = (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")

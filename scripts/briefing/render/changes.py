@@ -25,8 +25,10 @@ from markupsafe import Markup
 
 from briefing.load.history import Revision, plain_line
 from briefing.load.model import Correction, Retraction
+from briefing.render.addresses import Addresses, page_file
 from briefing.render.escaping import html_text, md_text
-from briefing.render.index import Index, Link, Page, day_label, page_file
+from briefing.render.facts import Link, day_label
+from briefing.render.index import Index
 
 FEED = "changes.xml"
 FEED_ENTRIES = 50  # the newest days the feed carries
@@ -165,7 +167,7 @@ class _Reasons:
         return [e for entries in pool.values() for e in entries]
 
 
-def days(index: Index, page: Page | None) -> list[Day]:
+def days(index: Index, page: Addresses | None) -> list[Day]:
     """The changes by day, newest first: the history's, with the reasons, and the corrections it has no change for."""
     facts = {f.id: f for f in index.registry.facts}
     current = {d.id for d in index.registry.disagreements}
@@ -230,7 +232,7 @@ def _plain(reasons: list, statement: str | None) -> str:
     return str(reasons[-1].reason.unescape()) if reasons else shown(statement)
 
 
-def changes_view(index: Index, page: Page) -> dict:
+def changes_view(index: Index, page: Addresses) -> dict:
     history = index.history
     return {
         "available": history.available,
@@ -250,7 +252,7 @@ def retraction_page(index: Index, fact_id: str) -> str | None:
     return page_file(f"topics/{topic}") if topic in index.topics else page_file("changes")
 
 
-def retractions(index: Index, topic: str | None, page: Page) -> list[dict]:
+def retractions(index: Index, topic: str | None, page: Addresses) -> list[dict]:
     """The notices on a topic's page (or, for `topic` None, on the Changes page), each with its editors' reason."""
     why: dict[str, list] = {}
     for entry in sorted(index.registry.retractions, key=lambda r: r.date.iso):

@@ -15,17 +15,12 @@ from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
 from briefing.load.model import Citation, Disagreement, Entity, Fact, Registry, Source
 from briefing.project import DEFAULTS, Settings
-from briefing.render.addresses import Addresses as Page  # noqa: F401 - see __all__
-from briefing.render.addresses import built_url, page_file, source_page
+from briefing.render.addresses import built_url, source_page
 from briefing.render.downloads import cite_box
-from briefing.render.environment import TEMPLATES, environment
-from briefing.render.facts import FactView, Link, day_label, fact_view
+from briefing.render.environment import environment
+from briefing.render.facts import FactView, fact_view
 from briefing.render.footnotes import mark
 from briefing.render.listings import Part, fact_order, split_listing
-
-# The index, and names render/changes.py and pipeline.py import from here until they import them
-# from their homes (changes.py's views take the addresses module as `page`: they read its `href`).
-__all__ = ["Index", "Link", "Page", "TEMPLATES", "day_label", "page_file"]
 
 
 class Index:
