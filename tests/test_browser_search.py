@@ -7,6 +7,9 @@ turn to search, so its keyboard shortcut (Ctrl+K) must still open the dialog the
 
 from __future__ import annotations
 
+import html
+import json
+
 import pytest
 from helpers import serve
 from playwright.sync_api import Page
@@ -78,3 +81,52 @@ def test_zensical_search_button_is_reached_by_tab(page, zensical_url):
     page.wait_for_timeout(500)
     page.keyboard.type("whopping")
     _results(page, "march-2025-round-amount")
+
+
+HOSTILE_TITLE = '[Money] <img src=x onerror="window.pwned=1"> & funding'
+
+
+def test_a_title_with_markup_stays_inert_in_zensicals_breadcrumbs(browser, site_project):
+    """Zensical turns a result's path into elements: the references of < > & must stay, and [ ] show as text.
+
+    A first version decoded every reference: Zensical then made the title's <img> (it loaded, and
+    its onerror attribute broke the results list).
+    """
+    site_project.edit("topics.yaml", "title: Funding", f"title: '{HOSTILE_TITLE}'")  # the menu, so the breadcrumbs
+    result = site_project.run("build", "--strict", "--engine", "zensical")
+    assert result.returncode == 0, result.stderr
+    site = site_project.root / "site"
+    paths = [
+        part
+        for item in json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]
+        for part in item["path"]
+    ]
+    assert html.unescape(HOSTILE_TITLE) in [html.unescape(part) for part in paths]
+    assert not [part for part in paths if "<" in part or "&#91;" in part]
+    for address in serve(site):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        asked: list[str] = []
+        page.on("request", lambda request, asked=asked: asked.append(request.url))
+        page.goto(address + "?q=Money")
+        page.wait_for_function(f"() => ({RESULTS})().some(href => href.includes('topics/funding/'))", timeout=10_000)
+        shown = page.evaluate(
+            """() => [...document.body.children].find(e => e.shadowRoot).shadowRoot.querySelector('ol').innerText"""
+        )
+        assert "[Money]" in shown and "&#91;" not in shown
+        assert page.evaluate("window.pwned") is None
+        count = "() => [...document.body.children].find(e => e.shadowRoot).shadowRoot.querySelectorAll('img').length"
+        assert page.evaluate(count) == 0
+        assert not [url for url in asked if url.endswith("/x")]
+        context.close()
+
+
+def test_a_hostile_q_is_typed_as_text(page, zensical_url):
+    page.goto(zensical_url + '?q=<img src=x onerror="window.pwned=1">')
+    page.wait_for_function(
+        """() => { const host = [...document.body.children].find(e => e.shadowRoot);
+                   const input = host && host.shadowRoot.querySelector('input[role=combobox]');
+                   return input && input.value.startsWith('<img'); }"""
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.pwned") is None

@@ -2,8 +2,10 @@
 
 Page titles reach the engines as HTML (front matter and navigation are escaped, since MkDocs
 puts them into pages unescaped), and Material's search shows them as HTML. Zensical's search
-shows a result's path (its breadcrumbs) as text, so a title such as "[No headline ...]" read
-"&#91;No headline ...&#93;" there: its index's paths are turned back into the text they stand for.
+reads a result's path (its breadcrumbs) as markup without decoding character references, so a
+title such as "[No headline ...]" read "&#91;No headline ...&#93;" there. Its index's paths keep
+references only for HTML's markup characters (& < >), which must stay escaped: Zensical turns
+a path's markup into elements (an <img onerror> in a title would load, and break its results).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ ZENSICAL_INDEX = "search.json"
 
 
 def zensical_index_as_text(site: Path) -> None:
-    """Turn the character references in the breadcrumbs of Zensical's search index into the characters."""
+    """Turn the breadcrumbs' character references into characters, except & < >, in Zensical's search index."""
     index = site / ZENSICAL_INDEX
     try:
         data = json.loads(read_regular(index))
@@ -29,5 +31,10 @@ def zensical_index_as_text(site: Path) -> None:
         return
     for item in items:
         if isinstance(item, dict) and isinstance(item.get("path"), list):
-            item["path"] = [html.unescape(part) if isinstance(part, str) else part for part in item["path"]]
+            item["path"] = [_markup_only_escaped(part) if isinstance(part, str) else part for part in item["path"]]
     replace_file(index, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), durable=False)
+
+
+def _markup_only_escaped(text: str) -> str:
+    """`text` with every reference decoded and & < > escaped again: '&#91;A&#93; &lt;b&gt;' -> '[A] &lt;b&gt;'."""
+    return html.escape(html.unescape(text), quote=False)
