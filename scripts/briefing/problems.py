@@ -60,7 +60,7 @@ CODES = {
     "control-fact-unrelated": "controlled_by points to a fact that does not name both entities",
     "key-number-without-value": "a key number's fact has no value",
     "quote-too-short": "a quote too short to be evidence",
-    "quote-too-long": "a quote longer than the word limit",
+    "too-many-words": "a quote or an omission's excerpt longer than the word limit",
     "converted-source-not-cited": "a converted figure's source is not cited by its fact",
     "quote-cited-twice": "a fact cites the same quote twice",
     "unused-source": "a source no fact cites",
@@ -92,8 +92,7 @@ CODES = {
     "archive-not-utf8": "an archive file is not UTF-8 text",
     "quote-not-found": "a quote does not stand, whole words, in its source's archived text",
     # what the sources carry (check/evidence.py)
-    "same-archive": "two sources with the same archived file",
-    "same-archive-text": "two sources with the same archived text once white space is set aside",
+    "same-document": "two sources with the same archived text (one document is one source)",
     "speaker-not-in-paragraph": "a speaker not named in the quote's paragraph",
     "vague-via": "a via that names no particular document or outlet",
     "via-not-in-paragraph": "a via not named in the quote's paragraph",
@@ -120,7 +119,6 @@ CODES = {
     "excerpt-not-found": "an omission's excerpt is not in its source's archived text",
     "excerpt-across-sentences": "an omission's excerpt runs across two sentences",
     "excerpt-ambiguous": "an omission's excerpt stands in more than one sentence",
-    "excerpt-too-long": "an omission's excerpt is longer than the word limit",
     "omitted-twice": "a sentence listed as omitted twice",
     "omitted-but-quoted": "a sentence both quoted and listed as omitted",
     # corrections and retractions (check/corrections.py)

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from briefing.check.quotes import ArchivedText, Span, _ends_clean, _read_archive, _starts_clean, normalise
-from briefing.check.references import MAX_QUOTE_WORDS, Ids
+from briefing.check.references import Ids, too_long
 from briefing.load.model import Citation, Omission, Registry, Sentence, Source
 from briefing.problems import Problem, error, warning
 
@@ -128,16 +128,8 @@ def _check_references(registry: Registry) -> list[Problem]:
             problems += facts.check(omission.fact, omission.origin.at("fact"))
         if omission.duplicate_of:
             problems += sources.check(omission.duplicate_of, omission.origin.at("duplicate_of"))
-        words = len(omission.excerpt.split())
-        if words > MAX_QUOTE_WORDS:
-            problems.append(
-                error(
-                    omission.origin.at("excerpt"),
-                    f"excerpt is {words} words long; the limit is {MAX_QUOTE_WORDS}",
-                    "a few of the sentence's words are enough to name it",
-                    code="excerpt-too-long",
-                )
-            )
+        hint = "a few of the sentence's words are enough to name it"
+        problems += too_long(omission.excerpt, omission.origin.at("excerpt"), "excerpt", hint)
     return problems
 
 

@@ -22,7 +22,7 @@ import bisect
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from briefing.check.figures import Figure, amount, figures, years
 from briefing.check.fragments import fragment_context
+from briefing.check.remembered import each_fact
 from briefing.load.model import Citation, Fact, Registry, Source
 from briefing.problems import Problem, error
 
@@ -192,42 +193,48 @@ def _credited(text: str, after: int, wanted: list[str]) -> bool:
 
 def check_same_archives(registry: Registry) -> list[Problem]:
     """Two sources with one archive checksum are one document, registered twice."""
-    first: dict[str, Source] = {}
-    problems = []
-    for source in registry.sources:
-        if source.origin.partial:
-            continue  # judged once its own problems are fixed
-        earlier = first.setdefault(source.archive_sha256, source)
-        if earlier is not source and earlier.id != source.id:
-            problems.append(
-                error(
-                    source.origin.at("archive", "sha256"),
-                    f"sources '{earlier.id}' and '{source.id}' have the same archived text (sha256 "
-                    f"{source.archive_sha256[:12]}...): one document is one source",
-                    f"cite '{earlier.id}' and remove '{source.id}'; a repost of it has a copy of its own",
-                    code="same-archive",
-                )
-            )
-    return problems
+    return _one_document(
+        registry.sources,
+        lambda source: source.archive_sha256,
+        "sha256",
+        lambda earlier, source: f"(sha256 {source.archive_sha256[:12]}...)",
+        lambda earlier, source: earlier.id == source.id,  # one id twice: the duplicate is the problem
+    )
 
 
 def check_same_texts(registry: Registry, texts: dict[str, str]) -> list[Problem]:
     """Two sources whose archived texts differ only in white space are one document too."""
-    by_text: dict[str, Source] = {}
+    return _one_document(
+        [s for s in registry.sources if s.id in texts],
+        lambda source: " ".join(texts[source.id].split()),
+        "file",
+        lambda earlier, source: f"once white space is set aside ({earlier.archive_file}, {source.archive_file})",
+        lambda earlier, source: earlier.archive_sha256 == source.archive_sha256,  # check_same_archives says so
+    )
+
+
+def _one_document(
+    sources: list[Source],
+    key: Callable[[Source], str],
+    field: str,
+    how: Callable[[Source, Source], str],
+    said: Callable[[Source, Source], bool],
+) -> list[Problem]:
+    """Each source whose `key` an earlier one has is that document again, unless `said` already."""
+    first: dict[str, Source] = {}
     problems = []
-    for source in registry.sources:
-        if source.id not in texts or source.origin.partial:
-            continue
-        key = " ".join(texts[source.id].split())
-        earlier = by_text.setdefault(key, source)
-        if earlier is not source and earlier.archive_sha256 != source.archive_sha256:
+    for source in sources:
+        if source.origin.partial:
+            continue  # judged once its own problems are fixed
+        earlier = first.setdefault(key(source), source)
+        if earlier is not source and not said(earlier, source):
             problems.append(
                 error(
-                    source.origin.at("archive", "file"),
-                    f"sources '{earlier.id}' and '{source.id}' have the same archived text once white space "
-                    f"is set aside ({earlier.archive_file}, {source.archive_file}): one document is one source",
+                    source.origin.at("archive", field),
+                    f"sources '{earlier.id}' and '{source.id}' have the same archived text {how(earlier, source)}: "
+                    "one document is one source",
                     f"cite '{earlier.id}' and remove '{source.id}'; a repost of it has a copy of its own",
-                    code="same-archive-text",
+                    code="same-document",
                 )
             )
     return problems
@@ -263,19 +270,7 @@ def check_support(
     `remembered` holds the keys of facts found supported before (the parse cache's map of clean
     answers): those are not read again. Returns the problems and the keys of this run's supported facts.
     """
-    known: dict[str, str] = {}
-    problems: list[Problem] = []
-    for fact in registry.facts:
-        if fact.origin.partial:
-            continue
-        key = _support_key(fact)
-        if remembered and key in remembered:
-            found = []
-        else:
-            found = _fact_support(fact)
-            problems += found
-        if not found:
-            known[key] = ""
+    problems, known = each_fact(registry.facts, _support_key, _fact_support, remembered)
     for disagreement in registry.disagreements:
         for variant in disagreement.variants:
             for i, citation in enumerate(variant.citations):

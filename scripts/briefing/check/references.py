@@ -36,6 +36,14 @@ def too_short(quote: str) -> bool:
     return not (any(w[0].isdigit() for w in words) and _UNIT.search(quote))
 
 
+def too_long(words: str, where: Loc, what: str, hint: str) -> list[Problem]:
+    """A quote or an excerpt over MAX_QUOTE_WORDS words: it should carry a claim, not republish a text."""
+    count = len(words.split())
+    if count <= MAX_QUOTE_WORDS:
+        return []
+    return [error(where, f"{what} is {count} words long; the limit is {MAX_QUOTE_WORDS}", hint, code="too-many-words")]
+
+
 def check_briefing(registry: Registry) -> list[Problem]:
     """The registry has one 'briefing:' section: the home page is made from it."""
     if not registry.briefings:
@@ -188,7 +196,6 @@ def check_citations(registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
     for _, citation in registry.citations():
         problems += sources.check(citation.source, citation.origin.at("source"))
-        words = len(citation.quote.split())
         if too_short(citation.quote):
             problems.append(
                 error(
@@ -199,14 +206,9 @@ def check_citations(registry: Registry) -> list[Problem]:
                     code="quote-too-short",
                 )
             )
-        elif words > MAX_QUOTE_WORDS:
-            problems.append(
-                error(
-                    citation.origin.at("quote"),
-                    f"quote is {words} words long; the limit is {MAX_QUOTE_WORDS}",
-                    "quote only the words that carry the claim",
-                    code="quote-too-long",
-                )
+        else:
+            problems += too_long(
+                citation.quote, citation.origin.at("quote"), "quote", "quote only the words that carry the claim"
             )
     for fact in registry.facts:
         cited = {c.source for c in fact.citations}

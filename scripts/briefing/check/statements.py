@@ -22,6 +22,7 @@ from briefing.check.figures import (
     unread,
     years,
 )
+from briefing.check.remembered import each_fact
 from briefing.load.model import Registry
 from briefing.problems import Loc, Problem, error
 
@@ -31,19 +32,7 @@ def check_figures(registry: Registry, remembered: Mapping[str, str]) -> tuple[li
 
     Returns the problems and the keys of the facts found clean (those in `remembered` are not read again).
     """
-    known: dict[str, str] = {}
-    problems: list[Problem] = []
-    for fact in registry.facts:
-        if fact.origin.partial:
-            continue
-        key = figures_key(fact)
-        if key in remembered:
-            known[key] = ""
-            continue
-        before = len(problems)
-        problems += _fact_figures(fact)
-        if len(problems) == before:
-            known[key] = ""
+    problems, known = each_fact(registry.facts, figures_key, _fact_figures, remembered)
     for disagreement in registry.disagreements:
         for i, variant in enumerate(disagreement.variants):
             where = f"disagreement '{disagreement.id}', version {i + 1}"
