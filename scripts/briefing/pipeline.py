@@ -24,7 +24,7 @@ from briefing.check.checks import check_registry
 from briefing.check.corrections import check_corrections, check_retractions
 from briefing.check.coverage import check_coverage
 from briefing.check.quotes import FoundQuotes, check_quotes, sha256_of
-from briefing.files import write_changed
+from briefing.files import replace_file, write_changed
 from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.config import CONFIG, read_config
 from briefing.load.git import last_commit_time
@@ -305,6 +305,7 @@ class Preview:
     history: History | None = None
     pages: dict[str, str] = field(default_factory=dict)  # render_site's pages and files, all of them
     rendered: set[str] | None = None  # the pages the last rendering made again; None: all of them
+    written: dict[str, str | bytes] | None = None  # the preview's files as they were last written
 
 
 def preview(options: Options, previous: Preview | None, search: bool = True) -> tuple[Preview, Report | None]:
@@ -331,11 +332,27 @@ def preview(options: Options, previous: Preview | None, search: bool = True) -> 
         return replace(previous or Preview(), stamp=stamp), report
     earlier.stamp = earlier.rendered_from = stamp
     files = report.files if search else {**report.files, CONFIG: without_search(report.files[CONFIG])}
-    written = write_changed(root / PREVIEW, files)
+    written = _write_preview(root / PREVIEW, files, previous.written if previous else None)
+    earlier.written = files
     if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
     return earlier, report
+
+
+def _write_preview(folder: Path, files: dict[str, str | bytes], before: dict | None) -> set[str]:
+    """Make `folder` hold `files`, writing only those that changed; the names of those written.
+
+    When the preview's files are the ones written last time, the changed ones are known without
+    reading any file back (at 10,000 facts, 100 MB); otherwise, as a build writes, by comparing.
+    """
+    if before is None or before.keys() != files.keys() or not (folder / CONFIG).is_file():
+        return write_changed(folder, files)
+    changed = {rel for rel, content in files.items() if content != before[rel]}
+    for rel in sorted(changed):
+        content = files[rel]
+        replace_file(folder / rel, content if isinstance(content, bytes) else content.encode("utf-8"), durable=False)
+    return changed
 
 
 def without_search(config: str) -> str:
