@@ -36,7 +36,7 @@ import yaml
 from briefing.check.quotes import sha256_of
 from briefing.files import write_changed
 from briefing.load.history import History
-from briefing.pipeline import BUILD, Options, check, load, remember, render
+from briefing.pipeline import BUILD, PREVIEW, Options, check, load, preview, remember, render
 from briefing.project import find_root
 
 REPO = find_root(Path.cwd())  # the project whose mkdocs.yml and docs/ the synthetic registry is built with
@@ -328,6 +328,40 @@ def generator_run(root: Path, archive: Path) -> tuple[dict[str, float], float]:
     return json.loads(printed.strip().splitlines()[-1]), peak
 
 
+def _preview_worker(root: Path, archive: Path, edits: int) -> None:
+    """The live preview as `briefing serve --dirty` keeps it, in one process: a first rendering and
+    MkDocs build, then one-fact edits, each re-rendered (only the pages it reaches) and rebuilt dirty."""
+    options = Options(root, archive, strict=True, site_dir=root / "site")
+    state, _ = preview(options, None, search=False)
+    site = root / "site-preview"
+    shutil.rmtree(site, ignore_errors=True)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", "mkdocs.yml", "--site-dir", str(site)]
+    run(command, root / PREVIEW, env)
+    edited = root / "facts" / "facts-000.yaml"
+    original = edited.read_text(encoding="utf-8")
+    seen: dict[str, list] = {"render": [], "mkdocs": [], "pages": []}
+    try:
+        for r in range(edits):
+            edited.write_text(original.replace("(fact 0).", f"(fact 0, served{' again' * r}).", 1), encoding="utf-8")
+            start = time.perf_counter()
+            state, _ = preview(options, state, search=False)
+            seen["render"].append(time.perf_counter() - start)
+            seen["pages"].append(-1 if state.rendered is None else len(state.rendered))
+            seen["mkdocs"].append(run([*command, "--dirty"], root / PREVIEW, env)[0])
+    finally:
+        edited.write_text(original, encoding="utf-8")
+    print(json.dumps(seen))
+
+
+def preview_run(root: Path, archive: Path, edits: int) -> dict[str, list]:
+    """Time the live preview after one-fact edits in a fresh process (see _preview_worker)."""
+    code = "from benchmarks.bench import _preview_worker; from pathlib import Path; "
+    code += f"_preview_worker(Path({str(root)!r}), Path({str(archive)!r}), {edits})"
+    _, peak, printed = run([sys.executable, "-c", code], REPO)
+    return {**json.loads(printed.strip().splitlines()[-1]), "peak_mib": [peak]}
+
+
 @dataclass
 class Result:
     size: int
@@ -338,6 +372,7 @@ class Result:
     reference: Measured
     preview: Measured  # mkdocs build --dirty after a one-file edit, as `briefing serve --dirty` rebuilds
     zensical: Measured  # the same site source built by Zensical (empty if it is not installed)
+    served: dict[str, list] = field(default_factory=dict)  # briefing serve --dirty: render and mkdocs times
     pages: int = 0
     search_index: int = 0
     largest_page: tuple[int, str] = (0, "")
@@ -417,6 +452,7 @@ def measure(n: int, workdir: Path, repeat: int, compare: bool = True) -> Result:
         command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--quiet", "--site-dir", str(site)]
         preview.seconds.append(run(command, source, env)[0])
     edited.write_text(original, encoding="utf-8")
+    served = preview_run(root, archive, repeat)
     return Result(
         n,
         cold,
@@ -426,6 +462,7 @@ def measure(n: int, workdir: Path, repeat: int, compare: bool = True) -> Result:
         reference,
         preview,
         zensical,
+        served,
         pages=len(html),
         search_index=search_index,
         largest_page=max(html),
@@ -470,11 +507,19 @@ def table(result: Result) -> str:
         f"- after a one-file edit, MkDocs rebuilds only the pages whose Markdown changed (`mkdocs build --dirty`, "
         f"as `briefing serve --dirty` does): the preview follows an edit in "
         f"{result.generator_edit + result.preview.median:.1f} s instead of a whole build's {whole:.1f} s",
+        f"- edit → preview through `briefing serve --dirty` (one process keeps the last rendering; "
+        f"only the pages the edit reaches are rendered again, {_median(result.served['pages']):.0f} pages; no search): "
+        f"{_median(result.served['render']):.2f} s generator + {_median(result.served['mkdocs']):.2f} s MkDocs = "
+        f"**{_median(result.served['render']) + _median(result.served['mkdocs']):.2f} s**",
         f"- generator share of the cold whole build: {100 * result.generator_cold / whole:.1f} %; "
         f"after a one-file edit: {100 * result.generator_edit / whole:.2f} % of the cold whole build",
         "",
     ]
     return "\n".join(lines)
+
+
+def _median(values: list) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
