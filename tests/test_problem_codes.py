@@ -19,9 +19,12 @@ CODE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
 def makers(tree: ast.Module) -> set[str]:
-    """The names a module makes problems with: error, warning, Problem, and `make = error if strict else warning`."""
+    """The names a module makes problems with: error, warning, Problem, `make = error if strict else warning`,
+    and a parameter `make` (a rule given the one its caller chose)."""
     names = {"error", "warning", "Problem"}
     for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.arg == "make":
+            names.add("make")
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.IfExp):
             chosen = {getattr(node.value.body, "id", None), getattr(node.value.orelse, "id", None)}
             if chosen <= {"error", "warning"}:

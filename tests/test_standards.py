@@ -11,15 +11,11 @@ import subprocess
 from conftest import BRIEFING, REPO
 from helpers import problems
 
-from briefing.check.standards import (
-    _hedges,
-    _owned_wording,
-    _repeats,
-    attributed,
-    check_standards,
-    outlet_names,
-    words,
-)
+from briefing.check.erroneous import owned_wording as _owned_wording
+from briefing.check.erroneous import repeats as _repeats
+from briefing.check.standards import check_standards
+from briefing.check.wording import attributed, outlet_names, words
+from briefing.check.wording import hedges_in as _hedges
 from briefing.load.model import Basis, Source
 from briefing.load.registry import load_registry
 from briefing.render.funding import investor_ids
