@@ -353,3 +353,32 @@ def test_the_word_diff_keeps_both_texts_and_stays_cheap_on_repetitive_text(monke
         assert " ".join(w for kind, w in pieces if kind != "ins" and w).split() == old.split()
         assert " ".join(w for kind, w in pieces if kind != "del" and w).split() == new.split()
     assert sizes and max(sizes) <= changes.DIFF_CELLS
+
+
+def test_a_correction_dated_after_today_is_an_error(project):
+    """A date far ahead would satisfy the rule for every later change: it is refused."""
+    project.edit("facts.yaml", QUOTE_LINE, QUOTE_LINE + CORRECTION.replace("2024-06-10", "2099-06-10"))
+    project.write("retractions.yaml", RETRACTION.replace("open-source-promise", "gone-fact").replace("2024", "2099"))
+    result = project.run("check")
+    assert result.returncode == 1
+    lines = _problems(result.stderr)
+    assert lines == [
+        "facts/facts.yaml:34:15: error: dated 2099-06-10, after today: a correction or a retraction says when it was made"
+        " [dated-after-today]",
+        "facts/retractions.yaml:3:11: error: dated 2099-06-20, after today: a correction or a retraction says when it"
+        " was made [dated-after-today]",
+    ]
+
+
+def test_a_retraction_of_a_fact_never_published_is_a_warning(site_project):
+    """A typo in the id would leave the real retraction without its reason."""
+    _published(site_project)
+    site_project.edit("facts.yaml", OPEN_SOURCE, "")
+    site_project.write("retractions.yaml", RETRACTION.replace("open-source-promise", "open-source-promis"))
+    commit(site_project.root, "Retract", "2024-06-20T09:00:00+00:00")
+    result = site_project.run("build", "--source-only")
+    assert (
+        "facts/retractions.yaml:2:11: warning: retraction of 'open-source-promis': no revision in the history"
+        " published and removed that fact" in result.stderr
+    )
+    assert "fact 'open-source-promise' was retracted on 2024-06-20 without a reason" in result.stderr

@@ -125,6 +125,8 @@ CODES = {
     "retraction-of-present-fact": "a retraction names a fact that is still in the registry",
     "correction-missing": "a fact's statement or value changed without a correction",
     "retraction-missing": "a fact was retracted without a reason",
+    "dated-after-today": "a correction or a retraction is dated after today",
+    "retraction-unknown": "a retraction names a fact no revision in the history published and removed",
     # settings (project.py)
     "settings-too-large": "briefing.toml is larger than the limit",
     "settings-not-utf8": "briefing.toml is not UTF-8",

@@ -1,25 +1,30 @@
 """Corrections and retractions: a published change to what a fact says carries the editors' reason.
 
-Two checks. Of the registry alone: a `retractions:` entry names a fact that is no longer in it.
+Two checks. Of the registry alone: a `retractions:` entry names a fact that is no longer in it,
+and no correction or retraction is dated after today (which would satisfy the rule below for
+good).
 Of the registry against its history (a build reads it): a fact whose statement or value changed
 in the newest revision of facts/ (the commit being proposed), or since it (not yet committed),
 has a correction dated on or after that change; a fact the newest revision retracted has a
-retraction entry. Both are warnings (errors with --strict), at the fact's statement or the
-`retractions:` section. Older revisions are left alone: they were published before the rule,
+retraction entry; a retraction names a fact the history published and removed (a typo would
+leave the real one without its reason). These are warnings (errors with --strict), at the
+fact's statement or the `retractions:` section. Older revisions are left alone: they were published before the rule,
 or past the build that would have said so, and a correction can be added to them at any time.
 """
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from briefing.load.history import History, statement_hash, value_hash
 from briefing.load.model import Registry
 from briefing.problems import Loc, Problem, error, warning
 
 
-def check_retractions(registry: Registry) -> list[Problem]:
-    """A retraction names a fact that is gone: one still in the registry is an error."""
+def check_retractions(registry: Registry, today: date | None = None) -> list[Problem]:
+    """A retraction names a fact that is gone; no correction or retraction is dated after `today` (a day's grace)."""
     current = {f.id for f in registry.facts}
-    return [
+    problems = [
         error(
             entry.origin.at("fact"),
             f"retraction of '{entry.fact}': that fact is still in the registry",
@@ -29,6 +34,18 @@ def check_retractions(registry: Registry) -> list[Problem]:
         for entry in registry.retractions
         if entry.fact in current
     ]
+    latest = ((today or date.today()) + timedelta(days=1)).isoformat()  # a time zone ahead may be a day on
+    dated = [*registry.retractions, *(c for f in registry.facts for c in f.corrections)]
+    problems += [
+        error(
+            entry.origin.at("date"),
+            f"dated {entry.date.iso}, after today: a correction or a retraction says when it was made",
+            code="dated-after-today",
+        )
+        for entry in dated
+        if entry.date.iso > latest
+    ]
+    return problems
 
 
 def check_corrections(registry: Registry, history: History, strict: bool) -> list[Problem]:
@@ -54,6 +71,17 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
                     code="correction-missing",
                 )
             )
+    if not history.limit:  # the whole history was read: every retraction in it is known
+        problems += [
+            report(
+                entry.origin.at("fact"),
+                f"retraction of '{entry.fact}': no revision in the history published and removed that fact",
+                "check the id against the Changes page",
+                code="retraction-unknown",
+            )
+            for entry in registry.retractions
+            if entry.fact not in history.retracted and entry.fact not in {f.id for f in registry.facts}
+        ]
     given = {r.fact for r in registry.retractions}
     for fact_id, _ in newest.retracted:
         if fact_id not in given and fact_id in history.retracted:
