@@ -63,7 +63,8 @@ def render_site(
 
 def render_page(index: Index, page: Page, template: str) -> str:
     """A page's Markdown: its front matter, its template given its views and `piece`, its footnotes."""
-    body = index.env.get_template(template).render(piece=index.fact_piece, **page.views)
+    views = page.views() if callable(page.views) else page.views
+    body = index.env.get_template(template).render(piece=index.fact_piece, **views)
     text = footnotes(body.rstrip("\n") + "\n" + last_updated(index, page), index)
     return front_matter(page.title, page.description, page.searched) + relative(text, page.path)
 

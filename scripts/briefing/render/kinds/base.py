@@ -27,7 +27,7 @@ class Page:
     path: str  # in the site source: 'topics/funding/index.md'
     title: str  # plain text; escaped where it is written
     description: str
-    views: dict[str, object]  # the template's variables, by name
+    views: dict[str, object] | Callable[[], dict[str, object]]  # the template's variables (or how to make them)
     menu: tuple[str, ...] | None = None  # its section in the menu (() at the top); None: not in the menu
     template: str | None = None  # the kind's, unless this page has its own
     searched: bool = True  # False: kept out of the site's search
@@ -62,7 +62,10 @@ def listed(
     for path, number in listing_pages(base, parts):
         split = number is not None and len(parts) > 1
         label = f"{title}: {parts[number].label}" if split else title
-        shown = listing(index, parts, number, page_file(base), title, facts)
         on_page = [f for part in parts for f in part.facts] if number is None else parts[number].facts
-        page_views = {"listing": shown, **views(number)}
+
+        def page_views(number: int | None = number) -> dict[str, object]:
+            """Made only if the page is rendered: the live preview renders only the pages an edit reaches."""
+            return {"listing": listing(index, parts, number, page_file(base), title, facts), **views(number)}
+
         yield Page(path, label, description, page_views, None if split else menu, facts=on_page)
