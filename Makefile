@@ -34,10 +34,9 @@ serve: $(INSTALLED)
 # The guard fails a run that changed the checkout, its outputs or the .venv (tests/conftest.py).
 # make test-fast: everything but the browser, second-engine and slow tests (the quick loop).
 # Both use every core (pytest-xdist: each worker builds the real site and starts its browser once,
-# as its session fixtures say; the tests of a file with a module fixture run on one worker, which
-# makes it once: --dist loadgroup and tests/conftest.py): on 2 cores make test-fast takes 40 % of
-# the time it takes on one.
-PYTEST_WORKERS ?= -n auto --dist loadgroup
+# as its session fixtures say; a file with a module fixture runs whole on one worker, which makes
+# it once: tests/conftest.py): on 2 cores make test-fast takes 40 % of the time it takes on one.
+PYTEST_WORKERS ?= -n auto
 test: $(TESTED) browser
 	@BRIEFING_GUARD_CHECKOUT=1 $(BIN)/python -m pytest $(PYTEST_WORKERS)
 

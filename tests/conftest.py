@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import shutil
@@ -231,23 +232,41 @@ def browser():
         browser.close()
 
 
-# --- how the tests are spread over the workers (`make test`: pytest-xdist, --dist loadgroup) ---
+# --- how the tests are spread over the workers (`make test`: pytest-xdist, -n auto) -----------
 # Files whose tests run 10 s and more each (a plain install into a new venv, a live preview that
 # follows edits, a venv made again): started first, so that no worker is left with one at the end.
 LONG_FIRST = ("test_init.py", "test_serve.py", "test_makefile.py")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items) -> None:
-    """Long files first; the tests of a file with a module fixture together, so that it is made once."""
-    items.sort(key=lambda item: item.path.name not in LONG_FIRST)  # stable: the files keep their order
-    if config.getoption("dist", "no") != "loadgroup":
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        scopes = [defs[-1].scope for defs in info.name2fixturedefs.values() if defs] if info else []
-        if "module" in scopes:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
+@functools.cache
+def _has_module_fixture(path: Path) -> bool:
+    """Whether a test file makes something once for all its tests (a site built, a server started)."""
+    return path.suffix == ".py" and 'scope="module"' in path.read_text(encoding="utf-8")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Long files first, then the files with a module fixture (the sort is stable: files keep their order)."""
+    items.sort(key=lambda item: (item.path.name not in LONG_FIRST, not _has_module_fixture(item.path)))
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: runs without it (-p no:xdist) need none
+def pytest_xdist_make_scheduler(config, log):
+    """`-n` without --dist: as --dist load, but a file with a module fixture goes whole to one worker.
+
+    Spread over two workers, each would make the fixture (build its site) again. The workers take
+    the tests in the order above: the long ones and the whole files first, the quick ones last.
+    """
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleFixture(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if _has_module_fixture(config.rootpath / path) else nodeid
+
+    config.option.loadscopereorder = False
+    return ByModuleFixture(config, log)
 
 
 # --- the suite leaves the developer's checkout and environment as it found them --------------
