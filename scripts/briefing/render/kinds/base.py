@@ -53,11 +53,14 @@ def listed(
     views: Callable[[int | None], dict[str, object]],
     menu: tuple[str, ...] | None = None,
     facts: bool = True,
+    search_parts: bool = True,
 ) -> Iterator[Page]:
     """A listing of facts on one page, or a first page linking to a page per part (see listings.py).
 
     `views(number)` gives the page's own views for part `number` (None: the first page of a
-    split listing); the menu names only the first page.
+    split listing); the menu names only the first page. Without `search_parts`, the parts of a
+    split listing stay out of search: for a listing that repeats facts shown in full elsewhere
+    (its list is kept out of search already), all search would find of them is their titles.
     """
     for path, number in listing_pages(base, parts):
         split = number is not None and len(parts) > 1
@@ -68,4 +71,5 @@ def listed(
             """Made only if the page is rendered: the live preview renders only the pages an edit reaches."""
             return {"listing": listing(index, parts, number, page_file(base), title, facts), **views(number)}
 
-        yield Page(path, label, description, page_views, None if split else menu, facts=on_page)
+        menu_place = None if split else menu
+        yield Page(path, label, description, page_views, menu_place, searched=search_parts or not split, facts=on_page)

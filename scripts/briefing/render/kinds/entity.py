@@ -89,6 +89,7 @@ def pages(index: Index) -> Iterator[Page]:
                 entity.description,
                 lambda number, view=view: {"entity": view},
                 menu=("Entities", title) if few else None,
+                search_parts=False,  # its facts are found on their topic's page
             )
 
 

@@ -252,6 +252,7 @@ def pages(index: Index) -> Iterator[Page]:
             lambda number, source=source: {"source": source_view(index, source, number)},
             menu=("Sources",) if few else None,
             facts=False,
+            search_parts=False,  # its facts are found on their topic's page
         )
 
 

@@ -33,6 +33,7 @@ def pages(index: Index) -> Iterator[Page]:
         "Every dated fact of this briefing, in order, each with the sources that give it.",
         views,
         menu=(),
+        search_parts=False,  # its facts are found on their topic's page
     )
 
 
