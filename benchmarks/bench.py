@@ -340,13 +340,14 @@ def _preview_worker(root: Path, archive: Path, edits: int) -> None:
     run(command, root / PREVIEW, env)
     edited = root / "facts" / "facts-000.yaml"
     original = edited.read_text(encoding="utf-8")
-    seen: dict[str, list] = {"render": [], "mkdocs": [], "pages": []}
+    seen: dict[str, list] = {"render": [], "render_cpu": [], "mkdocs": [], "pages": []}
     try:
         for r in range(edits):
             edited.write_text(original.replace("(fact 0).", f"(fact 0, served{' again' * r}).", 1), encoding="utf-8")
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             state, _ = preview(options, state, search=False)
             seen["render"].append(time.perf_counter() - start)
+            seen["render_cpu"].append(time.process_time() - cpu)  # the same on a busy machine
             seen["pages"].append(-1 if state.rendered is None else len(state.rendered))
             seen["mkdocs"].append(run([*command, "--dirty"], root / PREVIEW, env)[0])
     finally:
@@ -544,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().machine}"
+    machine += f", load average {os.getloadavg()[0]:.1f} at the start"
     results = []
     for n in args.sizes:
         print(f"measuring {n:,} facts ...", file=sys.stderr, flush=True)
