@@ -510,8 +510,10 @@ def table(result: Result) -> str:
         f"{result.generator_edit + result.preview.median:.1f} s instead of a whole build's {whole:.1f} s",
         f"- edit → preview through `briefing serve --dirty` (one process keeps the last rendering; "
         f"only the pages the edit reaches are rendered again, {_median(result.served['pages']):.0f} pages; no search): "
-        f"{_median(result.served['render']):.2f} s generator + {_median(result.served['mkdocs']):.2f} s MkDocs = "
-        f"**{_median(result.served['render']) + _median(result.served['mkdocs']):.2f} s**",
+        f"{_median(result.served['render']):.2f} s generator ({_median(result.served['render_cpu']):.2f} s of CPU) + "
+        f"{_median(result.served['mkdocs']):.2f} s MkDocs = "
+        f"**{_median(result.served['render']) + _median(result.served['mkdocs']):.2f} s**; "
+        f"the preview process's peak memory {_median(result.served['peak_mib']):.0f} MiB",
         f"- generator share of the cold whole build: {100 * result.generator_cold / whole:.1f} %; "
         f"after a one-file edit: {100 * result.generator_edit / whole:.2f} % of the cold whole build",
         "",
