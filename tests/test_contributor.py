@@ -430,6 +430,15 @@ def test_a_long_list_is_cut_with_a_count(project):
     assert asked["entity"].endswith(f"[one of: {', '.join(ids[:MAX_LISTED])} and 3 more]")
 
 
+def test_a_prompt_never_prints_an_id_a_terminal_would_run():
+    """A broken registry's id with a control sequence (a window title, a colour) is left out of the list."""
+    from briefing.tools.editing import questions
+
+    hostile = ["\x1b]0;pwned\x07", "ok\x1b[2J", "../x", "Upper"]
+    asked = dict((name, q) for name, q, _, _ in questions("fact", {"topics": ["funding", *hostile]}))
+    assert asked["topic"] == "Topic id [one of: funding]"
+
+
 @pytest.mark.parametrize(
     "flags, message",
     [

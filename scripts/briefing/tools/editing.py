@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
 
 from briefing import vocabulary
-from briefing.load.validation import load_schema
+from briefing.load.validation import ID_PATTERN, load_schema
 from briefing.load.yaml_loader import load_yaml_bytes
 from briefing.problems import Loc
 
@@ -315,7 +315,8 @@ def questions(kind: str, existing: dict[str, list[str]]) -> list[tuple[str, str,
         listed = {"title": "topics"}
     asked = []
     for name, question, required, repeatable in FIELDS[kind]:
-        ids = existing.get(listed.get(name, ""), [])
+        # Only well-formed ids: a broken registry's id could carry a terminal's control sequence.
+        ids = [i for i in existing.get(listed.get(name, ""), []) if ID_PATTERN.fullmatch(i)]
         if ids:
             shown = ", ".join(ids[:MAX_LISTED]) + (
                 f" and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
