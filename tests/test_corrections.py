@@ -110,6 +110,7 @@ def test_the_changes_page_groups_by_day_with_the_editors_reasons(corrected):
     assert "x" * 120 not in meta and "…”" in meta
     twentieth = page.split("## 20 June 2024")[1].split("\n## ")[0]
     assert "**Retracted**" in twentieth and twentieth.count("**Retracted**") == 1
+    assert "<br>**Why:** Ada Lovelace" in twentieth
     assert (
         "Ada Lovelace&#39;s company withdrew the promise" in twentieth
         or "Ada Lovelace's company withdrew the promise" in twentieth

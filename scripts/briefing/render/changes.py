@@ -147,7 +147,7 @@ class Day:
 
 @dataclass(frozen=True)
 class Reason:
-    """The editors' word on a change: "Corrected" (with what changed) or "Retracted", when, and why."""
+    """The editors' word on a change: "Corrected" on a day (with what changed), or for a retraction "Why"."""
 
     label: str
     date: str
@@ -159,7 +159,7 @@ def _reasons(entries: list[Correction | Retraction]) -> list[Reason]:
     return [
         Reason("Corrected", e.date.label, md_text(e.reason), md_text(e.change))
         if isinstance(e, Correction)
-        else Reason("Retracted", e.date.label, md_text(e.reason))
+        else Reason("Why", "", md_text(e.reason))
         for e in entries
     ]
 
@@ -375,7 +375,7 @@ def entry_html(day: Day, base: str) -> str:
             line = [text + (f" ({item.kind})" if item.kind else "")]
             if item.diff:
                 line.append(Markup("<br>Wording: ") + item.diff)
-            line += [Markup("<br>{} {}: {}").format(r.label, r.date, r.reason) for r in item.reasons]
+            line += [Markup("<br>{}: {}").format(f"{r.label} {r.date}".strip(), r.reason) for r in item.reasons]
             line += [Markup(" What changed: {}").format(r.change) for r in item.reasons if r.change]
             out.append(f"<li>{''.join(line)}</li>")
         out.append("</ul>")
