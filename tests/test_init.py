@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BRIEFING, REPO
+from conftest import BRIEFING, REPO, run_briefing
 
 from briefing.tools.init import project_files
 
@@ -19,7 +19,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "archive"
 
 
 def run(command: list, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """COMMAND in `cwd` without the archive setting; the checkout's `briefing` in this process."""
     full = {k: v for k, v in os.environ.items() if k not in ("BRIEFING_SOURCES", "GITHUB_ACTIONS")}
+    if command[0] == BRIEFING:
+        return run_briefing(command[1:], cwd, {**full, **(env or {})})
     return subprocess.run(command, cwd=cwd, env={**full, **(env or {})}, capture_output=True, text=True, timeout=600)
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 REAL_BIN = Path(sys.executable).parent  # the project's .venv/bin, which `make test` made: never touched here
@@ -90,6 +91,7 @@ def test_an_old_python_is_refused_with_what_to_do(tmp_path):
     assert not (root / ".venv").exists()  # nothing half-made to be reused later
 
 
+@pytest.mark.slow  # makes a real venv (10 s): make test runs it, make test-fast leaves it out
 def test_a_venv_another_python_made_is_rebuilt(tmp_path):
     root = project_copy(tmp_path)
     (root / "requirements.txt").write_text("no-such-package-briefing==0.0.1 --hash=sha256:" + "0" * 64 + "\n")

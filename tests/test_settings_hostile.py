@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from conftest import BRIEFING, REPO, Project
+from conftest import BRIEFING, REPO, Project, run_briefing
 from helpers import Scan, commit, git, problems, snapshot
 
 from briefing.check import references
@@ -29,8 +29,11 @@ SKELETON = REPO / "scripts" / "briefing" / "skeleton"
 
 
 def run(command: list, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """COMMAND in `cwd`, with none of the settings the environment could give; `briefing` in this process."""
     dropped = ("BRIEFING_SOURCES", "GITHUB_ACTIONS", "BRIEFING_SITE_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
     full = {k: v for k, v in os.environ.items() if k not in dropped}
+    if command[0] == BRIEFING:
+        return run_briefing(command[1:], cwd, {**full, **(env or {})})
     return subprocess.run(command, cwd=cwd, env={**full, **(env or {})}, capture_output=True, text=True, timeout=600)
 
 
