@@ -185,7 +185,13 @@
     return list.length < 2 ? list.join("") : list.slice(0, -1).join(", ") + " and " + list[list.length - 1];
   }
   function citations(box) {
-    var address = new URL("#" + box.dataset.fact, window.location.href).href;
+    // The page's canonical address (with a published site_url), else this one: never the query a
+    // link brought the reader in with, which is not the fact's address and may be anyone's words.
+    var canonical = document.querySelector("link[rel='canonical']");
+    var page = new URL(canonical ? canonical.href : window.location.href);
+    page.search = "";
+    page.hash = "#" + box.dataset.fact;
+    var address = page.href;
     var site = document.title.split(" - ").pop();
     var today = new Date();
     var accessed = today.toISOString().slice(0, 10);
