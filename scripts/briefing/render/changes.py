@@ -182,8 +182,9 @@ class _Reasons:
         return taken
 
     @staticmethod
-    def left(pool: dict[str, list]) -> list:
-        return [e for entries in pool.values() for e in entries]
+    def left(pool: dict[str, list]) -> list[tuple[str, Correction | Retraction]]:
+        """The entries no change took, with the id of their fact."""
+        return [(fact_id, e) for fact_id, entries in pool.items() for e in entries]
 
 
 def days(index: Index, page: Addresses | None) -> list[Day]:
@@ -208,22 +209,17 @@ def days(index: Index, page: Addresses | None) -> list[Day]:
         subject = shown(revision.subject, UNSHOWN_SUBJECT)
         day.commits.append((revision.commit[:10], plain_line(subject, COMMIT_LINE)))
         _add_revision(day, revision, fact_link, reasons, link_to(page_file("disagreements"), None), current)
-    for entry in reasons.left(reasons.corrections):
-        fact = facts[_owner(index, entry)]
+    for fact_id, entry in reasons.left(reasons.corrections):
+        fact = facts[fact_id]
         day = found.setdefault(entry.date.iso, Day(entry.date.iso))
         item = Item(fact_link(fact.id, fact.statement), reasons=_reasons([entry]), plain=entry.reason)
         day.items["corrected"].append(item)
-    for entry in reasons.left(reasons.retractions):
+    for _, entry in reasons.left(reasons.retractions):
         day = found.setdefault(entry.date.iso, Day(entry.date.iso))
         statement = index.history.retracted.get(entry.fact, (None,))[0]
         item = Item(fact_link(entry.fact, statement or entry.fact), reasons=_reasons([entry]), plain=entry.reason)
         day.items["retracted"].append(item)
     return [found[iso] for iso in sorted(found, reverse=True)]
-
-
-def _owner(index: Index, correction: object) -> str:
-    """The id of the fact a correction is written on."""
-    return next(f.id for f in index.registry.facts if any(c is correction for c in f.corrections))
 
 
 def _add_revision(day: Day, revision: Revision, fact_link, reasons: _Reasons, disputes: str, current: set) -> None:
