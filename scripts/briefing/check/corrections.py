@@ -72,6 +72,7 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
                 )
             )
     if not history.limit:  # the whole history was read: every retraction in it is known
+        current = {f.id for f in registry.facts}
         problems += [
             report(
                 entry.origin.at("fact"),
@@ -80,7 +81,7 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
                 code="retraction-unknown",
             )
             for entry in registry.retractions
-            if entry.fact not in history.retracted and entry.fact not in {f.id for f in registry.facts}
+            if entry.fact not in history.retracted and entry.fact not in current
         ]
     given = {r.fact for r in registry.retractions}
     for fact_id, _ in newest.retracted:
