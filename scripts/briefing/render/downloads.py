@@ -398,8 +398,8 @@ def _citations_csv(index: Index) -> str:
     for record, kind, citations in records:
         for c in citations:
             cite = _citation(c, index)
-            row = [record, kind, c.source, c.role, c.speaker or "", c.via or "", cite["quote"], c.locator or ""]
-            rows.append([*row, cite["source_page"]])
+            where = [cite["quote"], c.locator or "", cite["source_page"]]
+            rows.append([record, kind, c.source, c.role, c.speaker or "", c.via or "", *where])
     return csv_text(CITATION_COLUMNS, rows)
 
 
