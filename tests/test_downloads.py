@@ -155,3 +155,16 @@ def test_the_drawing_is_a_well_formed_svg_whatever_the_statements_say():
     assert HOSTILE.replace("  ", " ").strip() in " ".join(t.text or "" for t in root.iter(ns + "title"))
     rows = list(csv.DictReader(io.StringIO(files["data/timeline-chart.csv"].removeprefix("\ufeff"))))
     assert HOSTILE in [r["statement"] for r in rows]
+
+
+def test_the_editors_are_in_the_data_and_the_dataset():
+    files = render_site(
+        load_registry(make_project(rendered.tmp / "e").facts, rendered.tmp / "e" / "project")[0],
+        settings=replace(DEFAULTS, editors=("A. Name", "</script><b>x")),
+    )
+    assert json.loads(files["data/facts.json"])["briefing"]["editors"] == ["A. Name", "</script><b>x"]
+    script = re.search(r'<script type="application/ld\+json">(\{"@context.*?)</script>', files["index.md"])[1]
+    assert json.loads(script)["editor"] == [
+        {"@type": "Person", "name": "A. Name"},
+        {"@type": "Person", "name": "</script><b>x"},
+    ]

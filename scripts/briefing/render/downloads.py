@@ -248,6 +248,7 @@ def _json(index: Index) -> str:
             "summary": briefing.summary,
             "as_of": briefing.as_of.iso,
             "key_points": list(briefing.key_points),
+            "editors": list(index.settings.editors),
         },
         "topics": [
             {"id": t.id, "title": t.title, "description": t.description, "page": address(index, f"topics/{t.id}/")}

@@ -26,28 +26,30 @@ def script(data: dict | list) -> Markup:
 
 
 def dataset(index: Index) -> Markup:
+    """The downloads as a schema.org Dataset, with the briefing's editors (briefing.toml) when it names them."""
     briefing = index.briefing
-    return script(
-        {
-            "@context": "https://schema.org",
-            "@type": "Dataset",
-            "name": briefing.title,
-            "description": briefing.summary,
-            "license": LICENCE,
-            "isAccessibleForFree": True,
-            "temporalCoverage": f"../{briefing.as_of.iso}",
-            "distribution": [
-                {
-                    "@type": "DataDownload",
-                    "name": d.name,
-                    "description": d.about,
-                    "encodingFormat": d.mediatype,
-                    "contentUrl": address(index, f"data/{d.name}"),
-                }
-                for d in DOWNLOADS
-            ],
-        }
-    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": briefing.title,
+        "description": briefing.summary,
+        "license": LICENCE,
+        "isAccessibleForFree": True,
+        "temporalCoverage": f"../{briefing.as_of.iso}",
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": d.name,
+                "description": d.about,
+                "encodingFormat": d.mediatype,
+                "contentUrl": address(index, f"data/{d.name}"),
+            }
+            for d in DOWNLOADS
+        ],
+    }
+    if index.settings.editors:
+        data["editor"] = [{"@type": "Person", "name": name} for name in index.settings.editors]
+    return script(data)
 
 
 def claim_reviews(index: Index) -> Markup | None:
