@@ -3,6 +3,7 @@ date, or puts unchecked text on the site (the Changes page, the feed, notices, s
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from helpers import GIT_ENV, commit, git, stop_server
 from briefing.check.quotes import FoundQuotes
 from briefing.load import history as history_module
 from briefing.load.registry import load_registry
+from briefing.load.revisions import RevisionReader
 from briefing.pipeline import Checked, Loaded, Options, read_past
 
 RETRACTED = '  - id: open-source-promise\n    statement: "Ada Lovelace said'
@@ -72,7 +74,7 @@ def test_line_separators_in_a_subject_are_spaces(repo):
     build(repo)
     page = changes(repo)
     for n in range(len(LINE_BREAKERS)):
-        assert f"The commit's message: Punctuation fixed {n}\n" in page
+        assert f"“Punctuation fixed {n}”" in page
     assert page.count("\n## ") == len(LINE_BREAKERS) + 1
 
 
@@ -89,7 +91,7 @@ def test_a_message_that_is_not_utf8_is_text_with_replacement_characters(repo):
         capture_output=True,
     )
     build(repo)
-    assert "The commit's message: Caf\ufffd \ufffd fixed\n" in changes(repo)
+    assert "“Caf\ufffd \ufffd fixed”" in changes(repo)
 
 
 # H3: a subject that once forged a whole revision, with its date.
@@ -101,9 +103,9 @@ def test_a_subject_cannot_forge_a_revision_or_its_date(repo):
     build(repo)
     page = changes(repo)
     headings = [line for line in page.splitlines() if line.startswith("## ")]
-    assert [h.split(",")[0] for h in headings] == ["## 2 June 2024", "## 1 June 2024"]
+    assert [h.split(" {")[0] for h in headings] == ["## 2 June 2024", "## 1 June 2024"]
     assert "1 January 1999" not in page  # the subject stays the subject's text, on its line
-    assert f"The commit's message: Punctuation {first} 1999-01-01T00:00:00+00:00 Initial publication" in page
+    assert f"“Punctuation {first} 1999-01-01T00:00:00+00:00 Initial publication" in page
     feed = feedparser.parse(feed_bytes(repo))
     assert not feed.bozo, feed.bozo_exception
     assert feed.feed.updated == "2024-06-02T09:00:00+00:00"
@@ -256,7 +258,7 @@ def test_a_project_in_a_subfolder_of_its_repository(tmp_path):
     commit(outer, "Reword", "2024-06-02T09:00:00+00:00")
     build(project)
     page = changes(project)
-    assert "The commit's message: Reword\n" in page and "(was: Acme was founded in 2019.)" in page
+    assert "“Reword”" in page and "founded</del> <ins>" in page
     assert "not available" not in page
     reword(project, 1)
     result = project.run("diff", "HEAD")
@@ -281,8 +283,8 @@ def test_the_feed_is_well_formed_xml_whatever_the_subject(repo):
     build(repo)
     data = feed_bytes(repo)
     root = ET.fromstring(data)  # raises on a character XML forbids
-    titles = [e.text for e in root.iter("{http://www.w3.org/2005/Atom}title")]
-    assert "2024-06-02: Colour  [31mred [0m and   bell   and  end" in titles
+    contents = [html.unescape(e.text) for e in root.iter("{http://www.w3.org/2005/Atom}content")]
+    assert any("Colour [31mred [0m and bell and end" in c for c in contents)  # the message, as text
     feed = feedparser.parse(data)
     assert not feed.bozo, feed.bozo_exception
 
@@ -291,9 +293,9 @@ def test_a_long_subject_with_direction_marks_is_cut_and_plain(repo):
     reword(repo, 0)
     commit(repo.root, "Fix \u202eevil\u202c " + "x" * 5000, "2024-06-02T09:00:00+00:00")
     build(repo)
-    line = next(x for x in changes(repo).splitlines() if x.startswith("The commit's message: Fix"))
+    line = next(x for x in changes(repo).splitlines() if "“Fix" in x)
     assert "\u202e" not in line and "Fix evil xxx" in line
-    assert len(line) < 400 and line.endswith("…")
+    assert len(line) < 400 and line.endswith("…”.")
 
 
 # H9: a blob over the loader's limit.
@@ -310,14 +312,14 @@ def test_an_oversize_blob_is_passed_over_unread(repo, monkeypatch):
     assert "**Retracted**" not in page and "No notes" in page
     # And it is never read: every object read is within the limit.
     sizes = []
-    read = history_module._Reader.read
+    read = RevisionReader.read
 
     def spy(self, oid, kind, limit):
         data = read(self, oid, kind, limit)
         sizes.append(len(data or b""))
         return data
 
-    monkeypatch.setattr(history_module._Reader, "read", spy)
+    monkeypatch.setattr(RevisionReader, "read", spy)
     history, _ = read_in_process(repo)
     assert history.available and sizes and max(sizes) <= 2 * 1024 * 1024
     assert any("zz-notes.yaml" in w for w in history.warnings)
@@ -408,13 +410,13 @@ def test_the_cache_is_plain_data_and_a_warm_read_reads_no_blob(repo, monkeypatch
 
     reloaded = tuples(json.loads(text))
     kinds = []
-    read = history_module._Reader.read
+    read = RevisionReader.read
 
     def spy(self, oid, kind, limit):
         kinds.append(kind)
         return read(self, oid, kind, limit)
 
-    monkeypatch.setattr(history_module._Reader, "read", spy)
+    monkeypatch.setattr(RevisionReader, "read", spy)
     second = history_module.read_history(repo.root, registry, lambda past: False, reloaded)
     assert b"blob" not in kinds
     assert second.revisions == first.revisions and second.first == first.first

@@ -7,8 +7,8 @@ import sys
 
 from briefing.commands.common import add_command
 from briefing.load.git import GitError, run_git
-from briefing.load.history import revision_texts
 from briefing.load.registry import load_registry, load_registry_texts
+from briefing.load.revisions import revision_texts
 from briefing.pipeline import Options
 from briefing.tools.reports import diff_registries, format_diff
 

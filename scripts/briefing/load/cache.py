@@ -47,6 +47,7 @@ def _version() -> bytes:
         PACKAGE / "check" / "figures.py",
         PACKAGE / "check" / "statements.py",
         PACKAGE / "load" / "history.py",  # the snapshots of past revisions are its
+        PACKAGE / "load" / "revisions.py",  # and what they are read from
         SCHEMA_PATH,
     ):
         digest.update(path.read_bytes())
