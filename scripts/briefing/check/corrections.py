@@ -1,15 +1,16 @@
 """Corrections and retractions: a published change to what a fact says carries the editors' reason.
 
-Two checks. Of the registry alone: a `retractions:` entry names a fact that is no longer in it,
-and no correction or retraction is dated after today (which would satisfy the rule below for
-good).
+Of the registry alone: a `retractions:` entry names a fact that is no longer in it, and no
+correction or retraction is dated after today (such a date would satisfy the rule below for good).
+
 Of the registry against its history (a build reads it): a fact whose statement or value changed
 in the newest revision of facts/ (the commit being proposed), or since it (not yet committed),
 has a correction dated on or after that change; a fact the newest revision retracted has a
-retraction entry; a retraction names a fact the history published and removed (a typo would
-leave the real one without its reason). These are warnings (errors with --strict), at the
-fact's statement or the `retractions:` section. Older revisions are left alone: they were published before the rule,
-or past the build that would have said so, and a correction can be added to them at any time.
+retraction entry, unless readers never saw it (its text never passed the checks); a retraction
+names a fact the history published and removed (a typo would leave the real one without its
+reason). These are warnings (errors with --strict), at the fact's statement or where the reason
+would go. Older revisions are left alone: they were published before the rule, or past the build
+that would have said so, and a correction can be added to them at any time.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
             if entry.fact not in history.retracted and entry.fact not in current
         ]
     given = {r.fact for r in registry.retractions}
-    for fact_id, _ in newest.retracted:
-        if fact_id not in given and fact_id in history.retracted:
+    for fact_id, statement in newest.retracted:
+        if fact_id not in given and fact_id in history.retracted and statement is not None:
             problems.append(
                 report(
                     _retractions_place(registry, history.retracted[fact_id][1]),
