@@ -6,6 +6,7 @@ braces as BibTeX does, ignoring backslashes, and turns the escapes back into tex
 character left bare ($ opens LaTeX's math mode, % comments out the rest of the line) fails.
 """
 
+# ruff: noqa: F811  (the fixtures imported from test_browser are parameters of the tests here)
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, make_project
 from helpers import serve
+from test_browser import any_url, site_url, zensical_url  # noqa: F401 (fixtures)
 
 from briefing.load.registry import load_registry
 from briefing.project import read_settings
@@ -315,3 +317,25 @@ def test_the_open_cite_box_passes_axe(browser, cite_site, scheme, width):
     context.close()
     assert [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]] == []
     assert box["height"] >= 24
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_real_briefing_cite_box_copies_on_both_engines(browser, any_url, width):
+    """The real site, as MkDocs and Zensical build it: the box opens, its button copies parseable BibTeX."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=any_url.rstrip("/"))
+    page = context.new_page()
+    page.goto(any_url + "topics/funding/")
+    box = page.locator("details.cite[data-fact='march-2025-round-amount']")
+    box.locator("summary").focus()
+    page.keyboard.press("Enter")
+    box.locator(".cite-copy").first.wait_for()
+    tab_to_button(page, "Copy BibTeX")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('details.cite[open] .cite-status').textContent === 'Copied'")
+    [(kind, key, fields)] = parse_bibtex(page.evaluate("navigator.clipboard.readText()"))
+    context.close()
+    assert (kind, key) == ("misc", "march-2025-round-amount")
+    assert fields["url"] == any_url + "topics/funding/#march-2025-round-amount" and fields["year"].isdigit()
+    assert latex_text(fields["title"]) and latex_text(fields["howpublished"])
