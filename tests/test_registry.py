@@ -160,7 +160,8 @@ def test_file_that_is_not_a_mapping(project):
     assert with_hints(project) == [
         (
             "facts/extra.yaml:1:1: error: a registry file must be a mapping of sections",
-            "start with one of: 'briefing:', 'topics:', 'sources:', 'entities:', 'facts:', 'disagreements:', 'coverage:'",
+            "start with one of: 'briefing:', 'topics:', 'sources:', 'entities:', 'facts:', 'disagreements:', "
+            "'coverage:', 'retractions:'",
         )
     ]
 
