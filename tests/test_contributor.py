@@ -145,7 +145,8 @@ def test_new_asks_for_what_is_missing_in_a_terminal(project):
     """Driven through a pseudo-terminal, as a person at a keyboard would."""
     answers = [b"Globex Corporation\n", b"A fictional rival of Acme.\n"]
     text = converse(project, ["new", "entity", "--kind", "organisation"], answers)
-    assert "Name:" in text and "One-line description:" in text
+    assert "Name [existing: acme, harbour-capital, portville, ada-lovelace]:" in text
+    assert "One-line description:" in text
     assert "added entity 'globex-corporation' to facts/entities.yaml" in text
     entities = (project.facts / "entities.yaml").read_text(encoding="utf-8")
     assert entities.endswith(
@@ -428,6 +429,15 @@ def test_a_long_list_is_cut_with_a_count(project):
     ids = [f"e{i}" for i in range(MAX_LISTED + 3)]
     asked = dict((name, q) for name, q, _, _ in questions("fact", {"entities": ids}))
     assert asked["entity"].endswith(f"[one of: {', '.join(ids[:MAX_LISTED])} and 3 more]")
+
+
+def test_a_new_source_or_entity_shows_what_there_is_already():
+    from briefing.tools.editing import questions
+
+    existing = {"sources": ["planet", "wire"], "entities": ["acme"], "topics": ["funding"]}
+    assert questions("source", existing)[0][1] == "Title (the headline as printed) [existing: planet, wire]"
+    assert questions("entity", existing)[0][1] == "Name [existing: acme]"
+    assert questions("entity", {})[0][1] == "Name"  # nothing yet: nothing listed
 
 
 def test_a_prompt_never_prints_an_id_a_terminal_would_run():

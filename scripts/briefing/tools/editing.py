@@ -310,9 +310,14 @@ def questions(kind: str, existing: dict[str, list[str]]) -> list[tuple[str, str,
 
     `existing` maps a section (topics, entities, sources) to its ids in file order.
     """
-    listed = {"topic": "topics", "entity": "entities", "cite": "sources", "speaker": "entities"}
-    if kind == "topic":  # a new topic's title: the topics there are, so as not to make one twice
-        listed = {"title": "topics"}
+    # A fact's references name what exists ("one of"); a new topic, entity or source's first
+    # question shows what there is already, so as not to add it twice ("existing").
+    listed = {
+        "fact": {"topic": "topics", "entity": "entities", "cite": "sources", "speaker": "entities"},
+        "topic": {"title": "topics"},
+        "entity": {"name": "entities"},
+        "source": {"title": "sources"},
+    }[kind]
     asked = []
     for name, question, required, repeatable in FIELDS[kind]:
         # Only well-formed ids: a broken registry's id could carry a terminal's control sequence.
@@ -321,7 +326,7 @@ def questions(kind: str, existing: dict[str, list[str]]) -> list[tuple[str, str,
             shown = ", ".join(ids[:MAX_LISTED]) + (
                 f" and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
             )
-            question = f"{question} [{'existing' if kind == 'topic' else 'one of'}: {shown}]"
+            question = f"{question} [{'one of' if kind == 'fact' else 'existing'}: {shown}]"
         asked.append((name, question, required, repeatable))
     return asked
 
