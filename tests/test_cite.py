@@ -225,12 +225,21 @@ def cite_site(tmp_path_factory):
     yield from serve(project.root / "site")
 
 
-def open_cite(page, url: str, query: str = "") -> None:
+def open_cite(page, url: str, query: str = "", fact: str = "may-2024-round") -> None:
     page.goto(url + "topics/funding/" + query)
-    box = page.locator("details.cite[data-fact='may-2024-round']")
+    box = page.locator(f"details.cite[data-fact='{fact}']")
     box.locator("summary").focus()
     page.keyboard.press("Enter")  # opens the box, as a reader with a keyboard does
     box.locator(".cite-copy").first.wait_for()  # made on the box's toggle event, which follows the key press
+
+
+def cite_page(browser, url: str, width: int, scheme: str = "light", **opened):
+    """A reader's window allowed the clipboard, with the Cite box open (`opened`: open_cite's query and fact)."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+    page = context.new_page()
+    open_cite(page, url, **opened)
+    return context, page
 
 
 def tab_to_button(page, name: str) -> None:
@@ -245,10 +254,9 @@ def tab_to_button(page, name: str) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [375, 1280])
 def test_copy_buttons_put_each_format_on_the_clipboard(browser, cite_site, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=cite_site.rstrip("/"))
-    page = context.new_page()
-    open_cite(page, cite_site, "?ref=}}%20note={x}")  # a link's query is not the fact's address
+    context, page = cite_page(
+        browser, cite_site, width, query="?ref=}}%20note={x}"
+    )  # a link's query is not the fact's address
     status = page.locator("details.cite[data-fact='may-2024-round'] .cite-status")
     assert status.get_attribute("aria-live") == "polite"
     copied = {}
@@ -301,10 +309,7 @@ def test_the_open_cite_box_passes_axe(browser, cite_site, scheme, width):
     """The buttons and the live region, once shown, in both palettes: contrast, names, 24 px targets."""
     from test_browser import AXE
 
-    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=cite_site.rstrip("/"))
-    page = context.new_page()
-    open_cite(page, cite_site)
+    context, page = cite_page(browser, cite_site, width, scheme)
     tab_to_button(page, "Copy BibTeX")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('details.cite[open] .cite-status').textContent === 'Copied'")
@@ -323,14 +328,7 @@ def test_the_open_cite_box_passes_axe(browser, cite_site, scheme, width):
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_real_briefing_cite_box_copies_on_both_engines(browser, any_url, width):
     """The real site, as MkDocs and Zensical build it: the box opens, its button copies parseable BibTeX."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=any_url.rstrip("/"))
-    page = context.new_page()
-    page.goto(any_url + "topics/funding/")
-    box = page.locator("details.cite[data-fact='march-2025-round-amount']")
-    box.locator("summary").focus()
-    page.keyboard.press("Enter")
-    box.locator(".cite-copy").first.wait_for()
+    context, page = cite_page(browser, any_url, width, fact="march-2025-round-amount")
     tab_to_button(page, "Copy BibTeX")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('details.cite[open] .cite-status').textContent === 'Copied'")
