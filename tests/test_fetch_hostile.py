@@ -18,7 +18,7 @@ import threading
 import pytest
 import yaml
 from conftest import Project
-from helpers import snapshot
+from helpers import in_background, snapshot
 
 from briefing.tools import archive
 from briefing.tools.archive import ArchiveError, extract
@@ -78,7 +78,7 @@ def routes():
     table: dict = {}
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Routes)
     server.routes = table  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    in_background(server)
     yield f"http://127.0.0.1:{server.server_address[1]}", table
     server.shutdown()
 
@@ -110,7 +110,7 @@ def trickle(request):
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Trickle)
     server.daemon_threads = True
     server.payload, server.stop = payload, threading.Event()  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    in_background(server)
     yield f"{scheme}://127.0.0.1:{server.server_address[1]}/article.html"
     server.stop.set()  # type: ignore[attr-defined]
     server.shutdown()
@@ -133,7 +133,7 @@ def endless():
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Endless)
     server.daemon_threads = True
     server.stop = threading.Event()  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    in_background(server)
     yield f"http://127.0.0.1:{server.server_address[1]}/big.html"
     server.stop.set()  # type: ignore[attr-defined]
     server.shutdown()
@@ -419,7 +419,7 @@ def tls_routes(tmp_path, monkeypatch):
     side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     side.load_cert_chain(cert, key)
     server.socket = side.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    in_background(server)
     monkeypatch.setattr(ssl, "_create_default_https_context", lambda: ssl.create_default_context(cafile=str(cert)))
     yield server.server_address[1]
     server.shutdown()
