@@ -14,7 +14,7 @@ import jsonschema
 
 from briefing.load.model import parse_date
 from briefing.load.yaml_loader import YamlDocument
-from briefing.problems import Problem, error, package_folder
+from briefing.problems import Loc, Problem, error, package_folder
 
 # The schema ships with the tool: facts/ holds it so that editors find it beside the data.
 SCHEMA_PATH = package_folder("briefing.schema") / "registry.schema.json"
@@ -112,105 +112,96 @@ def validate_document(
 
 
 def _schema_problems(doc: YamlDocument, err: jsonschema.ValidationError, path: tuple) -> list[Problem]:
-    what = _describe(doc, path)
-    if path and isinstance(path[-1], str):
-        named = f"field '{path[-1]}'"
-    elif len(path) >= 3 and isinstance(path[-2], str):
-        named = f"item {path[-1] + 1} of '{path[-2]}'"
-    else:
-        named = "value"
-    kind = err.validator
-    instance = err.instance
+    """What one schema error says, in the contributor's words, at the value (or key) it is about."""
+    what, named, at = _describe(doc, path), _named(path), doc.loc(path)
+    kind, instance, limit = err.validator, err.instance, err.validator_value
     if kind == "additionalProperties":
-        allowed = sorted(err.schema.get("properties", {}))
-        extra = sorted(set(instance) - set(allowed))
-        out = []
-        for key in extra:
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
-            out.append(error(doc.key_loc(path + (key,)), f"{what}: unknown field '{key}'", hint, code="unknown-field"))
-        return out
+        return _unknown_fields(doc, err, path, what)
+    if kind == "type":
+        return [_wrong_type(err, path, what, named, at)]
+    if kind == "pattern":
+        return _bad_pattern(err, what, named, at)
+    if kind == "enum":
+        return [_not_a_choice(instance, limit, what, named, at)]
+    if kind in ("minItems", "minLength") and not instance:
+        return [error(at, f"{what}: {named} is empty", code="empty-value")]
     if kind == "required":
         missing = err.message.split("'")[1]
-        return [error(doc.loc(path), f"{what}: missing required field '{missing}'", code="missing-field")]
-    if kind == "type":
-        if path == ():
-            return [
-                error(
-                    doc.loc(path),
-                    "a registry file must be a mapping of sections",
-                    "start with one of: " + ", ".join(f"'{s}:'" for s in SECTIONS),
-                    code="file-not-mapping",
-                )
-            ]
-        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
-        hint = None
-        if "string" in wanted and isinstance(instance, (int, float)) and not isinstance(instance, bool):
-            hint = f'put it in quotes: "{instance}"'
-        elif "string" in wanted and isinstance(instance, bool):
-            hint = "put it in quotes"
-        return [
-            error(doc.loc(path), f"{what}: {named} must be {names}, not {_shown(instance)}", hint, code="wrong-type")
-        ]
-    if kind == "pattern":
-        message = err.schema.get("errorMessage", f"does not match {err.validator_value}")
-        if message == "is blank":  # only white space; an empty value is reported as empty
-            return [error(doc.loc(path), f"{what}: {named} is blank", code="blank-value")] if instance else []
-        bad = _bad_character(instance)
-        if bad and "control" in message:
-            message = f"contains the invisible character U+{ord(bad):04X}, which is not allowed"
-            return [
-                error(
-                    doc.loc(path),
-                    f"{what}: {named} {message}",
-                    "delete it and retype the text around it",
-                    code="invisible-character",
-                )
-            ]
-        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} {message}", code="bad-value")]
+        return [error(at, f"{what}: missing required field '{missing}'", code="missing-field")]
     if kind == "format":
-        return [error(doc.loc(path), f"{what}: {named} {_shown(instance)} is not a real date", code="not-a-date")]
-    if kind == "enum":
-        choices = [str(c) for c in err.validator_value]
-        close = difflib.get_close_matches(str(instance), choices, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else None
-        return [
-            error(
-                doc.loc(path),
-                f"{what}: {named} is {_shown(instance)}; use one of: {', '.join(choices)}",
-                hint,
-                code="not-a-choice",
-            )
-        ]
-    if kind in ("minItems", "minLength") and not instance:
-        return [error(doc.loc(path), f"{what}: {named} is empty", code="empty-value")]
+        return [error(at, f"{what}: {named} {_shown(instance)} is not a real date", code="not-a-date")]
     if kind == "minItems":
-        return [
-            error(doc.loc(path), f"{what}: {named} needs at least {err.validator_value} items", code="too-few-items")
-        ]
+        return [error(at, f"{what}: {named} needs at least {limit} items", code="too-few-items")]
     if kind == "maxLength":
-        return [
-            error(
-                doc.loc(path),
-                f"{what}: {named} is {len(instance)} characters long; the limit is {err.validator_value}",
-                code="too-long",
-            )
-        ]
+        return [error(at, f"{what}: {named} is {len(instance)} characters long; the limit is {limit}", code="too-long")]
     if kind == "uniqueItems":
-        return [error(doc.loc(path), f"{what}: {named} lists the same item twice", code="repeated-item")]
+        return [error(at, f"{what}: {named} lists the same item twice", code="repeated-item")]
     if kind in ("minimum", "maximum"):
         bound = "at least" if kind == "minimum" else "at most"
-        return [
-            error(
-                doc.loc(path),
-                f"{what}: {named} must be {bound} {err.validator_value}, not {instance}",
-                code="out-of-range",
-            )
-        ]
+        return [error(at, f"{what}: {named} must be {bound} {limit}, not {instance}", code="out-of-range")]
     if kind == "minProperties":
-        return [error(doc.loc(path), f"{what}: is empty", code="empty-entry")]
-    return [error(doc.loc(path), f"{what}: {named}: {err.message}", code="schema")]
+        return [error(at, f"{what}: is empty", code="empty-entry")]
+    return [error(at, f"{what}: {named}: {err.message}", code="schema")]
+
+
+def _named(path: tuple) -> str:
+    """The value a path ends at, as a message names it: "field 'date'", "item 2 of 'entities'"."""
+    if path and isinstance(path[-1], str):
+        return f"field '{path[-1]}'"
+    if len(path) >= 3 and isinstance(path[-2], str):
+        return f"item {path[-1] + 1} of '{path[-2]}'"
+    return "value"
+
+
+def _unknown_fields(doc: YamlDocument, err: jsonschema.ValidationError, path: tuple, what: str) -> list[Problem]:
+    """Each field the schema does not define, at its key, with the closest defined one."""
+    allowed = sorted(err.schema.get("properties", {}))
+    out = []
+    for key in sorted(set(err.instance) - set(allowed)):
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+        out.append(error(doc.key_loc(path + (key,)), f"{what}: unknown field '{key}'", hint, code="unknown-field"))
+    return out
+
+
+def _wrong_type(err: jsonschema.ValidationError, path: tuple, what: str, named: str, at: Loc) -> Problem:
+    """A value of the wrong type; a number or true/false where text is wanted is told to take quotes."""
+    if path == ():
+        hint = "start with one of: " + ", ".join(f"'{s}:'" for s in SECTIONS)
+        return error(at, "a registry file must be a mapping of sections", hint, code="file-not-mapping")
+    instance = err.instance
+    wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+    names = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
+    hint = None
+    if "string" in wanted and isinstance(instance, (int, float)) and not isinstance(instance, bool):
+        hint = f'put it in quotes: "{instance}"'
+    elif "string" in wanted and isinstance(instance, bool):
+        hint = "put it in quotes"
+    return error(at, f"{what}: {named} must be {names}, not {_shown(instance)}", hint, code="wrong-type")
+
+
+def _bad_pattern(err: jsonschema.ValidationError, what: str, named: str, at: Loc) -> list[Problem]:
+    """A value that does not have its field's form; blank text and invisible characters said as such."""
+    instance = err.instance
+    message = err.schema.get("errorMessage", f"does not match {err.validator_value}")
+    if message == "is blank":  # only white space; an empty value is reported as empty
+        return [error(at, f"{what}: {named} is blank", code="blank-value")] if instance else []
+    bad = _bad_character(instance)
+    if bad and "control" in message:
+        message = f"contains the invisible character U+{ord(bad):04X}, which is not allowed"
+        hint = "delete it and retype the text around it"
+        return [error(at, f"{what}: {named} {message}", hint, code="invisible-character")]
+    return [error(at, f"{what}: {named} {_shown(instance)} {message}", code="bad-value")]
+
+
+def _not_a_choice(instance: Any, choices: list, what: str, named: str, at: Loc) -> Problem:
+    """A value that is not one of its field's choices, with the closest one."""
+    shown = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(instance), shown, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else None
+    return error(
+        at, f"{what}: {named} is {_shown(instance)}; use one of: {', '.join(shown)}", hint, code="not-a-choice"
+    )
 
 
 _TYPE_NAMES = {
