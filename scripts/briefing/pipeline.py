@@ -32,10 +32,11 @@ from briefing.load.history import History, load_history
 from briefing.load.model import Registry
 from briefing.load.registry import load_registry
 from briefing.problems import Problem, format_problem, sort_problems
-from briefing.project import DEFAULTS, Settings
+from briefing.project import DEFAULTS, Settings, setting_place
 from briefing.tools.linkcheck import BrokenLink, check_site
 from briefing.write import output
 from briefing.write.engine import engine_missing, run_engine
+from briefing.write.search import pagefind_index
 
 BUILD = Path("build")  # the site source: mkdocs.yml and docs/, which any mkdocs.yml-reading engine builds
 PREVIEW = output.PREVIEW  # the live preview's site source: a preview never touches build/ and site/
@@ -266,6 +267,14 @@ def build(options: Options, engine: str | None = "mkdocs") -> Report:
                 output.discard(staged)
                 report.failures += [_site_problem(found) for found in broken]
                 report.failures.append(f"{engine} build failed: build/ and site/ are as they were")
+                report.files, report.status = None, 1
+                return report
+            pagefind = options.settings.search == "pagefind"
+            unindexed = pagefind_index(staged.site, setting_place(options.root, "search")) if pagefind else None
+            if unindexed:  # the site is switched in with its search index, or not at all
+                output.discard(staged)
+                report.problems.append(unindexed)
+                report.failures.append("search index failed: build/ and site/ are as they were")
                 report.files, report.status = None, 1
                 return report
         output.switch(options.root, staged, options.root / BUILD, site if engine else None)

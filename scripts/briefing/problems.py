@@ -159,6 +159,8 @@ CODES = {
     "record-foreign": "the build record was not written by a build of yours",
     "record-unreadable": "the build record cannot be read",
     "record-bad-move": "the build record names a move the build never makes",
+    "search-index-failed": "Pagefind could not index the built site (write/search.py)",
+    "search-site-link": "the built site holds a symbolic link Pagefind would read through",
     # commands that rewrite files (commands/common.py)
     "linked-input": "a file the command would read or write is a symbolic link",
     "value-would-change": "rewriting the file would change a value",

@@ -28,6 +28,7 @@ MAX_SUBJECT = 200
 MAX_NUMBER = 1_000_000
 MAX_ARCHIVE = 1000
 MAX_EDITORS = 50
+SEARCHES = ("pagefind", "builtin")  # the site's search: Pagefind with the site's own box, or the engine's own
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Settings:
     search_quotes_limit: int = 2000  # up to this many facts, search finds a fact by its quotes' words
     editors: tuple[str, ...] = ()  # who edits the briefing, as each name is written: every citation names them
     repository: str = ""  # the project's repository (https): every fact links to a prefilled issue there
+    search: str = "builtin"  # "pagefind": the site's own search box over a Pagefind index; "builtin": the engine's
 
 
 DEFAULTS = Settings()
@@ -77,6 +79,14 @@ def read_settings(root: Path, environ: Mapping[str, str] | None = None) -> tuple
         else:
             settings = replace(settings, site_url=override)
     return (Settings(), problems) if problems else (settings, [])
+
+
+def setting_place(root: Path, key: str) -> Loc:
+    """Where briefing.toml gives `key` its value, for a problem the setting leads to; the file if it does not."""
+    try:
+        return _Places((root / PROJECT_FILE).read_text(encoding="utf-8")).value(key)
+    except (OSError, UnicodeDecodeError):
+        return Loc(PROJECT_FILE)
 
 
 def _read_file(path: Path) -> tuple[Settings, list[Problem]]:
@@ -152,6 +162,9 @@ def _setting_problem(key: str, value: object, known: dict) -> tuple[str | None, 
         return f"setting '{key}' must be text, not {_kind(value)}", f'put it in quotes: {key} = "..."'
     if key == "language":
         return language_problem(value)
+    if key == "search" and value not in SEARCHES:
+        why = f"setting 'search' is {_shown(value)}; it must be one of: {', '.join(SEARCHES)}"
+        return why, 'for example search = "pagefind"'
     why = hint = None
     if key == "subject" and value:
         why = subject_problem(value)

@@ -22,6 +22,7 @@ from briefing.load.registry import gc_paused
 from briefing.project import DEFAULTS, Settings
 from briefing.render.addresses import relative
 from briefing.render.escaping import html_text
+from briefing.render.facets import facets
 from briefing.render.facts import day_label
 from briefing.render.footnotes import footnotes
 from briefing.render.index import Index
@@ -53,7 +54,8 @@ def render_site(
         for kind in kinds() if page_kinds is None else page_kinds:
             for page in kind.pages(index):
                 if only is None or page.path in only:
-                    pages[page.path] = render_page(index, page, page.template or kind.template)
+                    text = render_page(index, page, page.template or kind.template)
+                    pages[page.path] = text + facets(index, page, kind.name)
                 if page.menu is not None:
                     menu.append(page)
             files.update(kind.files(index))

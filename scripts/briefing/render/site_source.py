@@ -30,6 +30,7 @@ from briefing.project import DEFAULTS, Settings
 
 ASSET_FOLDER = "briefing"  # in build/docs/: the generator's assets
 ASSETS = ("briefing.css", "briefing.js")
+SEARCH_ASSETS = ("search.css", "search.js")  # the site's own search box, over Pagefind's index (search = "pagefind")
 OVERRIDES = "overrides"  # in build/: the theme's page with link-preview tags (assets/main.html)
 NAV = ".nav.yml"  # where render_site leaves the generated navigation
 # Settings that belong to the hand-written project, not to the generated source.
@@ -50,7 +51,7 @@ def site_source(
     """
     docs = root / DOCS
     files: dict[str, str | bytes] = {f"docs/{rel}": text for rel, text in pages.items() if rel != NAV}
-    for name in ASSETS:  # the generator's stylesheet and script, beside the pages they style
+    for name in ASSETS + (SEARCH_ASSETS if settings.search == "pagefind" else ()):  # beside the pages they style
         files[f"docs/{ASSET_FOLDER}/{name}"] = (package_folder("briefing.assets") / name).read_bytes()
     owned = Addresses([rel.removeprefix("docs/") for rel in files])
     problems = [] if not docs.is_symlink() else [error(Loc(DOCS), "docs/ is a symbolic link", code="linked-docs")]
@@ -134,6 +135,8 @@ def source_config(config: dict, generated_nav: list, generated_pages: list[str],
         out["theme"].setdefault("language", settings.language)
     out["extra_css"] = [f"{ASSET_FOLDER}/briefing.css", *config.get("extra_css", [])]
     out["extra_javascript"] = [f"{ASSET_FOLDER}/briefing.js", *config.get("extra_javascript", [])]
+    if settings.search == "pagefind":
+        out = pagefind_config(out)
     out["docs_dir"] = "docs"
     out["site_dir"] = "../site"
     out["nav"] = nav
@@ -141,6 +144,28 @@ def source_config(config: dict, generated_nav: list, generated_pages: list[str],
     if patterns:
         out["not_in_nav"] = "\n".join(patterns) + "\n"
     return HEADER + yaml.dump(out, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
+
+
+def pagefind_config(config: dict) -> dict:
+    """`config` with the engines' own search turned off and the site's search box (assets/search.js) in.
+
+    Both engines read `search: {enabled: false}`: Material shows no search box, and Zensical, which
+    searches even when no plugin is listed, makes no index. `extra.briefing_search` tells the page
+    template (assets/main.html) to mark each searchable page's content for Pagefind.
+    """
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{name: value} for name, value in plugins.items()]
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
+    kept = [p for p, name in zip(plugins, names, strict=True) if name not in ("search", "material/search")]
+    extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+    return {
+        **config,
+        "plugins": [*kept, {"search": {"enabled": False}}],
+        "extra": {**extra, "briefing_search": "pagefind"},
+        "extra_css": [*config["extra_css"], f"{ASSET_FOLDER}/search.css"],
+        "extra_javascript": [*config["extra_javascript"], f"{ASSET_FOLDER}/search.js"],
+    }
 
 
 class _Dumper(yaml.SafeDumper):
