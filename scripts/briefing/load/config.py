@@ -31,59 +31,36 @@ def read_config(root: Path) -> tuple[dict | None, list[Problem]]:
     docs/ and templates/ are checked for symbolic links here, before anything is rendered or
     read from them.
     """
-    path = root / CONFIG
+    path, here = root / CONFIG, Loc(CONFIG)
     if path.is_symlink():
         return None, [
-            error(
-                Loc(CONFIG),
-                "the site configuration is a symbolic link",
-                "put the file itself here",
-                code="config-linked",
-            )
+            error(here, "the site configuration is a symbolic link", "put the file itself here", code="config-linked")
         ]
     try:
         text = read_regular(path).decode("utf-8")
         config = yaml.safe_load(text)
     except OSError as exc:
         return None, [
-            error(Loc(CONFIG), f"cannot read the site configuration: {exc.strerror or exc}", code="config-unreadable")
+            error(here, f"cannot read the site configuration: {exc.strerror or exc}", code="config-unreadable")
         ]
     except UnicodeDecodeError:
-        return None, [error(Loc(CONFIG), "the site configuration is not UTF-8 text", code="config-not-utf8")]
+        return None, [error(here, "the site configuration is not UTF-8 text", code="config-not-utf8")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = Loc(CONFIG, mark.line + 1, mark.column + 1) if mark else Loc(CONFIG)
-        return None, [
-            error(
-                where,
-                f"the site configuration is not plain YAML: {getattr(exc, 'problem', exc)}",
-                "the generated site source must stay engine-neutral: no !!python tags",
-                code="config-not-yaml",
-            )
-        ]
+        where = Loc(CONFIG, mark.line + 1, mark.column + 1) if mark else here
+        message = f"the site configuration is not plain YAML: {getattr(exc, 'problem', exc)}"
+        hint = "the generated site source must stay engine-neutral: no !!python tags"
+        return None, [error(where, message, hint, code="config-not-yaml")]
     if not isinstance(config, dict):
-        return None, [
-            error(Loc(CONFIG), "the site configuration is not a mapping of settings", code="config-not-mapping")
-        ]
+        return None, [error(here, "the site configuration is not a mapping of settings", code="config-not-mapping")]
     if config.get("hooks"):
-        return None, [
-            error(
-                Loc(CONFIG),
-                "the site configuration has hooks",
-                "hooks tie the site to MkDocs: remove them",
-                code="config-hooks",
-            )
-        ]
+        hint = "hooks tie the site to MkDocs: remove them"
+        return None, [error(here, "the site configuration has hooks", hint, code="config-hooks")]
     docs_dir = config.get("docs_dir", DOCS)
     if not isinstance(docs_dir, str) or posixpath.normpath(docs_dir) != DOCS:
-        line = _key_line(text, "docs_dir")
+        hint = "the hand-written pages are in the project's docs/"
         return None, [
-            error(
-                Loc(CONFIG, line),
-                "docs_dir must be docs",
-                "the hand-written pages are in the project's docs/",
-                code="config-docs-dir",
-            )
+            error(Loc(CONFIG, _key_line(text, "docs_dir")), "docs_dir must be docs", hint, code="config-docs-dir")
         ]
     return config, link_problems(root)
 
