@@ -241,7 +241,7 @@ LONG_FIRST = ("test_init.py", "test_serve.py", "test_makefile.py")
 @functools.cache
 def _has_module_fixture(path: Path) -> bool:
     """Whether a test file makes something once for all its tests (a site built, a server started)."""
-    return path.suffix == ".py" and 'scope="module"' in path.read_text(encoding="utf-8")
+    return path.suffix == ".py" and path.is_file() and 'scope="module"' in path.read_text(encoding="utf-8")
 
 
 def pytest_collection_modifyitems(items) -> None:
