@@ -320,16 +320,7 @@ def check_quotes(
     citations = _citations_by_source(registry)
     shown = shown_as or archive_dir.as_posix()
     if not archive_dir.is_dir():
-        count = sum(len(c) for c in citations.values())
-        make = error if strict else warning
-        return [
-            make(
-                Loc(shown),
-                f"archive folder not found: {count} quotes in {len(citations)} sources went unverified",
-                "pass --sources DIR (or set BRIEFING_SOURCES) to the folder of archived source texts",
-                code="archive-folder-missing",
-            )
-        ], quotes
+        return [_unverified(citations, shown, strict)], quotes
     problems: list[Problem] = []
     failed = 0
     texts: dict[str, str] = {}
@@ -363,6 +354,18 @@ def check_quotes(
         problems += check_speakers_in_text(registry, source, archived, [citation for citation, _ in found])
         quotes.contexts.update(fragment_contexts(source, archived.text, found))
     return problems + check_same_texts(registry, texts), quotes
+
+
+def _unverified(citations: dict[str, list[Citation]], shown: str, strict: bool) -> Problem:
+    """No archive folder: every quote goes unverified (a warning, an error with --strict)."""
+    count = sum(len(c) for c in citations.values())
+    make = error if strict else warning
+    return make(
+        Loc(shown),
+        f"archive folder not found: {count} quotes in {len(citations)} sources went unverified",
+        "pass --sources DIR (or set BRIEFING_SOURCES) to the folder of archived source texts",
+        code="archive-folder-missing",
+    )
 
 
 def _citations_by_source(registry: Registry) -> dict[str, list[Citation]]:
