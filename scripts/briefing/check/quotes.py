@@ -113,6 +113,11 @@ def _joins(text: str, index: int, where: list[int] | None = None) -> bool:
     return where is None or (where[index - 1] == where[index] - 1 and where[index + 1] == where[index] + 1)
 
 
+# (archived text, quote) -> where the quote stands in it: a pure function of the two, kept in memory only.
+FOUND: dict[tuple[str, str], Span | None] = {}
+FOUND_LIMIT = 1 << 18  # quotes remembered at most (a live preview of 100,000 facts has about 200,000)
+
+
 @dataclass(frozen=True)
 class Span:
     """Where a quote stands in the archived text: [start, end) in the text's own characters."""
@@ -143,8 +148,17 @@ class ArchivedText:
         return normalise(self.text, "NFKD")
 
     def find(self, quote: str) -> Span | None:
-        """The first place the quote stands in the text on word boundaries, or None."""
-        return _find(normalise(quote)[0], *self.mapped, footnoted=self.footnoted)
+        """The first place the quote stands in the text on word boundaries, or None.
+
+        Remembered for the process by the text and the quote (FOUND): the live preview checks every
+        quote again after each edit, and the coverage check looks for those the quote check found.
+        """
+        key = (self.text, quote)
+        if key not in FOUND:
+            if len(FOUND) >= FOUND_LIMIT:
+                FOUND.clear()
+            FOUND[key] = _find(normalise(quote)[0], *self.mapped, footnoted=self.footnoted)
+        return FOUND[key]
 
     def shown(self, span: Span) -> str:
         """The archive's own characters for a span, on one line, as a reader sees them."""
