@@ -173,14 +173,9 @@ def _source_coverage(
             problems.append(problem)
         elif key in listed:
             earlier = listed[key][0].origin.at("excerpt")
-            problems.append(
-                error(
-                    omission.origin.at("excerpt"),
-                    f"this sentence of source '{source.id}' is already listed as omitted (line {earlier.line})",
-                    "list each omitted sentence once",
-                    code="omitted-twice",
-                )
-            )
+            said = f"this sentence of source '{source.id}' is already listed as omitted (line {earlier.line})"
+            hint = "list each omitted sentence once"
+            problems.append(error(omission.origin.at("excerpt"), said, hint, code="omitted-twice"))
         else:
             listed[key] = (omission, _shown(archived, omission.excerpt))
             if key in used:

@@ -14,20 +14,10 @@ def check_disagreements(registry: Registry) -> list[Problem]:
             continue  # some variants failed validation; judge the whole once they are fixed
         variants = disagreement.variants
         if len(variants) == 1 and variants[0].rank != "erroneous":
-            problems.append(
-                error(
-                    disagreement.origin.at("variants"),
-                    f"disagreement '{disagreement.id}' has one variant that is not marked erroneous",
-                    "record each version the sources give, or mark a wrong claim 'rank: erroneous' with a reason",
-                    code="single-version",
-                )
-            )
+            said = f"disagreement '{disagreement.id}' has one variant that is not marked erroneous"
+            hint = "record each version the sources give, or mark a wrong claim 'rank: erroneous' with a reason"
+            problems.append(error(disagreement.origin.at("variants"), said, hint, code="single-version"))
         if disagreement.verdict == "erroneous" and not any(v.rank == "erroneous" for v in variants):
-            problems.append(
-                error(
-                    disagreement.origin.at("verdict"),
-                    f"disagreement '{disagreement.id}' is 'erroneous' but no variant has 'rank: erroneous'",
-                    code="erroneous-without-version",
-                )
-            )
+            said = f"disagreement '{disagreement.id}' is 'erroneous' but no variant has 'rank: erroneous'"
+            problems.append(error(disagreement.origin.at("verdict"), said, code="erroneous-without-version"))
     return problems

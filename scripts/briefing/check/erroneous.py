@@ -51,14 +51,9 @@ def check_erroneous_wording(registry: Registry, make) -> list[Problem]:
                 if not tokens:
                     continue
                 if not any(next(at(q, tokens), None) is not None for q in cited):
-                    problems.append(
-                        make(
-                            variant.origin.at("claim"),
-                            f"{where}: the claim's quoted words {phrase!r} are in none of its quotes",
-                            "quote the wrong words as the source prints them",
-                            code="claim-words-unquoted",
-                        )
-                    )
+                    said = f"{where}: the claim's quoted words {phrase!r} are in none of its quotes"
+                    hint = "quote the wrong words as the source prints them"
+                    problems.append(make(variant.origin.at("claim"), said, hint, code="claim-words-unquoted"))
                     continue
                 wrong.append((tokens, phrase, owners))
     if wrong:

@@ -149,25 +149,17 @@ def check_speakers_in_text(
         if citation.via:
             distinctive = [w for w in tokens(citation.via) if w not in GENERIC]
             if not distinctive:
-                problems.append(
-                    error(
-                        citation.origin.at("via"),
-                        f"via {citation.via!r} names no particular document or outlet",
-                        "name whose report or statement it is, as the source does ('Reuters', 'OpenAI's blog post')",
-                        code="vague-via",
-                    )
-                )
+                said = f"via {citation.via!r} names no particular document or outlet"
+                hint = "name whose report or statement it is, as the source does ('Reuters', 'OpenAI's blog post')"
+                problems.append(error(citation.origin.at("via"), said, hint, code="vague-via"))
             elif not (_all_in(distinctive, words) or _credited(archived.text, span.end, distinctive)):
                 missing = [w for w in distinctive if w not in words]
-                problems.append(
-                    error(
-                        citation.origin.at("via"),
-                        f"via {citation.via!r} is not named in the quote's paragraph of source '{source.id}'"
-                        f" ({source.archive_file}): {', '.join(repr(w) for w in missing)} not found",
-                        hint + "; a via is where the source says the words come from, in its own words",
-                        code="via-not-in-paragraph",
-                    )
+                said = (
+                    f"via {citation.via!r} is not named in the quote's paragraph of source '{source.id}'"
+                    f" ({source.archive_file}): {', '.join(repr(w) for w in missing)} not found"
                 )
+                told = hint + "; a via is where the source says the words come from, in its own words"
+                problems.append(error(citation.origin.at("via"), said, told, code="via-not-in-paragraph"))
     return problems
 
 
@@ -275,14 +267,10 @@ def check_support(
         for variant in disagreement.variants:
             for i, citation in enumerate(variant.citations):
                 if not citation.supports:
-                    problems.append(
-                        error(
-                            variant.origin.at("citations", i, "role"),
-                            f"disagreement '{disagreement.id}': a version's citations give it; none is context",
-                            "put background in the disagreement's note",
-                            code="version-only-context",
-                        )
-                    )
+                    said = f"disagreement '{disagreement.id}': a version's citations give it; none is context"
+                    hint = "put background in the disagreement's note"
+                    where = variant.origin.at("citations", i, "role")
+                    problems.append(error(where, said, hint, code="version-only-context"))
     return problems, known
 
 

@@ -70,14 +70,9 @@ def check_unique_ids(registry: Registry) -> list[Problem]:
         seen: dict[str, Origin] = {}
         for entry in entries:
             if entry.id in seen:
-                problems.append(
-                    error(
-                        entry.origin.at("id"),
-                        f"duplicate {kind} id '{entry.id}' (first defined at {seen[entry.id].at('id')})",
-                        "ids are unique: rename one of the two",
-                        code="duplicate-id",
-                    )
-                )
+                said = f"duplicate {kind} id '{entry.id}' (first defined at {seen[entry.id].at('id')})"
+                hint = "ids are unique: rename one of the two"
+                problems.append(error(entry.origin.at("id"), said, hint, code="duplicate-id"))
             else:
                 seen[entry.id] = entry.origin
     return problems
@@ -180,13 +175,8 @@ def check_references(registry: Registry) -> list[Problem]:
             found = facts.check(number.fact, number.origin.at("fact"))
             problems += found
             if not found and number.fact in facts.ids and number.fact not in valued:
-                problems.append(
-                    error(
-                        number.origin.at("fact"),
-                        f"key number '{number.label}': fact '{number.fact}' has no value",
-                        code="key-number-without-value",
-                    )
-                )
+                said = f"key number '{number.label}': fact '{number.fact}' has no value"
+                problems.append(error(number.origin.at("fact"), said, code="key-number-without-value"))
     return problems
 
 
@@ -216,14 +206,10 @@ def check_citations(registry: Registry) -> list[Problem]:
             unknown = sources.check(converted.source, fact.origin.at("converted", i, "source"))
             problems += unknown
             if not unknown and not fact.origin.partial and converted.source not in cited:
-                problems.append(
-                    error(
-                        fact.origin.at("converted", i, "source"),
-                        f"converted figure comes from '{converted.source}', which fact '{fact.id}' does not cite",
-                        "cite the source's words for the figure in 'citations'",
-                        code="converted-source-not-cited",
-                    )
-                )
+                said = f"converted figure comes from '{converted.source}', which fact '{fact.id}' does not cite"
+                hint = "cite the source's words for the figure in 'citations'"
+                where = fact.origin.at("converted", i, "source")
+                problems.append(error(where, said, hint, code="converted-source-not-cited"))
         seen = set()
         for citation in fact.citations:
             key = (citation.source, " ".join(citation.quote.split()))
