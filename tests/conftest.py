@@ -233,9 +233,9 @@ def browser():
 
 
 # --- how the tests are spread over the workers (`make test`: pytest-xdist, -n auto) -----------
-# Files whose tests run 10 s and more each (a plain install into a new venv, a live preview that
+# Files with tests of 10 s and more each (a plain install into a new venv, a live preview that
 # follows edits, a venv made again): started first, so that no worker is left with one at the end.
-LONG_FIRST = ("test_init.py", "test_serve.py", "test_makefile.py")
+LONG_FIRST = ("test_init.py", "test_serve.py", "test_makefile.py", "test_history_hostile.py")
 
 
 @functools.cache
