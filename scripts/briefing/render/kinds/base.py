@@ -44,6 +44,17 @@ class Kind:
     files: Callable[[Index], dict[str, str]] = lambda index: {}
 
 
+def single_page(
+    path: str, title: str, description: str, views: Callable[[Index], dict[str, object]], menu: tuple[str, ...]
+) -> Callable[[Index], Iterator[Page]]:
+    """The `pages` of a kind that makes one page, so each one-page kind says only what differs."""
+
+    def pages(index: Index) -> Iterator[Page]:
+        yield Page(path, title, description, views(index), menu=menu)
+
+    return pages
+
+
 def listed(
     index: Index,
     base: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -12,7 +11,7 @@ from briefing.render.addresses import ENTITIES
 from briefing.render.escaping import md_text
 from briefing.render.facts import Link, entity_link
 from briefing.render.index import Index
-from briefing.render.kinds.base import Kind, Page
+from briefing.render.kinds.base import Kind, single_page
 from briefing.vocabulary import KIND_TITLES
 
 
@@ -52,14 +51,8 @@ def entity_groups(index: Index) -> list[EntityGroup]:
     ]
 
 
-def pages(index: Index) -> Iterator[Page]:
-    yield Page(
-        ENTITIES,
-        "Entities",
-        "The organisations, people, places, models, products, programmes and policies the facts are about.",
-        {"groups": entity_groups(index)},
-        menu=("Entities",),
-    )
-
-
-KIND = Kind("entities", "entities.md.j2", pages)
+DESCRIPTION = "The organisations, people, places, models, products, programmes and policies the facts are about."
+PAGES = single_page(
+    ENTITIES, "Entities", DESCRIPTION, lambda index: {"groups": entity_groups(index)}, menu=("Entities",)
+)
+KIND = Kind("entities", "entities.md.j2", PAGES)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -11,7 +10,7 @@ from briefing.render.addresses import SOURCES, href, source_page
 from briefing.render.escaping import md_text
 from briefing.render.facts import Link
 from briefing.render.index import Index
-from briefing.render.kinds.base import Kind, Page
+from briefing.render.kinds.base import Kind, single_page
 from briefing.vocabulary import SOURCE_KINDS
 
 
@@ -35,14 +34,6 @@ def source_rows(index: Index) -> list[SourceRow]:
     ]
 
 
-def pages(index: Index) -> Iterator[Page]:
-    yield Page(
-        SOURCES,
-        "Sources",
-        "The documents this briefing is built from; every quote is checked against an archived copy.",
-        {"sources": source_rows(index)},
-        menu=("Sources",),
-    )
-
-
-KIND = Kind("sources", "sources.md.j2", pages)
+DESCRIPTION = "The documents this briefing is built from; every quote is checked against an archived copy."
+PAGES = single_page(SOURCES, "Sources", DESCRIPTION, lambda index: {"sources": source_rows(index)}, menu=("Sources",))
+KIND = Kind("sources", "sources.md.j2", PAGES)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -11,7 +10,7 @@ from briefing.render.addresses import TOPICS, href, topic_page
 from briefing.render.escaping import md_text
 from briefing.render.facts import Link
 from briefing.render.index import Index
-from briefing.render.kinds.base import Kind, Page
+from briefing.render.kinds.base import Kind, single_page
 
 
 @dataclass
@@ -31,14 +30,6 @@ def topic_summaries(index: Index) -> list[TopicSummary]:
     ]
 
 
-def pages(index: Index) -> Iterator[Page]:
-    yield Page(
-        TOPICS,
-        "Topics",
-        "Every topic of this briefing, with what it covers and how many facts it has.",
-        {"topics": topic_summaries(index)},
-        menu=("Topics",),
-    )
-
-
-KIND = Kind("topics", "topics.md.j2", pages)
+DESCRIPTION = "Every topic of this briefing, with what it covers and how many facts it has."
+PAGES = single_page(TOPICS, "Topics", DESCRIPTION, lambda index: {"topics": topic_summaries(index)}, menu=("Topics",))
+KIND = Kind("topics", "topics.md.j2", PAGES)
