@@ -340,9 +340,14 @@ def _date(text: str | None) -> str | None:
     return text.strip() if text and text.strip() else None
 
 
+def _new_id(values: dict[str, Any], base: str, taken: set[str]) -> str:
+    """The id the editor gave, else the first free one made from `base`."""
+    return values.get("id") or free_id(base, taken)
+
+
 def fact_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     """A fact from `briefing new fact`'s answers, with the next free id made from its words."""
-    entry: dict[str, Any] = {"id": values.get("id") or free_id(slug(values["statement"]), taken)}
+    entry: dict[str, Any] = {"id": _new_id(values, slug(values["statement"]), taken)}
     entry["statement"] = values["statement"]
     entry["topic"] = values["topic"]
     if _date(values.get("date")):
@@ -376,7 +381,7 @@ def source_entry(values: dict[str, Any], taken: set[str], sha256: str) -> dict[s
     `--based-on` names a source in the registry by its id, or one we do not hold by its name.
     """
     base = f"{slug(values['publisher'], 3)}-{slug(str(values['published']), 3)}"
-    entry: dict[str, Any] = {"id": values.get("id") or free_id(base, taken)}
+    entry: dict[str, Any] = {"id": _new_id(values, base, taken)}
     for key in ("title", "publisher", "author", "published", "url", "kind", "retrieved"):
         if values.get(key):
             entry[key] = values[key]
@@ -385,29 +390,23 @@ def source_entry(values: dict[str, Any], taken: set[str], sha256: str) -> dict[s
         entry["based_on"] = [
             {("source" if origin in taken else "name"): origin, "relation": values.get("relation") or "repost"}
         ]
-    entry["archive"] = {"file": values["archive_file"], "sha256": sha256}
-    entry["reliability"] = values["reliability"]
-    entry["summary"] = values["summary"]
-    return entry
+    archive = {"file": values["archive_file"], "sha256": sha256}
+    return entry | {"archive": archive, "reliability": values["reliability"], "summary": values["summary"]}
 
 
 def entity_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     """An entity from `briefing new entity`'s answers."""
-    entry: dict[str, Any] = {"id": values.get("id") or free_id(slug(values["name"], 6), taken)}
-    entry["name"] = values["name"]
+    entry: dict[str, Any] = {"id": _new_id(values, slug(values["name"], 6), taken), "name": values["name"]}
     entry["kind"] = values["kind"]
     if values.get("alias"):
         entry["aliases"] = list(values["alias"])
-    entry["description"] = values["description"]
-    return entry
+    return entry | {"description": values["description"]}
 
 
 def topic_entry(values: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     """A topic from `briefing new topic`'s answers, with the next free id made from its title."""
-    entry: dict[str, Any] = {"id": values.get("id") or free_id(slug(values["title"], 4), taken)}
-    entry["title"] = values["title"]
-    entry["description"] = values["description"]
-    return entry
+    new_id = _new_id(values, slug(values["title"], 4), taken)
+    return {"id": new_id, "title": values["title"], "description": values["description"]}
 
 
 def target_file(section: str, files: dict[str, list[str]], topic: str | None = None) -> str:
