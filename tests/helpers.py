@@ -7,6 +7,8 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+from fixture_registry import FILES
+
 from briefing.pipeline import Options, gather
 
 
@@ -21,6 +23,14 @@ def with_hints(project, strict: bool = False) -> list[tuple[str, str | None]]:
     options = Options(root=project.root, sources=project.archive, strict=strict, site_dir=Path("site"))
     _, found = gather(options)
     return [(str(p), p.hint) for p in found]
+
+
+def fact_entry(fact_id: str) -> str:
+    """The fixture's `facts.yaml` entry for one fact, whole, so a test can remove it without copying it."""
+    text = FILES["facts.yaml"]
+    start = text.index(f"  - id: {fact_id}\n")
+    end = text.find("  - id: ", start + 1)
+    return text[start : end if end != -1 else len(text)]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

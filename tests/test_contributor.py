@@ -9,23 +9,12 @@ import subprocess
 import pytest
 import yaml
 from conftest import BRIEFING, REPO, run_briefing
+from helpers import fact_entry
 
 from briefing.tools.editing import target_file
 
-SUBCOMMANDS = [
-    "check",
-    "build",
-    "serve",
-    "linkcheck",
-    "stats",
-    "diff",
-    "fmt",
-    "new",
-    "new fact",
-    "new source",
-    "new entity",
-    "new topic",
-]
+NEW = ("fact", "source", "entity", "topic")
+SUBCOMMANDS = ["check", "build", "serve", "linkcheck", "stats", "diff", "fmt", "new", *(f"new {kind}" for kind in NEW)]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -40,43 +29,17 @@ def test_new_source_then_new_fact_scaffold_valid_entries(project):
         "Acme hired 40 engineers in June 2024, the company said.\n", encoding="utf-8"
     )
     result = project.run(
-        "new",
-        "source",
-        "--title",
-        "Acme hires",
-        "--publisher",
-        "Portville Gazette",
-        "--published",
-        "2024-06",
-        "--kind",
-        "news-report",
-        "--archive-file",
-        "gazette.txt",
-        "--reliability",
-        "Local paper.",
-        "--summary",
-        "Says Acme hired engineers.",
-    )
+        "new", "source", "--title", "Acme hires", "--publisher", "Portville Gazette", "--published", "2024-06",
+        "--kind", "news-report", "--archive-file", "gazette.txt", "--reliability", "Local paper.",
+        "--summary", "Says Acme hired engineers.",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout == "added source 'portville-gazette-2024-06' to facts/sources.yaml\n"
     result = project.run(
-        "new",
-        "fact",
-        "--statement",
-        "Acme hired 40 engineers in June 2024.",
-        "--topic",
-        "company",
-        "--date",
-        "2024-06",
-        "--entity",
-        "acme",
-        "--value",
-        "40",
-        "engineers",
-        "--cite",
-        "portville-gazette-2024-06",
-        "Acme hired 40 engineers in June 2024",
-    )
+        "new", "fact", "--statement", "Acme hired 40 engineers in June 2024.", "--topic", "company",
+        "--date", "2024-06", "--entity", "acme", "--value", "40", "engineers",
+        "--cite", "portville-gazette-2024-06", "Acme hired 40 engineers in June 2024",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout == "added fact 'acme-hired-40-engineers-june-2024' to facts/facts.yaml\n"
     facts = (project.facts / "facts.yaml").read_text(encoding="utf-8")
@@ -96,21 +59,15 @@ def test_new_source_then_new_fact_scaffold_valid_entries(project):
     assert project.run("check", "--strict").returncode == 0
 
 
+def founding_fact(quote: str) -> list[str]:
+    """`briefing new fact` for Acme's founding, citing the wire's `quote`."""
+    statement = ["--statement", "Acme was founded in 2019.", "--topic", "company", "--entity", "acme"]
+    return ["new", "fact", *statement, "--cite", "wire", quote]
+
+
 def test_new_fact_with_a_wrong_quote_writes_nothing(project):
     before = (project.facts / "facts.yaml").read_bytes()
-    result = project.run(
-        "new",
-        "fact",
-        "--statement",
-        "Acme was founded in 2019.",
-        "--topic",
-        "company",
-        "--entity",
-        "acme",
-        "--cite",
-        "wire",
-        "The firm was created in 2019.",
-    )
+    result = project.run(*founding_fact("The firm was created in 2019."))
     assert result.returncode == 1
     assert "facts/facts.yaml:49:16: error: quote not found in source 'wire' (wire.txt)" in result.stderr
     assert "not added: fix the fact above; nothing was written" in result.stderr
@@ -118,19 +75,7 @@ def test_new_fact_with_a_wrong_quote_writes_nothing(project):
 
 
 def test_new_fact_gets_the_next_free_id(project):
-    args = [
-        "new",
-        "fact",
-        "--statement",
-        "Acme was founded in 2019.",
-        "--topic",
-        "company",
-        "--entity",
-        "acme",
-        "--cite",
-        "wire",
-        "The firm was founded in 2019.",
-    ]
+    args = founding_fact("The firm was founded in 2019.")
     assert project.run(*args).stdout == "added fact 'acme-was-founded-2019' to facts/facts.yaml\n"
     assert project.run(*args).stdout == "added fact 'acme-was-founded-2019-2' to facts/facts.yaml\n"
 
@@ -197,34 +142,31 @@ def test_fmt_checks_and_writes_the_canonical_form(project):
 
 
 def test_fmt_keeps_comments_inside_lists_and_at_the_end(project):
+    extra = (
+        "topics:\n"
+        "  - id: extra\n"
+        "    title: Extra\n"
+        "    description: More.\n"
+        "facts:\n"
+        "  - id: extra-fact\n"
+        "    statement: Acme was founded in 2019.\n"
+        "    topic: extra\n"
+    )
     project.write(
         "extra.yaml",
-        "topics:\n"
-        "  - id: extra\n"
-        "    title: Extra\n"
-        "    description: More.\n"
-        "facts:\n"
-        "  - id: extra-fact\n"
-        "    statement: Acme was founded in 2019.\n"
-        "    topic: extra\n"
-        "    entities: [acme,  # why it is about Acme\n"
-        "      # and a line of its own\n"
-        "      portville]\n"
-        "    citations:\n"
-        "      - source: wire\n"
-        '        quote: "The firm was founded in 2019."\n'
-        "# The end of the file.\n",
+        extra
+        + (
+            "    entities: [acme,  # why it is about Acme\n"
+            "      # and a line of its own\n"
+            "      portville]\n"
+            "    citations:\n"
+            "      - source: wire\n"
+            '        quote: "The firm was founded in 2019."\n'
+            "# The end of the file.\n"
+        ),
     )
     assert project.run("fmt", "facts/extra.yaml").returncode == 0
-    assert (project.facts / "extra.yaml").read_text(encoding="utf-8") == (
-        "topics:\n"
-        "  - id: extra\n"
-        "    title: Extra\n"
-        "    description: More.\n"
-        "facts:\n"
-        "  - id: extra-fact\n"
-        "    statement: Acme was founded in 2019.\n"
-        "    topic: extra\n"
+    assert (project.facts / "extra.yaml").read_text(encoding="utf-8") == extra + (
         "    entities:\n"
         "      - acme  # why it is about Acme\n"
         "      # and a line of its own\n"
@@ -294,18 +236,7 @@ def test_diff_lists_facts_added_changed_and_removed_since_a_commit(project):
     git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
     git(project, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "first")
     project.edit("facts.yaml", "statement: Acme was founded in 2019.", "statement: Acme was set up in 2019.")
-    project.edit(
-        "facts.yaml",
-        """  - id: harbour-control
-    statement: Harbour Capital is controlled by the city of Portville.
-    topic: funding
-    entities: [harbour-capital, portville]
-    citations:
-      - source: planet
-        quote: Harbour Capital is controlled by the city of Portville.
-""",
-        "",
-    )
+    project.edit("facts.yaml", fact_entry("harbour-control"), "")
     project.edit(
         "entities.yaml",
         "controlled_by: {entity: portville, fact: harbour-control}",
