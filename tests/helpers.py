@@ -25,6 +25,13 @@ def with_hints(project, strict: bool = False) -> list[tuple[str, str | None]]:
     return [(str(p), p.hint) for p in found]
 
 
+def only_problem(project, strict: bool = False) -> tuple[str, str | None]:
+    """The one problem found, with its hint: a test of one bad input also proves nothing else is reported."""
+    found = with_hints(project, strict)
+    assert len(found) == 1, found
+    return found[0]
+
+
 def fact_entry(fact_id: str) -> str:
     """The fixture's `facts.yaml` entry for one fact, whole, so a test can remove it without copying it."""
     text = FILES["facts.yaml"]

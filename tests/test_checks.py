@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from helpers import problems, with_hints
+import pytest
+from helpers import fact_entry, only_problem, problems, with_hints
 
 
 def test_unknown_source_names_the_id_and_suggests_the_closest(project):
@@ -37,17 +38,11 @@ def test_unknown_entity_and_topic(project):
 
 
 def test_same_fact_id_in_two_files_names_both_places(project):
-    project.write(
-        "more.yaml",
-        "facts:\n  - id: acme-founded\n    statement: Again.\n    topic: company\n    entities: [acme]\n"
-        "    citations:\n      - source: wire\n        quote: The firm was founded in 2019.\n",
+    project.write("more.yaml", "facts:\n" + fact_entry("acme-founded"))
+    assert only_problem(project) == (
+        "facts/more.yaml:2:9: error: duplicate fact id 'acme-founded' (first defined at facts/facts.yaml:25:9)",
+        "ids are unique: rename one of the two",
     )
-    assert with_hints(project) == [
-        (
-            "facts/more.yaml:2:9: error: duplicate fact id 'acme-founded' (first defined at facts/facts.yaml:25:9)",
-            "ids are unique: rename one of the two",
-        )
-    ]
 
 
 def test_duplicate_entity_id_in_the_same_file(project):
@@ -77,14 +72,26 @@ def test_unused_checks_wait_while_entries_are_broken(project):
     ]
 
 
-def test_missing_briefing(project):
-    (project.facts / "briefing.yaml").unlink()
-    assert with_hints(project) == [
+@pytest.mark.parametrize(
+    ("folder", "name", "message", "hint"),
+    [
         (
+            "facts",
+            "briefing.yaml",
             "facts/disagreements.yaml:1:1: error: no 'briefing:' section in any registry file",
             "add one to facts/briefing.yaml",
-        )
-    ]
+        ),
+        (
+            "archive",
+            "wire.txt",
+            "facts/sources.yaml:21:13: error: archive file 'wire.txt' not found in ../archive",
+            "add the text file, or fix the name",
+        ),
+    ],
+)
+def test_a_missing_file_is_one_located_problem(project, folder, name, message, hint):
+    (getattr(project, folder) / name).unlink()
+    assert only_problem(project) == (message, hint)
 
 
 def test_key_point_and_key_number_must_name_facts_with_values(project):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from helpers import problems, with_hints
+from helpers import only_problem, problems, with_hints
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,14 +71,12 @@ def test_quote_with_one_changed_word_fails_with_a_located_hint(project):
         'quote: "Acme Robotics has raised 2 billion yuan ($280 million)',
         'quote: "Acme Robotics has raised 2 billion dollars ($280 million)',
     )
-    assert with_hints(project) == [
-        (
-            "facts/facts.yaml:15:16: error: quote not found in source 'planet' (planet.txt)",
-            "matches the source up to 'Acme Robotics has raised 2 billion'; then the quote has "
-            "'dollars ($280 million) in a round led by...' where the source has "
-            "'yuan ($280 million) in a round led by Ha...'",
-        )
-    ]
+    assert only_problem(project) == (
+        "facts/facts.yaml:15:16: error: quote not found in source 'planet' (planet.txt)",
+        "matches the source up to 'Acme Robotics has raised 2 billion'; then the quote has "
+        "'dollars ($280 million) in a round led by...' where the source has "
+        "'yuan ($280 million) in a round led by Ha...'",
+    )
 
 
 def test_quote_that_is_nowhere_in_the_source(project):
@@ -87,12 +85,10 @@ def test_quote_that_is_nowhere_in_the_source(project):
         'quote: "We will open-source our arm controller this year."',
         "quote: Completely invented words here.",
     )
-    assert with_hints(project) == [
-        (
-            "facts/facts.yaml:41:16: error: quote not found in source 'planet' (planet.txt)",
-            "no passage of the source starts like this quote; copy the words from the archived text",
-        )
-    ]
+    assert only_problem(project) == (
+        "facts/facts.yaml:41:16: error: quote not found in source 'planet' (planet.txt)",
+        "no passage of the source starts like this quote; copy the words from the archived text",
+    )
 
 
 def test_quotes_of_disagreement_variants_are_checked_too(project):
@@ -105,16 +101,6 @@ def test_changed_archive_file_fails_its_checksum(project):
     actual = hashlib.sha256(b"Something else entirely.\n").hexdigest()
     assert problems(project) == [
         f"facts/sources.yaml:22:15: error: archive file 'wire.txt' does not match the recorded sha256; the file's is {actual}"
-    ]
-
-
-def test_missing_archive_file(project):
-    (project.archive / "wire.txt").unlink()
-    assert with_hints(project) == [
-        (
-            "facts/sources.yaml:21:13: error: archive file 'wire.txt' not found in ../archive",
-            "add the text file, or fix the name",
-        )
     ]
 
 
