@@ -340,11 +340,7 @@ def test_a_remembered_clean_answer_does_not_survive_a_changed_role(project):
     )
     assert project.run("check", "--strict").returncode == 0
     assert project.run("check", "--strict").returncode == 0  # the answer is remembered now
-    project.edit(
-        "facts.yaml",
-        "        quote: The firm was founded in 2019.\n        role: context\n",
-        "        quote: The firm was founded in 2019.\n",
-    )
+    project.edit("facts.yaml", "        role: context\n", "")  # the fixture has no other
     result = project.run("check", "--strict")
     assert result.returncode == 1
     assert "facts/facts.yaml:51:16: error: fact 'round-with-background': source 'wire' carries none" in result.stderr
