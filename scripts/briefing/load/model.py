@@ -184,23 +184,26 @@ class Fact:
 
 
 @dataclass(frozen=True)
-class Correction:
-    """One published change to a fact: when, what changed and why, in the editors' words."""
+class EditorsNote:
+    """When the editors published a change and why: what a correction and a retraction share."""
 
     date: PartialDate
-    change: str
     reason: str
     origin: Origin = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
-class Retraction:
+class Correction(EditorsNote):
+    """One published change to a fact: when, what changed and why, in the editors' words."""
+
+    change: str
+
+
+@dataclass(frozen=True)
+class Retraction(EditorsNote):
     """Why a fact was taken out of the registry (its id stays reserved)."""
 
     fact: str
-    date: PartialDate
-    reason: str
-    origin: Origin = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)

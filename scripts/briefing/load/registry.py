@@ -267,14 +267,19 @@ def _fact(d: dict, o: Origin) -> Fact:
         outside_knowledge=d.get("outside_knowledge"),
         investors=tuple(d.get("investors", [])),
         corrections=tuple(
-            Correction(_date(c["date"]), c["change"], c["reason"], Origin(o.doc, o.path + ("corrections", i)))
+            Correction(
+                date=_date(c["date"]),
+                reason=c["reason"],
+                origin=Origin(o.doc, o.path + ("corrections", i)),
+                change=c["change"],
+            )
             for i, c in enumerate(d.get("corrections", []))
         ),
     )
 
 
 def _retraction(d: dict, o: Origin) -> Retraction:
-    return Retraction(d["fact"], _date(d["date"]), d["reason"], o)
+    return Retraction(date=_date(d["date"]), reason=d["reason"], origin=o, fact=d["fact"])
 
 
 def _disagreement(d: dict, o: Origin) -> Disagreement:
