@@ -19,37 +19,38 @@ def read(text: str) -> list[tuple[str, Decimal, str | None, str | None]]:
     return [(f.text, f.value, f.currency, f.qualifier) for f in figures(text)]
 
 
+# Each currency's spellings of an amount, before and after the number, by what they must read as.
+CURRENCIES = {
+    ("CNY", 10**9): [
+        "1 billion RMB",
+        "RMB1bn",
+        "RMB 1 billion",
+        "1 billion renminbi",
+        "1 billion yuan",
+        "CNY 1 billion",
+    ],
+    ("HKD", 2 * 10**9): ["HK$2 billion"],
+    ("SGD", 10**9): ["S$1 billion"],
+    ("TWD", 10**9): ["NT$1 billion"],
+    ("AUD", 10**9): ["A$1 billion"],
+    ("CAD", 10**9): ["C$1 billion"],
+    ("EUR", 10**9): ["€1 billion", "EUR 1 billion"],
+    ("GBP", 10**9): ["£1 billion"],
+    ("JPY", 10**9): ["JPY 1 billion", "1 billion yen"],
+    ("HKD", 3 * 10**9): ["3 billion Hong Kong dollars", "$3 billion (Hong Kong dollars)"],  # the words name it
+    ("SGD", 3 * 10**9): ["3 billion Singapore dollars"],
+    ("USD", 3 * 10**9): ["3 billion US dollars", "3 billion U.S. dollars"],
+    ("USD", 10**9): ["$1 billion (US dollars)"],
+    ("USD", 14 * 10**8): ["US$1.4 billion", "$1.4 billion"],  # a bare $ is US dollars, as the news copy writes it
+    ("¥", 5 * 10**9): ["¥5 billion"],  # yen or yuan
+    ("dollars", 7 * 10**9): ["7 billion dollars"],  # whose?
+    ("HKD/USD", 5 * 10**9): ["HK$5 billion (US dollars)"],  # two that differ match nothing
+}
+
+
 @pytest.mark.parametrize(
     ("text", "value", "currency"),
-    [
-        ("1 billion RMB", 10**9, "CNY"),
-        ("RMB1bn", 10**9, "CNY"),
-        ("RMB 1 billion", 10**9, "CNY"),
-        ("1 billion renminbi", 10**9, "CNY"),
-        ("1 billion yuan", 10**9, "CNY"),
-        ("CNY 1 billion", 10**9, "CNY"),
-        ("HK$2 billion", 2 * 10**9, "HKD"),
-        ("S$1 billion", 10**9, "SGD"),
-        ("NT$1 billion", 10**9, "TWD"),
-        ("A$1 billion", 10**9, "AUD"),
-        ("C$1 billion", 10**9, "CAD"),
-        ("€1 billion", 10**9, "EUR"),
-        ("£1 billion", 10**9, "GBP"),
-        ("EUR 1 billion", 10**9, "EUR"),
-        ("JPY 1 billion", 10**9, "JPY"),
-        ("1 billion yen", 10**9, "JPY"),
-        ("3 billion Hong Kong dollars", 3 * 10**9, "HKD"),
-        ("3 billion Singapore dollars", 3 * 10**9, "SGD"),
-        ("3 billion US dollars", 3 * 10**9, "USD"),
-        ("3 billion U.S. dollars", 3 * 10**9, "USD"),
-        ("$1 billion (US dollars)", 10**9, "USD"),
-        ("$3 billion (Hong Kong dollars)", 3 * 10**9, "HKD"),  # the words name it; a bare $ does not
-        ("US$1.4 billion", 14 * 10**8, "USD"),
-        ("$1.4 billion", 14 * 10**8, "USD"),  # a bare $ is US dollars, as the news copy writes it
-        ("¥5 billion", 5 * 10**9, "¥"),  # yen or yuan
-        ("7 billion dollars", 7 * 10**9, "dollars"),  # whose?
-        ("HK$5 billion (US dollars)", 5 * 10**9, "HKD/USD"),  # two that differ match nothing
-    ],
+    [(text, value, currency) for (currency, value), texts in CURRENCIES.items() for text in texts],
 )
 def test_currencies_before_and_after_the_number(text, value, currency):
     [figure] = figures(text)
