@@ -41,8 +41,7 @@ UNSHOWN_SUBJECT = "(not shown: this revision did not pass the checks)"
 UNPUBLISHED_DAY = "Their texts were never published: the revisions that held them did not pass the checks."
 # What XML 1.0 allows in a document (its Char production); everything else is dropped from the feed.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-KINDS = ("retracted", "changed", "revised", "corrected", "added", "disagreements")
-HEADINGS = {
+HEADINGS = {  # each kind of change a day lists, in the order it lists them
     "retracted": "Retracted",
     "changed": "Reworded",
     "revised": "Evidence or figures revised (the statement stands)",
@@ -126,7 +125,7 @@ class Day:
     """Everything that changed on one day, and the commits it came in (secondary)."""
 
     iso: str
-    items: dict[str, list[Item]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
+    items: dict[str, list[Item]] = field(default_factory=lambda: {kind: [] for kind in HEADINGS})
     commits: list[tuple[str, str]] = field(default_factory=list)  # (short id, first line of the message)
     moment: str = ""  # the newest commit's time, for the feed
 
@@ -142,7 +141,7 @@ class Day:
         return [(commit, md_text(subject)) for commit, subject in self.commits]
 
     def sections(self) -> list[tuple[str, str, list[Item]]]:
-        return [(kind, HEADINGS[kind], self.items[kind]) for kind in KINDS if self.items[kind]]
+        return [(kind, heading, self.items[kind]) for kind, heading in HEADINGS.items() if self.items[kind]]
 
 
 @dataclass(frozen=True)
