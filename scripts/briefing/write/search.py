@@ -98,7 +98,7 @@ def _pagefind_failed(where: Loc, message: str) -> Problem:
     return error(
         where,
         message,
-        'the site was not switched in; `.venv/bin/pip install -r requirements.txt` installs Pagefind, or set search = "builtin"',
+        'requirements.txt installs Pagefind (`.venv/bin/pip install -r requirements.txt`); search = "builtin" builds without it',
         code="search-index-failed",
     )
 

@@ -1,0 +1,163 @@
+"""The site's own search over Pagefind (briefing.toml: search = "pagefind"), the same on both engines.
+
+The real briefing built with Pagefind by MkDocs and by Zensical: a quote's words, an alias and a
+facet find the right facts; the search is used from the keyboard alone; ?q= opens it; axe passes
+with it open in both palettes at 375 and 1280 px; a hostile title and query stay text.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SHARED_SOURCES, Project
+from helpers import serve
+from playwright.sync_api import Page, expect
+from test_browser import AXE
+from test_browser_readers import AXE_WITH_TARGET_SIZE, serious
+
+pytestmark = pytest.mark.browser
+
+ENGINES = ["mkdocs", pytest.param("zensical", marks=pytest.mark.engines)]
+RESULT_LINKS = "() => [...document.querySelectorAll('.briefing-search__results a')].map(a => a.getAttribute('href'))"
+
+
+def pagefind_project(root: Path, engine: str) -> Project:
+    """The repository's registry and site configuration with search = "pagefind", built by `engine`."""
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "facts", root / "facts")
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    settings = (REPO / "briefing.toml").read_text(encoding="utf-8")
+    if "search =" not in settings:
+        settings += 'search = "pagefind"\n'
+    (root / "briefing.toml").write_text(settings.replace('search = "builtin"', 'search = "pagefind"'), encoding="utf-8")
+    for shared in ("scripts", "templates"):
+        (root / shared).symlink_to(REPO / shared)
+    project = Project(root, SHARED_SOURCES)
+    result = project.run("build", "--strict", "--engine", engine, env={"SOURCE_DATE_EPOCH": "1750000000"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (root / "site" / "pagefind" / "pagefind.js").is_file()
+    return project
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def site_url(request, tmp_path_factory):
+    project = pagefind_project(tmp_path_factory.mktemp(f"pagefind-{request.param}") / "project", request.param)
+    yield from serve(project.root / "site")
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def results(page: Page, anchor: str) -> list[str]:
+    """The result links once one leads to `anchor`."""
+    page.wait_for_function(f"() => ({RESULT_LINKS})().some(href => href.includes({anchor!r}))", timeout=15_000)
+    return page.evaluate(RESULT_LINKS)
+
+
+def test_a_quote_s_words_find_their_fact(page, site_url):
+    page.goto(site_url + "?q=whopping")
+    found = results(page, "#march-2025-round-amount")
+    assert any("topics/funding/#march-2025-round-amount" in href for href in found)
+    expect(page.locator("#briefing-search-count")).to_have_text(re.compile(r"^\d+ results?"))
+
+
+def test_an_alias_finds_its_entity_s_facts(page, site_url):
+    page.goto(site_url + "topics/?q=AIDP")
+    assert any("#aidp-2017" in href for href in results(page, "#aidp-2017"))
+
+
+def test_a_facet_keeps_only_its_pages(page, site_url):
+    page.goto(site_url + "?q=Shangcheng")
+    results(page, "topics/")
+    page.locator(".briefing-search__filters summary").click()
+    page.locator(".briefing-search__facet", has_text="Kind of page").get_by_label("Entity", exact=False).first.check()
+    page.wait_for_function(
+        f"() => {{ const r = ({RESULT_LINKS})(); return r.length && r.every(h => h.includes('/entities/')); }}",
+        timeout=15_000,
+    )
+    assert any("entities/shangcheng-capital/" in href for href in page.evaluate(RESULT_LINKS))
+
+
+def test_a_verdict_facet_without_words_lists_the_disputed_facts_pages(page, site_url):
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.locator(".briefing-search__filters summary").click()
+    page.locator(".briefing-search__facet", has_text="Verdict").get_by_label("Erroneous", exact=False).check()
+    found = results(page, "/")
+    assert found and not any("methodology" in href for href in found)
+
+
+def test_search_by_keyboard_only(page, site_url):
+    """The shortcut, typing, the arrow to the first result, Enter: the result's page, without the mouse."""
+    page.goto(site_url + "timeline/", wait_until="networkidle")
+    page.keyboard.press("/")
+    expect(page.locator("#briefing-search-input")).to_be_focused()
+    page.keyboard.type("whopping")
+    results(page, "#march-2025-round-amount")
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith(first.split("/", 3)[-1]) or first in url)
+
+
+def test_ctrl_k_opens_escape_closes_and_focus_returns(page, site_url):
+    page.goto(site_url, wait_until="networkidle")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+k")
+    expect(page.locator("dialog.briefing-search")).to_be_visible()
+    expect(page.locator("#briefing-search-input")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog.briefing-search")).to_be_hidden()
+
+
+def test_the_header_button_is_reached_by_tab(page, site_url):
+    page.goto(site_url, wait_until="networkidle")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('briefing-search-button')"):
+            break
+    else:
+        pytest.fail("Tab never reached the search button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#briefing-search-input")).to_be_focused()
+
+
+def test_pagefind_is_fetched_only_when_a_reader_turns_to_search(page, site_url):
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(site_url + "timeline/", wait_until="networkidle")
+    assert not [url for url in asked if "/pagefind/" in url or "search_index" in url or url.endswith("search.json")]
+    page.keyboard.press("/")
+    page.keyboard.type("whopping")
+    results(page, "#march-2025-round-amount")
+    assert [url for url in asked if url.endswith("/pagefind/pagefind.js")]
+
+
+def test_a_hostile_q_is_typed_as_text(page, site_url):
+    page.goto(site_url + '?q=<img src=x onerror="window.pwned=1">')
+    expect(page.locator("#briefing-search-input")).to_have_value('<img src=x onerror="window.pwned=1">')
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("dialog img").count() == 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_with_search_open(browser, site_url, scheme, width):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "?q=Shangcheng")
+    results(page, "/")
+    page.locator(".briefing-search__filters summary").click()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(AXE_WITH_TARGET_SIZE)
+    context.close()
+    assert serious(result) == []
