@@ -3,11 +3,14 @@ writes is byte for byte what a cold rendering of the same inputs writes."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import Project
+from fixture_registry import HEADER
 
 from briefing.load.registry import load_registry
 from briefing.pipeline import PREVIEW, Options, Preview, prepare, preview, without_search
@@ -178,3 +181,171 @@ def test_a_dirty_preview_has_no_search_and_a_full_one_has(site_project: Project)
     site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
     preview(options, state, search=True)
     assert "search" in yaml.safe_load(config.read_text(encoding="utf-8"))["plugins"]
+
+
+# --- the preview's checks after an edit of facts' words (pipeline.recheck) ------------------
+
+NOTES = "Acme hired ten engineers in Portville. Acme painted its office blue.\n"
+NOTES_SOURCE = f"""  - id: notes
+    title: Notes on Acme
+    publisher: Notes Daily
+    published: 2024-06
+    url: https://notes.example/acme
+    kind: news-report
+    archive:
+      file: notes.txt
+      sha256: {hashlib.sha256(NOTES.encode()).hexdigest()}
+    reliability: A test source.
+    summary: Hiring and paint.
+"""
+NOTES_FACTS = """facts:
+  - id: acme-hires
+    statement: Acme hired ten engineers in Portville.
+    topic: company
+    entities: [acme, portville]
+    citations:
+      - source: notes
+        quote: Acme hired ten engineers in Portville.
+coverage:
+  - source: notes
+    omitted:
+      - excerpt: Acme painted its office blue.
+        reason: out-of-scope
+        note: Paint.
+"""
+ERRONEOUS = """  - id: founder-title
+    subject: What Daily Planet calls Ada Lovelace
+    facts: [open-source-promise]
+    verdict: erroneous
+    variants:
+      - claim: Daily Planet calls her "The company's founder".
+        rank: erroneous
+        reason: A made-up error.
+        citations:
+          - source: planet
+            quote: The company’s founder, Ada Lovelace, said
+    note: A made-up disagreement.
+"""
+
+
+def _with_notes(project: Project) -> None:
+    (project.archive / "notes.txt").write_text(NOTES, encoding="utf-8")
+    project.edit("sources.yaml", "sources:\n", "sources:\n" + NOTES_SOURCE)
+    project.write("notes.yaml", HEADER + NOTES_FACTS)
+
+
+def _with_erroneous(project: Project) -> None:
+    project.edit("disagreements.yaml", "disagreements:\n", "disagreements:\n" + ERRONEOUS)
+
+
+# Edits of words that break one rule each: (setup, file, old, new, the problem's code).
+BREAKING = {
+    "quote": (
+        None,
+        "facts.yaml",
+        "quote: Harbour Capital is controlled by the city of Portville.",
+        "quote: Harbour Capital is owned by the city of Portville.",
+        "quote-not-found",
+    ),
+    "figure": (
+        None,
+        "facts.yaml",
+        "Acme raised 2 billion yuan in a round",
+        "Acme raised 3 billion yuan in a round",
+        "figure-not-quoted",
+    ),
+    "hedge": (
+        None,
+        "facts.yaml",
+        "Acme was founded in 2019.",
+        "Acme was reportedly founded in 2019.",
+        "unattributed-hedge",
+    ),
+    "erroneous wording": (
+        _with_erroneous,
+        "facts.yaml",
+        "Acme was founded in 2019.",
+        "Acme was founded in 2019 by the company's founder.",
+        "repeats-erroneous-words",
+    ),
+    "coverage": (
+        _with_notes,
+        "notes.yaml",
+        "quote: Acme hired ten engineers in Portville.",
+        "quote: Acme hired ten engineers in Portville. Acme painted its office blue.",
+        "omitted-but-quoted",
+    ),
+}
+
+
+def _shown_problems(problems) -> list[tuple[str, str, str | None]]:
+    return [(str(p), p.code, p.hint) for p in problems]
+
+
+@pytest.fixture
+def checked_sizes(monkeypatch) -> list[int]:
+    """How many facts each whole-registry check of this test was given; -1 for each edit checked in part."""
+    import briefing.pipeline as pipeline
+
+    sizes: list[int] = []
+    real, real_recheck = pipeline.check_registry, pipeline.recheck
+
+    def spy(registry, *args, **kwargs):
+        sizes.append(len(registry.facts))
+        return real(registry, *args, **kwargs)
+
+    def spy_recheck(*args, **kwargs):
+        checked = real_recheck(*args, **kwargs)
+        sizes.extend([-1] if checked is not None else [])
+        return checked
+
+    monkeypatch.setattr(pipeline, "check_registry", spy)
+    monkeypatch.setattr(pipeline, "recheck", spy_recheck)
+    return sizes
+
+
+@pytest.mark.parametrize("rule", BREAKING, ids=list(BREAKING))
+def test_an_edit_that_breaks_a_rule_is_refused_as_the_full_check_refuses_it(
+    site_project: Project, checked_sizes: list[int], rule: str
+):
+    setup, name, old, new, code = BREAKING[rule]
+    if setup:
+        setup(site_project)
+    options = replace(_options(site_project), strict=True)
+    state, report = preview(options, None)
+    assert report is not None and report.files is not None, [str(p) for p in report.problems]
+    whole = checked_sizes[-1]
+    site_project.edit(name, old, new)
+    checked_sizes.clear()
+    state, report = preview(options, state)
+    assert report is not None and report.files is None
+    assert checked_sizes[-1] == -1 and all(n <= whole for n in checked_sizes)  # the part the edit reaches
+    assert code in {p.code for p in report.problems}
+    cold = prepare(options)
+    assert _shown_problems(report.problems) == _shown_problems(cold.problems)
+    result = site_project.run("check", "--strict")
+    assert result.returncode == 1
+    assert all(str(p) in result.stdout + result.stderr for p in report.problems if p.severity == "error")
+
+
+@pytest.mark.parametrize(
+    "setup, name, old, new",
+    [
+        (_with_notes, "notes.yaml", "statement: Acme hired ten", "statement: Acme, the robot maker, hired ten"),
+        (_with_erroneous, "facts.yaml", *WORD_EDITS["acme-founded"]),
+    ],
+    ids=["coverage", "erroneous"],
+)
+def test_a_fine_edit_rechecked_in_part_gives_the_pages_of_a_cold_build(
+    site_project: Project, checked_sizes: list[int], setup, name: str, old: str, new: str
+):
+    setup(site_project)
+    options = replace(_options(site_project), strict=True)
+    state, _ = preview(options, None)
+    whole = checked_sizes[-1]
+    site_project.edit(name, old, new)
+    checked_sizes.clear()
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None, [str(p) for p in report.problems]
+    assert checked_sizes[-1] == -1 and all(n < whole for n in checked_sizes)  # not every fact is checked
+    assert report.files == prepare(options).files

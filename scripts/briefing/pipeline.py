@@ -13,6 +13,7 @@ as they were. `build` returns a Report, which the `briefing` commands (commands/
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ from briefing.load.model import Registry
 from briefing.load.registry import load_registry
 from briefing.problems import Problem, format_problem, sort_problems
 from briefing.project import DEFAULTS, Settings, setting_place
+from briefing.render.dependencies import changed_facts
 from briefing.tools.linkcheck import BrokenLink, check_site
 from briefing.write import output
 from briefing.write.engine import engine_missing, run_engine
@@ -141,16 +143,104 @@ def load(options: Options, cache: bool = False, config: bool = False) -> Loaded:
     return Loaded(registry, problems, engine_config, parse_cache, remembered)
 
 
-def check(registry: Registry, options: Options, remembered: Remembered | None = None) -> Checked:
-    """Cross-references, figures, quotes and coverage; what `remembered` holds is not looked for again."""
+def check(
+    registry: Registry, options: Options, remembered: Remembered | None = None, archived: Registry | None = None
+) -> Checked:
+    """Cross-references, figures, quotes and coverage; what `remembered` holds is not looked for again.
+
+    `archived`: the part of `registry` whose quotes and coverage are checked (the preview's
+    sources an edit reaches, see `recheck`); the whole registry if None.
+    """
     remembered = remembered or Remembered()
+    archived = registry if archived is None else archived
     problems, figures = check_registry(registry, options.strict, remembered.figures)
-    found = check_quotes(registry, options.archive_dir, options.strict, options.archive_shown, remembered.quotes)
+    found = check_quotes(archived, options.archive_dir, options.strict, options.archive_shown, remembered.quotes)
     problems += found[0]
-    coverage_problems, sentences = check_coverage(registry, options.archive_dir, options.strict)
+    coverage_problems, sentences = check_coverage(archived, options.archive_dir, options.strict)
     problems += coverage_problems
     problems += check_retractions(registry)
     return Checked(problems, figures, replace(found[1], sentences=sentences))
+
+
+def recheck(options: Options, loaded: Loaded, earlier: Preview) -> Checked | None:
+    """The checks after an edit of facts' words, from the last good ones: None if the edit is of another kind.
+
+    What the full check says of `loaded` is what it said of the last registry, less what the checks
+    say of the part the edit reaches (the edited facts, the sources they cite and every citation of
+    those sources) before the edit, plus what they say of it after. Problems the part shows only
+    because it is a part (an entity no fact of it names) are in both and cancel out. Anything that
+    does not add up (the last check did not report what the part reported before) checks everything.
+    """
+    old, last, new = earlier.registry, earlier.checked, loaded.registry
+    changed = None if old is None or last is None or not new.complete else changed_facts(old, new)
+    if changed is None or not _same_places(old, new, changed):
+        return None
+    part, archived = _part(old, changed)
+    before = check(part, options, loaded.remembered, archived)
+    part, archived = _part(new, changed)
+    after = check(part, options, loaded.remembered, archived)
+    counted = Counter(last.problems)
+    counted.update(after.problems)
+    counted.subtract(before.problems)
+    if any(n < 0 for n in counted.values()):
+        return None
+    cited = {c.source for f in new.facts if f.id in changed for c in f.citations}
+    quotes = replace(
+        after.quotes,
+        verified=last.quotes.verified | after.quotes.verified,
+        words=_outside(last.quotes.words, cited) | after.quotes.words,
+        contexts=_outside(last.quotes.contexts, cited) | after.quotes.contexts,
+        sentences={k: v for k, v in last.quotes.sentences.items() if k not in cited} | after.quotes.sentences,
+    )
+    return Checked(list(counted.elements()), last.figures | after.figures, quotes)
+
+
+def _part(registry: Registry, changed: set[str]) -> tuple[Registry, Registry]:
+    """What an edit of the `changed` facts' words reaches: those facts with every fact citing one of
+    their sources; and, for quotes and coverage, those sources with what cites or covers them."""
+    cited = {c.source for f in registry.facts if f.id in changed for c in f.citations}
+    facts = [f for f in registry.facts if f.id in changed or any(c.source in cited for c in f.citations)]
+    # The facts left out are known, as those that failed validation are: no reference to them is reported.
+    invalid = {**registry.invalid_ids, "facts": registry.invalid_ids.get("facts", set()) | _ids(registry.facts)}
+    part = replace(registry, facts=facts, invalid_ids=invalid)
+    disputed = [d for d in registry.disagreements if any(c.source in cited for v in d.variants for c in v.citations)]
+    sources = [s for s in registry.sources if s.id in cited]
+    coverage = [c for c in registry.coverage if c.source in cited]
+    return part, replace(part, sources=sources, disagreements=disputed, coverage=coverage)
+
+
+def _ids(facts: list) -> set[str]:
+    return {f.id for f in facts}
+
+
+def _outside(found: dict[tuple[str, str], str], sources: set[str]) -> dict:
+    """What the quote check found, less what it found in `sources`."""
+    return {key: value for key, value in found.items() if key[0] not in sources}
+
+
+def _same_places(old: Registry, new: Registry, changed: set[str]) -> bool:
+    """Whether every value outside the `changed` facts is where it was: the last check's locations hold."""
+    before = {doc.path: doc for doc in old.documents}
+    if before.keys() != {doc.path for doc in new.documents}:
+        return False
+    edited = {}
+    for fact in new.facts:
+        if fact.id in changed:
+            edited.setdefault(fact.origin.doc.path, []).append(fact.origin.path)
+    for doc in new.documents:
+        was = before[doc.path]
+        if was is doc or was.lines == doc.lines:
+            continue
+        inside = edited.get(doc.path, [])
+        for places in ("values", "keys"):
+            kept = [_unedited(getattr(d, places), inside) for d in (was, doc)]
+            if kept[0] != kept[1]:
+                return False
+    return True
+
+
+def _unedited(places: dict[tuple, tuple[int, int]], inside: list[tuple]) -> dict:
+    return {path: at for path, at in places.items() if not any(path[: len(i)] == i for i in inside)}
 
 
 def remember(loaded: Loaded, checked: Checked) -> None:
@@ -196,7 +286,7 @@ def render(
     With `earlier` (the live preview's last rendering), only the pages an edit of facts' words
     reaches are rendered again (render/dependencies.py), and `earlier` is brought up to date.
     """
-    from briefing.render.dependencies import changed_facts, pages_showing
+    from briefing.render.dependencies import pages_showing
     from briefing.render.pages import render_site  # rendering needs Jinja; checking does not
     from briefing.render.site_source import site_source
 
@@ -208,7 +298,7 @@ def render(
     pages = render_site(loaded.registry, templates, options.settings, history, checked.quotes, only=only)
     if earlier is not None:
         pages = pages if only is None else {**earlier.pages, **pages}
-        earlier.registry, earlier.history = loaded.registry, _shown(history)
+        earlier.registry, earlier.history, earlier.checked = loaded.registry, _shown(history), checked
         earlier.pages, earlier.rendered = pages, only
     return site_source(options.root, loaded.config, pages, options.settings)
 
@@ -224,7 +314,8 @@ def prepare(options: Options, cache: bool = True, earlier: Preview | None = None
     `earlier`: the live preview's last rendering, to render again only what an edit reaches.
     """
     loaded = load(options, cache, config=True)
-    checked = check(loaded.registry, options, loaded.remembered)
+    checked = recheck(options, loaded, earlier) if earlier is not None else None
+    checked = checked or check(loaded.registry, options, loaded.remembered)
     remember(loaded, checked)
     report = Report(loaded.registry, loaded.problems + checked.problems)
     if loaded.config is not None and not report.errors:
@@ -311,6 +402,7 @@ class Preview:
     stamp: tuple = ()  # the inputs last seen (inputs_stamp)
     rendered_from: tuple = ()  # the inputs of the preview on disk: its last good rendering
     registry: Registry | None = None
+    checked: Checked | None = None  # what the checks said of `registry`: an edit of facts' words reuses it
     history: History | None = None
     pages: dict[str, str] = field(default_factory=dict)  # render_site's pages and files, all of them
     rendered: set[str] | None = None  # the pages the last rendering made again; None: all of them
