@@ -349,3 +349,46 @@ def test_a_fine_edit_rechecked_in_part_gives_the_pages_of_a_cold_build(
     assert report is not None and report.files is not None, [str(p) for p in report.problems]
     assert checked_sizes[-1] == -1 and all(n < whole for n in checked_sizes)  # not every fact is checked
     assert report.files == prepare(options).files
+
+
+def test_an_edit_that_moves_the_lines_below_it_reports_the_warnings_there_where_they_now_are(
+    site_project: Project, checked_sizes: list[int]
+):
+    site_project.edit("facts.yaml", "Acme was founded in 2019.", "Acme was reportedly founded in 2019.")
+    options = _options(site_project)  # not strict: the hedge is a warning, and the preview is shown
+    state, report = preview(options, None)
+    assert report is not None and [p.code for p in report.problems] == ["unattributed-hedge"]
+    line = report.problems[0].loc.line
+    statement = "statement: Harbour Capital is controlled by the city of Portville."
+    site_project.edit(
+        "facts.yaml",
+        statement,
+        "statement: >-\n      Harbour Capital, an investor, is\n      controlled by the city of Portville.",
+    )
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None
+    assert [p.loc.line for p in report.problems] == [line + 2]
+    assert _shown_problems(report.problems) == _shown_problems(prepare(options).problems)
+    assert -1 not in checked_sizes  # the last check's locations do not hold: everything was checked
+
+
+def test_edits_after_a_refused_one_are_checked_against_the_last_good_check(
+    site_project: Project, checked_sizes: list[int]
+):
+    options = replace(_options(site_project), strict=True)
+    state, _ = preview(options, None)
+    site_project.edit("facts.yaml", *BREAKING["quote"][2:4])
+    state, report = preview(options, state)
+    assert report is not None and report.files is None
+    site_project.edit("facts.yaml", *BREAKING["figure"][2:4])  # a second fact broken while the first still is
+    state, report = preview(options, state)
+    assert report is not None and report.files is None
+    assert {p.code for p in report.problems} >= {"quote-not-found", "figure-not-quoted"}
+    assert _shown_problems(report.problems) == _shown_problems(prepare(options).problems)
+    site_project.edit("facts.yaml", *reversed(BREAKING["quote"][2:4]))
+    site_project.edit("facts.yaml", *reversed(BREAKING["figure"][2:4]))
+    site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
+    checked_sizes.clear()
+    state, report = preview(options, state)
+    assert report is not None and report.files == prepare(options).files
+    assert -1 in checked_sizes
