@@ -392,3 +392,33 @@ def test_edits_after_a_refused_one_are_checked_against_the_last_good_check(
     state, report = preview(options, state)
     assert report is not None and report.files == prepare(options).files
     assert -1 in checked_sizes
+
+
+def test_the_preview_loads_again_only_the_edited_file(site_project: Project, monkeypatch):
+    from briefing.load import cache as cache_module
+    from briefing.load import registry as registry_module
+
+    options = _options(site_project)
+    state, _ = preview(options, None)
+    read, parsed = [], []
+    real_get, real_parse = cache_module.ParseCache.get, registry_module.load_yaml_bytes
+    monkeypatch.setattr(cache_module.ParseCache, "get", lambda self, key: read.append(key) or real_get(self, key))
+    monkeypatch.setattr(
+        registry_module, "load_yaml_bytes", lambda raw, path: parsed.append(path) or real_parse(raw, path)
+    )
+    site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
+    state, report = preview(options, state)
+    assert parsed == ["facts/facts.yaml"] and len(read) == 1  # the other files are neither read nor parsed
+    assert report is not None and report.files == prepare(options).files
+    # A file moved under another name, bytes unchanged, is loaded afresh: its problems name its new path.
+    site_project.edit(
+        "facts.yaml", "Acme, the robot maker, was founded in 2019.", "Acme was reportedly founded in 2019."
+    )
+    (site_project.facts / "facts.yaml").rename(site_project.facts / "moved.yaml")
+    parsed.clear()
+    state, report = preview(options, state)
+    assert report is not None and [str(p.loc) for p in report.problems] == [
+        str(p.loc) for p in prepare(options).problems
+    ]
+    assert report.problems and all(p.loc.path == "facts/moved.yaml" for p in report.problems)
+    assert parsed == ["facts/moved.yaml"]

@@ -127,11 +127,14 @@ class Report:
         return any(p.severity == "error" for p in self.problems)
 
 
-def load(options: Options, cache: bool = False, config: bool = False) -> Loaded:
-    """Read the registry (and, with `config`, mkdocs.yml); with `cache`, through the parse cache in .cache/briefing/."""
+def load(options: Options, cache: bool = False, config: bool = False, built: dict | None = None) -> Loaded:
+    """Read the registry (and, with `config`, mkdocs.yml); with `cache`, through the parse cache in .cache/briefing/.
+
+    `built`: the live preview's files as last loaded, by content: an unchanged file is not loaded again.
+    """
     tracked = TrackedCacheFiles(options.root)  # git lists them while the registry loads
     parse_cache = ParseCache(options.root / CACHE) if cache else None
-    registry, problems = load_registry(options.facts_dir, options.root, parse_cache)
+    registry, problems = load_registry(options.facts_dir, options.root, parse_cache, built)
     remembered = Remembered()
     if parse_cache:
         remembered = Remembered(parse_cache.load_map(FIGURES), parse_cache.load_map(VERIFIED))
@@ -313,7 +316,7 @@ def prepare(options: Options, cache: bool = True, earlier: Preview | None = None
 
     `earlier`: the live preview's last rendering, to render again only what an edit reaches.
     """
-    loaded = load(options, cache, config=True)
+    loaded = load(options, cache, config=True, built=earlier.built if earlier is not None else None)
     checked = recheck(options, loaded, earlier) if earlier is not None else None
     checked = checked or check(loaded.registry, options, loaded.remembered)
     remember(loaded, checked)
@@ -407,6 +410,7 @@ class Preview:
     pages: dict[str, str] = field(default_factory=dict)  # render_site's pages and files, all of them
     rendered: set[str] | None = None  # the pages the last rendering made again; None: all of them
     written: dict[str, str | bytes] | None = None  # the preview's files as they were last written
+    built: dict[str, Registry] = field(default_factory=dict)  # each registry file's entries, by content
 
 
 def preview(options: Options, previous: Preview | None, search: bool = True) -> tuple[Preview, Report | None]:
@@ -426,7 +430,7 @@ def preview(options: Options, previous: Preview | None, search: bool = True) -> 
         return previous, None
     earlier = Preview() if previous is None else replace(previous, pages=dict(previous.pages))
     if _besides(stamp, options.facts_dir) != _besides(earlier.rendered_from, options.facts_dir):
-        earlier = Preview()  # not only facts/ changed: render every page
+        earlier = Preview(built=earlier.built)  # not only facts/ changed: render every page
     report = prepare(options, earlier=earlier)
     if report.files is None:
         report.failures.append("preview not updated: fix the errors above")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import gc
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,9 @@ if TYPE_CHECKING:
     from briefing.load.cache import ParseCache
 
 
-def load_registry(facts_dir: Path, root: Path, cache: ParseCache | None = None) -> tuple[Registry, list[Problem]]:
+def load_registry(
+    facts_dir: Path, root: Path, cache: ParseCache | None = None, built: dict[str, Registry] | None = None
+) -> tuple[Registry, list[Problem]]:
     """Read every registry file under facts/ and load it (see `load_registry_texts`)."""
     texts: dict[str, bytes] = {}
     files, problems = find_registry_files(facts_dir, root)
@@ -70,41 +73,75 @@ def load_registry(facts_dir: Path, root: Path, cache: ParseCache | None = None) 
             texts[display] = path.read_bytes()
         except OSError as exc:
             problems.append(error(Loc(display), f"cannot read file: {exc.strerror}", code="unreadable-file"))
-    registry, more = load_registry_texts(texts, cache)
+    registry, more = load_registry_texts(texts, cache, built)
     registry.complete &= not problems
     return registry, problems + more
 
 
-def load_registry_texts(texts: dict[str, bytes], cache: ParseCache | None = None) -> tuple[Registry, list[Problem]]:
+def load_registry_texts(
+    texts: dict[str, bytes], cache: ParseCache | None = None, built: dict[str, Registry] | None = None
+) -> tuple[Registry, list[Problem]]:
     """Parse and validate registry files given as bytes by path; build the model from what is valid.
 
     Used for the working tree and for other revisions (`briefing diff`) alike. With a cache,
-    a file whose bytes were seen before (and were valid) is not parsed again.
+    a file whose bytes were seen before (and were valid) is not parsed again. With `built` too
+    (the live preview's, kept between its loads), a clean file's entries are kept there by
+    cache key, and a file whose path and bytes are unchanged is neither read from the cache nor
+    built again; `built` is left holding this load's files only.
     """
     validator = jsonschema.Draft7Validator(load_schema(), format_checker=FORMATS)
     registry = Registry()
     problems: list[Problem] = []
+    seen = set()
     with gc_paused():  # loading allocates millions of small objects that are all kept
         for display, raw in texts.items():
             key = cache.key(display, raw) if cache else ""
+            seen.add(key)
+            kept = built.get(key) if cache and built is not None else None
+            if kept is not None:
+                cache.used.add(key)  # still asked for: not pruned
+                _extend(registry, kept)
+                continue
             doc = cache.get(key) if cache else None
             if doc is not None:
-                registry.documents.append(doc)
-                _add_entries(registry, doc, {})
+                _extend(registry, _entries(doc, key, built))
                 continue
             doc, load_problems = load_yaml_bytes(raw, display)
             problems += load_problems
             if doc is None:
                 registry.complete = False
                 continue
-            registry.documents.append(doc)
             schema_problems, errors = validate_document(doc, validator)
             problems += schema_problems
             registry.complete &= not errors
-            _add_entries(registry, doc, errors)
-            if cache and not schema_problems:
+            clean = cache is not None and not schema_problems
+            if clean:
                 cache.put(key, doc)
+            _extend(registry, _entries(doc, key, built if clean and not errors else None, errors))
+    for key in set(built or ()) - seen:
+        del built[key]
     return registry, problems
+
+
+def _entries(
+    doc: YamlDocument, key: str, built: dict[str, Registry] | None, errors: dict[ItemKey, list] | None = None
+) -> Registry:
+    """One file's entries (see `_add_entries`); kept in `built`, if given, for the next load."""
+    entries = Registry(documents=[doc])
+    _add_entries(entries, doc, errors or {})
+    if built is not None:
+        built[key] = entries
+    return entries
+
+
+def _extend(registry: Registry, part: Registry) -> None:
+    """Add one file's entries to the registry, in the order written."""
+    for item in fields(Registry):
+        value = getattr(part, item.name)
+        if isinstance(value, list):
+            getattr(registry, item.name).extend(value)
+    for section, ids in part.invalid_ids.items():
+        registry.invalid_ids.setdefault(section, set()).update(ids)
 
 
 @contextmanager
