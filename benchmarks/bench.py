@@ -340,7 +340,7 @@ def _preview_worker(root: Path, archive: Path, edits: int) -> None:
     run(command, root / PREVIEW, env)
     edited = root / "facts" / "facts-000.yaml"
     original = edited.read_text(encoding="utf-8")
-    seen: dict[str, list] = {"render": [], "render_cpu": [], "mkdocs": [], "pages": []}
+    seen: dict[str, list] = {"render": [], "render_cpu": [], "mkdocs": [], "pages": [], "load": []}
     try:
         for r in range(edits):
             edited.write_text(original.replace("(fact 0).", f"(fact 0, served{' again' * r}).", 1), encoding="utf-8")
@@ -350,6 +350,7 @@ def _preview_worker(root: Path, archive: Path, edits: int) -> None:
             seen["render_cpu"].append(time.process_time() - cpu)  # the same on a busy machine
             seen["pages"].append(-1 if state.rendered is None else len(state.rendered))
             seen["mkdocs"].append(run([*command, "--dirty"], root / PREVIEW, env)[0])
+            seen["load"].append(os.getloadavg()[0])  # wall times on a shared machine need it beside them
     finally:
         edited.write_text(original, encoding="utf-8")
     print(json.dumps(seen))
@@ -508,12 +509,14 @@ def table(result: Result) -> str:
         f"- after a one-file edit, MkDocs rebuilds only the pages whose Markdown changed (`mkdocs build --dirty`, "
         f"as `briefing serve --dirty` does): the preview follows an edit in "
         f"{result.generator_edit + result.preview.median:.1f} s instead of a whole build's {whole:.1f} s",
-        f"- edit → preview through `briefing serve --dirty` (one process keeps the last rendering; "
-        f"only the pages the edit reaches are rendered again, {_median(result.served['pages']):.0f} pages; no search): "
+        f"- edit → preview through `briefing serve --dirty` (one process keeps the last rendering and check; "
+        f"only the part of the registry an edit of words reaches is checked again, and only the pages it reaches "
+        f"are rendered again, {_median(result.served['pages']):.0f} pages; no search): "
         f"{_median(result.served['render']):.2f} s generator ({_median(result.served['render_cpu']):.2f} s of CPU) + "
         f"{_median(result.served['mkdocs']):.2f} s MkDocs = "
         f"**{_median(result.served['render']) + _median(result.served['mkdocs']):.2f} s**; "
-        f"the preview process's peak memory {_median(result.served['peak_mib']):.0f} MiB",
+        f"the preview process's peak memory {_median(result.served['peak_mib']):.0f} MiB; "
+        f"load average {_median(result.served['load']):.1f}",
         f"- generator share of the cold whole build: {100 * result.generator_cold / whole:.1f} %; "
         f"after a one-file edit: {100 * result.generator_edit / whole:.2f} % of the cold whole build",
         "",
