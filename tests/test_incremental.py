@@ -3,14 +3,13 @@ writes is byte for byte what a cold rendering of the same inputs writes."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import Project
-from fixture_registry import HEADER
+from test_coverage import with_notes
 
 from briefing.load.registry import load_registry
 from briefing.pipeline import PREVIEW, Options, Preview, prepare, preview, without_search
@@ -185,34 +184,6 @@ def test_a_dirty_preview_has_no_search_and_a_full_one_has(site_project: Project)
 
 # --- the preview's checks after an edit of facts' words (pipeline.recheck) ------------------
 
-NOTES = "Acme hired ten engineers in Portville. Acme painted its office blue.\n"
-NOTES_SOURCE = f"""  - id: notes
-    title: Notes on Acme
-    publisher: Notes Daily
-    published: 2024-06
-    url: https://notes.example/acme
-    kind: news-report
-    archive:
-      file: notes.txt
-      sha256: {hashlib.sha256(NOTES.encode()).hexdigest()}
-    reliability: A test source.
-    summary: Hiring and paint.
-"""
-NOTES_FACTS = """facts:
-  - id: acme-hires
-    statement: Acme hired ten engineers in Portville.
-    topic: company
-    entities: [acme, portville]
-    citations:
-      - source: notes
-        quote: Acme hired ten engineers in Portville.
-coverage:
-  - source: notes
-    omitted:
-      - excerpt: Acme painted its office blue.
-        reason: out-of-scope
-        note: Paint.
-"""
 ERRONEOUS = """  - id: founder-title
     subject: What Daily Planet calls Ada Lovelace
     facts: [open-source-promise]
@@ -226,12 +197,6 @@ ERRONEOUS = """  - id: founder-title
             quote: The company’s founder, Ada Lovelace, said
     note: A made-up disagreement.
 """
-
-
-def _with_notes(project: Project) -> None:
-    (project.archive / "notes.txt").write_text(NOTES, encoding="utf-8")
-    project.edit("sources.yaml", "sources:\n", "sources:\n" + NOTES_SOURCE)
-    project.write("notes.yaml", HEADER + NOTES_FACTS)
 
 
 def _with_erroneous(project: Project) -> None:
@@ -269,10 +234,10 @@ BREAKING = {
         "repeats-erroneous-words",
     ),
     "coverage": (
-        _with_notes,
+        with_notes,
         "notes.yaml",
-        "quote: Acme hired ten engineers in Portville.",
-        "quote: Acme hired ten engineers in Portville. Acme painted its office blue.",
+        "quote: Acme Robotics opened a plant in Portville",
+        "quote: Acme Robotics opened a plant in Portville in 2024. Analysts believe the U.S. market will follow",
         "omitted-but-quoted",
     ),
 }
@@ -331,7 +296,7 @@ def test_an_edit_that_breaks_a_rule_is_refused_as_the_full_check_refuses_it(
 @pytest.mark.parametrize(
     "setup, name, old, new",
     [
-        (_with_notes, "notes.yaml", "statement: Acme hired ten", "statement: Acme, the robot maker, hired ten"),
+        (with_notes, "notes.yaml", "statement: Acme opened", "statement: Acme, the robot maker, opened"),
         (_with_erroneous, "facts.yaml", *WORD_EDITS["acme-founded"]),
     ],
     ids=["coverage", "erroneous"],
