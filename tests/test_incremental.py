@@ -387,3 +387,18 @@ def test_the_preview_loads_again_only_the_edited_file(site_project: Project, mon
     ]
     assert report.problems and all(p.loc.path == "facts/moved.yaml" for p in report.problems)
     assert parsed == ["facts/moved.yaml"]
+
+
+def test_a_last_check_that_does_not_add_up_is_not_trusted(site_project: Project):
+    from briefing.pipeline import Checked, load, recheck
+
+    site_project.edit("facts.yaml", "Acme was founded in 2019.", "Acme was reportedly founded in 2019.")
+    options = _options(site_project)
+    state, report = preview(options, None)
+    assert report is not None and [p.code for p in report.problems] == ["unattributed-hedge"]
+    site_project.edit("facts.yaml", "Acme was reportedly founded", "Acme, the robot maker, was founded")
+    loaded = load(options, cache=True)
+    assert recheck(options, loaded, state) is not None
+    # A last check without the warning the edited fact had: the sum does not add up, check everything.
+    forged = replace(state, checked=Checked([], state.checked.figures, state.checked.quotes))
+    assert recheck(options, loaded, forged) is None

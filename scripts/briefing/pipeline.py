@@ -190,12 +190,17 @@ def recheck(options: Options, loaded: Loaded, earlier: Preview) -> Checked | Non
     cited = {c.source for f in new.facts if f.id in changed for c in f.citations}
     quotes = replace(
         after.quotes,
-        verified=last.quotes.verified | after.quotes.verified,
+        verified=_renewed(last.quotes.verified, before.quotes.verified, after.quotes.verified),
         words=_outside(last.quotes.words, cited) | after.quotes.words,
         contexts=_outside(last.quotes.contexts, cited) | after.quotes.contexts,
         sentences={k: v for k, v in last.quotes.sentences.items() if k not in cited} | after.quotes.sentences,
     )
-    return Checked(list(counted.elements()), last.figures | after.figures, quotes)
+    return Checked(list(counted.elements()), _renewed(last.figures, before.figures, after.figures), quotes)
+
+
+def _renewed(last: dict[str, str], before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
+    """What a check found (keys of what it need not look for again), with the part's as it is now."""
+    return {key: value for key, value in last.items() if key not in before} | after
 
 
 def _part(registry: Registry, changed: set[str]) -> tuple[Registry, Registry]:
