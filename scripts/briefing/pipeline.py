@@ -204,21 +204,24 @@ def _renewed(last: dict[str, str], before: dict[str, str], after: dict[str, str]
 
 
 def _part(registry: Registry, changed: set[str]) -> tuple[Registry, Registry]:
-    """What an edit of the `changed` facts' words reaches: those facts with every fact citing one of
-    their sources; and, for quotes and coverage, those sources with what cites or covers them."""
+    """What an edit of the `changed` facts' words reaches: for the whole-registry checks, and for quotes and coverage.
+
+    The first holds those facts and every fact citing one of their sources; the second, only
+    those sources, with the disagreements citing them and their coverage.
+    """
     cited = {c.source for f in registry.facts if f.id in changed for c in f.citations}
     facts = [f for f in registry.facts if f.id in changed or any(c.source in cited for c in f.citations)]
-    # The facts left out are known, as those that failed validation are: no reference to them is reported.
-    invalid = {**registry.invalid_ids, "facts": registry.invalid_ids.get("facts", set()) | _ids(registry.facts)}
-    part = replace(registry, facts=facts, invalid_ids=invalid)
+    part = replace(registry, facts=facts, invalid_ids=_known(registry.invalid_ids, "facts", registry.facts))
     disputed = [d for d in registry.disagreements if any(c.source in cited for v in d.variants for c in v.citations)]
     sources = [s for s in registry.sources if s.id in cited]
     coverage = [c for c in registry.coverage if c.source in cited]
-    return part, replace(part, sources=sources, disagreements=disputed, coverage=coverage)
+    known = _known(part.invalid_ids, "sources", registry.sources)
+    return part, replace(part, sources=sources, disagreements=disputed, coverage=coverage, invalid_ids=known)
 
 
-def _ids(facts: list) -> set[str]:
-    return {f.id for f in facts}
+def _known(invalid: dict[str, set[str]], section: str, entries: list) -> dict[str, set[str]]:
+    """Entries left out of a part are known, as those that failed validation are: no reference to them is reported."""
+    return {**invalid, section: invalid.get(section, set()) | {entry.id for entry in entries}}
 
 
 def _outside(found: dict[tuple[str, str], str], sources: set[str]) -> dict:
