@@ -15,7 +15,6 @@ that would have said so, and a correction can be added to them at any time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from briefing.load.history import History, statement_hash, value_hash
@@ -26,13 +25,11 @@ from briefing.problems import Loc, Problem, error, warning
 def check_retractions(registry: Registry, today: date | None = None) -> list[Problem]:
     """A retraction names a fact that is gone; no correction or retraction is dated after `today` (a day's grace)."""
     current = {f.id for f in registry.facts}
-    problems = _retractions(
-        error,
-        [r for r in registry.retractions if r.fact in current],
-        "that fact is still in the registry",
-        "remove the fact as well, or this entry if the fact stands",
-        "retraction-of-present-fact",
-    )
+    present = [r for r in registry.retractions if r.fact in current]
+    problems = [
+        error(at, text, "remove the fact as well, or this entry if the fact stands", code="retraction-of-present-fact")
+        for at, text in _retractions(present, "that fact is still in the registry")
+    ]
     latest = ((today or date.today()) + timedelta(days=1)).isoformat()  # a time zone ahead may be a day on
     dated = [*registry.retractions, *(c for f in registry.facts for c in f.corrections)]
     problems += [
@@ -47,11 +44,9 @@ def check_retractions(registry: Registry, today: date | None = None) -> list[Pro
     return problems
 
 
-def _retractions(
-    report: Callable[..., Problem], entries: list[Retraction], message: str, hint: str, code: str
-) -> list[Problem]:
-    """One problem at each retraction's `fact`, so the two retraction checks word it alike."""
-    return [report(e.origin.at("fact"), f"retraction of '{e.fact}': {message}", hint, code=code) for e in entries]
+def _retractions(entries: list[Retraction], message: str) -> list[tuple[Loc, str]]:
+    """Where each retraction's problem goes and what it says, so the two retraction checks word it alike."""
+    return [(e.origin.at("fact"), f"retraction of '{e.fact}': {message}") for e in entries]
 
 
 def check_corrections(registry: Registry, history: History, strict: bool) -> list[Problem]:
@@ -79,13 +74,11 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
             )
     if not history.limit:  # the whole history was read: every retraction in it is known
         current = {f.id for f in registry.facts}
-        problems += _retractions(
-            report,
-            [r for r in registry.retractions if r.fact not in history.retracted and r.fact not in current],
-            "no revision in the history published and removed that fact",
-            "check the id against the Changes page",
-            "retraction-unknown",
-        )
+        unknown = [r for r in registry.retractions if r.fact not in history.retracted and r.fact not in current]
+        problems += [
+            report(at, text, "check the id against the Changes page", code="retraction-unknown")
+            for at, text in _retractions(unknown, "no revision in the history published and removed that fact")
+        ]
     given = {r.fact for r in registry.retractions}
     for fact_id, statement in newest.retracted:
         if fact_id not in given and fact_id in history.retracted and statement is not None:
