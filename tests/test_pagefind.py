@@ -175,3 +175,19 @@ def test_another_search_is_a_located_error(site_project, value, message):
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
     assert not (site_project.root / "site").exists()
+
+
+def test_the_preview_keeps_the_engine_s_search(site_project):
+    """`briefing serve` runs no Pagefind: its preview searches with the engine's own index, as before."""
+    from briefing.pipeline import PREVIEW, Options, preview
+    from briefing.project import read_settings
+
+    with_pagefind(site_project)
+    settings, found = read_settings(site_project.root)
+    assert found == [] and settings.search == "pagefind"
+    options = Options(site_project.root, site_project.archive, False, Path("site"), settings)
+    _, report = preview(options, None)
+    assert report is not None and report.files is not None
+    config = (site_project.root / PREVIEW / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "- search\n" in config and "enabled: false" not in config and "briefing/search.js" not in config
+    assert "data-pagefind" not in (site_project.root / PREVIEW / "docs" / "topics" / "funding" / "index.md").read_text()

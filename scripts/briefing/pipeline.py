@@ -427,10 +427,13 @@ def preview(options: Options, previous: Preview | None, search: bool = True) -> 
     Returns what the preview was made from (`previous` if nothing changed) and the report of the
     rendering (None if nothing changed); the preview is written only if it has no errors. When
     only facts/ changed since `previous`, only the pages the edit reaches are rendered again.
-    Without `search`, the preview has no search (see `without_search`).
+    Without `search`, the preview has no search (see `without_search`); with it, the engine's own
+    search, even where the build's is Pagefind's (which a preview does not run).
     """
     from briefing.render.environment import TEMPLATES
 
+    if options.settings.search == "pagefind":  # the preview runs no Pagefind: the engine's own search serves it
+        options = replace(options, settings=replace(options.settings, search="builtin"))
     root = options.root
     folders = (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")
     stamp = inputs_stamp(tuple(f for f in folders if f.is_dir()), (root / "mkdocs.yml",))
