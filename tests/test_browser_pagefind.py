@@ -1,3 +1,4 @@
+# ruff: noqa: F811
 """The site's own search over Pagefind (briefing.toml: search = "pagefind"), the same on both engines.
 
 The real briefing built with Pagefind by MkDocs and by Zensical: a quote's words, an alias and a
@@ -17,6 +18,7 @@ from helpers import serve
 from playwright.sync_api import Page, expect
 from test_browser import AXE
 from test_browser_readers import AXE_WITH_TARGET_SIZE, serious
+from test_browser_search import page  # noqa: F401 (the fixture each test takes: 1280 px, a context of its own)
 from test_page_weight import _weights_within_limit
 
 pytestmark = pytest.mark.browser
@@ -54,13 +56,6 @@ def pagefind_site(request, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def site_url(pagefind_site):
     yield from serve(pagefind_site)
-
-
-@pytest.fixture
-def page(browser) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def results(page: Page, anchor: str) -> list[str]:
