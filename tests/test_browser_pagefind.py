@@ -60,7 +60,7 @@ def site_url(pagefind_site):
 
 def results(page: Page, anchor: str) -> list[str]:
     """The result links once one leads to `anchor`."""
-    page.wait_for_function(f"() => ({RESULT_LINKS})().some(href => href.includes({anchor!r}))", timeout=15_000)
+    page.wait_for_function(f"() => ({RESULT_LINKS})().some(href => href.includes({anchor!r}))", timeout=30_000)
     return page.evaluate(RESULT_LINKS)
 
 

@@ -123,6 +123,8 @@
         if (id !== searchId) return;
         draw(pages, found.results.length);
       });
+    }).catch(function () {
+      if (id === searchId) count.textContent = "The search failed: try again.";
     });
   }
 
