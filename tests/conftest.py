@@ -226,10 +226,26 @@ def browser():
 
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: `make browser` installs it (`make test` runs it first)")
+    from playwright.sync_api import BrowserContext
+
+    close = BrowserContext.close
+
+    def leave_then_close(context: BrowserContext, *args, **kwargs) -> None:
+        """Each page goes to about:blank first: Debian's Chromium can hang for good when a context
+        closes while a page is still navigating or fetching (a whole run stalled so, on a loaded machine)."""
+        for open_page in context.pages:
+            try:
+                open_page.goto("about:blank", timeout=10_000)
+            except Exception:  # a page that cannot leave is closed with its context all the same
+                pass
+        close(context, *args, **kwargs)
+
+    BrowserContext.close = leave_then_close
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+    BrowserContext.close = close
 
 
 # --- how the tests are spread over the workers (`make test`: pytest-xdist, -n auto) -----------
