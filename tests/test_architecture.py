@@ -172,7 +172,9 @@ def test_every_package_of_the_tree_is_shipped():
     """pyproject names its packages one by one: a new subpackage left out installs without its modules."""
     import tomllib
 
-    shipped = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    shipped = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    )
     tree = {
         ".".join(init.parent.relative_to(REPO / "scripts").parts)
         for init in (REPO / "scripts" / "briefing").rglob("__init__.py")

@@ -72,10 +72,18 @@ def in_viewport(page: Page, selector: str) -> bool:
     )
 
 
+FOCUSED_INPUT = """() => { let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return !!a && a.tagName === 'INPUT'; }"""
+
+
 def search(page: Page, site_url: str, query: str, anchor: str) -> None:
     """Type into the site's search box and open the result that links to `anchor`."""
     page.goto(site_url)
     page.locator("label.md-search__icon, .md-search__input, .md-search__button").first.click()
+    # Type only once the search's input has the focus: Zensical opens its dialog (in a shadow root)
+    # a moment after the click, and letters typed before then were lost ('whopping' became 'ng').
+    page.wait_for_function(FOCUSED_INPUT, timeout=10_000)
     page.keyboard.type(query)
     # Material lists results in .md-search-result; Zensical as options of its search dialog.
     result = page.locator(f".md-search-result a[href*='#{anchor}'], a[role=option][href*='#{anchor}']").first
