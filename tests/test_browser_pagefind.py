@@ -18,7 +18,7 @@ from helpers import serve
 from playwright.sync_api import Page, expect
 from test_browser import AXE
 from test_browser_readers import AXE_WITH_TARGET_SIZE, serious
-from test_browser_search import page  # noqa: F401 (the fixture each test takes: 1280 px, a context of its own)
+from test_browser_search import page, tab_to  # noqa: F401 (the fixture each test takes: 1280 px, a context of its own)
 from test_page_weight import _weights_within_limit
 
 pytestmark = pytest.mark.browser
@@ -122,12 +122,7 @@ def test_ctrl_k_opens_escape_closes_and_focus_returns(page, site_url):
 
 def test_the_header_button_is_reached_by_tab(page, site_url):
     page.goto(site_url, wait_until="networkidle")
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('briefing-search-button')"):
-            break
-    else:
-        pytest.fail("Tab never reached the search button")
+    tab_to(page, "briefing-search-button", 30)
     page.keyboard.press("Enter")
     expect(page.locator("#briefing-search-input")).to_be_focused()
 

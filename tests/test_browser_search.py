@@ -43,6 +43,15 @@ def page(browser) -> Page:
     context.close()
 
 
+def tab_to(page: Page, css_class: str, presses: int) -> None:
+    """Press Tab until the focused element has `css_class`: the control is reached by the keyboard alone."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("c => document.activeElement.classList.contains(c)", css_class):
+            return
+    pytest.fail(f"Tab never reached .{css_class}")
+
+
 def _results(page: Page, anchor: str) -> list[str]:
     page.wait_for_function(f"() => ({RESULTS})().some(href => href.includes('#{anchor}'))", timeout=10_000)
     return page.evaluate(RESULTS)
@@ -79,12 +88,7 @@ def test_zensical_search_by_keyboard_only(page, zensical_url):
 @pytest.mark.engines
 def test_zensical_search_button_is_reached_by_tab(page, zensical_url):
     page.goto(zensical_url, wait_until="networkidle")
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('md-search__button')"):
-            break
-    else:
-        pytest.fail("Tab never reached the search button")
+    tab_to(page, "md-search__button", 20)
     page.keyboard.press("Enter")
     page.wait_for_timeout(500)
     page.keyboard.type("whopping")
