@@ -36,7 +36,8 @@ import yaml
 from briefing.check.quotes import sha256_of
 from briefing.files import write_changed
 from briefing.load.history import History
-from briefing.pipeline import BUILD, PREVIEW, Options, check, load, preview, remember, render
+from briefing.pipeline import BUILD, Options, check, load, remember, render
+from briefing.preview import PREVIEW, preview
 from briefing.project import find_root
 
 REPO = find_root(Path.cwd())  # the project whose mkdocs.yml and docs/ the synthetic registry is built with

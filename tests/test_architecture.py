@@ -14,7 +14,7 @@ from briefing.cli import parser
 PACKAGE = REPO / "scripts" / "briefing"
 # The layers, lowest first: a module may import its own layer and those below it, never one above.
 LAYERS = ("problems", "files", "vocabulary", "project", "load", "check", "render", "write", "tools")
-TOP = ("pipeline", "commands", "cli")  # the library, then the commands that print what it reports
+TOP = ("pipeline", "preview", "commands", "cli")  # the library, then the commands that print what it reports
 
 
 def modules() -> dict[str, Path]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from conftest import Project
 
-from briefing.pipeline import PREVIEW, Options, preview
+from briefing.pipeline import Options
+from briefing.preview import PREVIEW, preview
 
 
 def test_the_preview_never_writes_through_a_planted_temporary_name(site_project: Project, tmp_path):

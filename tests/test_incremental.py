@@ -12,7 +12,8 @@ from conftest import Project
 from test_coverage import with_notes
 
 from briefing.load.registry import load_registry
-from briefing.pipeline import PREVIEW, Options, Preview, prepare, preview, without_search
+from briefing.pipeline import Options, prepare
+from briefing.preview import PREVIEW, Preview, preview, without_search
 from briefing.render.dependencies import changed_facts, pages_showing
 
 # Edits of the fixture's facts that change only their words (each still passes the checks).
@@ -182,7 +183,7 @@ def test_a_dirty_preview_has_no_search_and_a_full_one_has(site_project: Project)
     assert "search" in yaml.safe_load(config.read_text(encoding="utf-8"))["plugins"]
 
 
-# --- the preview's checks after an edit of facts' words (pipeline.recheck) ------------------
+# --- the preview's checks after an edit of facts' words (preview.recheck) ------------------
 
 ERRONEOUS = """  - id: founder-title
     subject: What Daily Planet calls Ada Lovelace
@@ -251,9 +252,10 @@ def _shown_problems(problems) -> list[tuple[str, str, str | None]]:
 def checked_sizes(monkeypatch) -> list[int]:
     """How many facts each whole-registry check of this test was given; -1 for each edit checked in part."""
     import briefing.pipeline as pipeline
+    import briefing.preview as live
 
     sizes: list[int] = []
-    real, real_recheck = pipeline.check_registry, pipeline.recheck
+    real, real_recheck = pipeline.check_registry, live.recheck
 
     def spy(registry, *args, **kwargs):
         sizes.append(len(registry.facts))
@@ -265,7 +267,7 @@ def checked_sizes(monkeypatch) -> list[int]:
         return checked
 
     monkeypatch.setattr(pipeline, "check_registry", spy)
-    monkeypatch.setattr(pipeline, "recheck", spy_recheck)
+    monkeypatch.setattr(live, "recheck", spy_recheck)
     return sizes
 
 
@@ -390,7 +392,8 @@ def test_the_preview_loads_again_only_the_edited_file(site_project: Project, mon
 
 
 def test_a_last_check_that_does_not_add_up_is_not_trusted(site_project: Project):
-    from briefing.pipeline import Checked, load, recheck
+    from briefing.pipeline import Checked, load
+    from briefing.preview import recheck
 
     site_project.edit("facts.yaml", "Acme was founded in 2019.", "Acme was reportedly founded in 2019.")
     options = _options(site_project)

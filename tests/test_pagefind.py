@@ -179,7 +179,8 @@ def test_another_search_is_a_located_error(site_project, value, message):
 
 def test_the_preview_keeps_the_engine_s_search(site_project):
     """`briefing serve` runs no Pagefind: its preview searches with the engine's own index, as before."""
-    from briefing.pipeline import PREVIEW, Options, preview
+    from briefing.pipeline import Options
+    from briefing.preview import PREVIEW, preview
     from briefing.project import read_settings
 
     with_pagefind(site_project)

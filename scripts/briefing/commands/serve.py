@@ -12,7 +12,8 @@ import time
 from briefing.commands.build import MATERIAL_END_OF_LIFE
 from briefing.commands.common import add_command, print_problems, print_report
 from briefing.load.model import Registry
-from briefing.pipeline import PREVIEW, Options, Preview, preview
+from briefing.pipeline import Options
+from briefing.preview import PREVIEW, Preview, preview
 from briefing.write import output
 from briefing.write.engine import die_with_parent
 
