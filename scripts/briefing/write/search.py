@@ -10,12 +10,16 @@ a path's markup into elements (an <img onerror> in a title would load, and break
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import html
 import json
 import os
 import subprocess
 import tempfile
 from pathlib import Path
+
+import cbor2
 
 from briefing.files import read_regular, replace_file
 from briefing.problems import Loc, Problem, error
@@ -55,7 +59,18 @@ PAGEFIND_EXCLUDE = ".headerlink, [data-search-exclude]"
 
 
 def pagefind_index(site: Path, where: Loc) -> Problem | None:
-    """Index the staged `site` with the locked wheel's Pagefind, into site/pagefind/; a problem at `where` if not.
+    """Index the staged `site` with the locked wheel's Pagefind into site/pagefind/, in a stable order; a problem at `where` if not."""
+    problem = run_pagefind(site, where)
+    if problem is not None:
+        return problem
+    unordered = pagefind_in_order(site / PAGEFIND_FOLDER)
+    if unordered is not None:
+        return _pagefind_failed(where, f"Pagefind's index could not be put in a stable order: {unordered}")
+    return None
+
+
+def run_pagefind(site: Path, where: Loc) -> Problem | None:
+    """Run the locked wheel's Pagefind over the staged `site`, writing site/pagefind/ as Pagefind does; a problem if not.
 
     The program comes from the `pagefind_bin` wheel (never one found on PATH, never a download),
     runs in an empty folder of its own (it reads a pagefind.yml where it runs) with no PAGEFIND_*
@@ -110,3 +125,108 @@ def _first_link(site: Path) -> Path | None:
             if os.path.islink(os.path.join(folder, name)):
                 return Path(folder, name)
     return None
+
+
+# --- Pagefind's index in a stable order -------------------------------------------------------
+#
+# Pagefind 1.5.2 keeps its filters in a hash map seeded at random on each run, so the filter
+# files (filter/*.pf_filter) list their values, and the metadata (pagefind.<hash>.pf_meta) its
+# filters, in a different order each time; the files are named by their content's hash, and
+# pagefind-entry.json names the metadata, so all three change (Pagefind issue #638; fixed in
+# Pagefind's source after 1.5.2, which sorts both by name). The words, pages and fragments are
+# already stable. pagefind_in_order() sorts the same two lists the same way and names the files
+# as Pagefind does; its search reads filter values into a sorted map, so results do not change.
+
+PAGEFIND_FORMATS = ("1.5.2",)  # the Pagefind versions whose index files pagefind_in_order() knows
+PAGEFIND_MARK = b"pagefind_dcd"  # what every compressed index file starts with, once decompressed
+
+
+def pagefind_in_order(bundle: Path) -> str | None:
+    """Sort Pagefind's filters and filter values by name in `bundle`, so that two runs write the same bytes; why not, or None."""
+    try:
+        entry = json.loads(read_regular(bundle / "pagefind-entry.json"))
+        if not isinstance(entry, dict) or entry.get("version") not in PAGEFIND_FORMATS:
+            version = entry.get("version") if isinstance(entry, dict) else None
+            return f"Pagefind {version} is not a version whose index write/search.py knows ({', '.join(PAGEFIND_FORMATS)})"
+        languages = entry.get("languages")
+        if not isinstance(languages, dict):
+            return "pagefind-entry.json names no languages"
+        writes: dict[Path, bytes] = {}
+        removals: set[Path] = set()
+        for language in sorted(languages):
+            meta_name = languages[language].get("hash") if isinstance(languages[language], dict) else None
+            if not isinstance(meta_name, str):
+                return f"pagefind-entry.json names no metadata for {language!r}"
+            new_name = _language_in_order(bundle, language, meta_name, writes, removals)
+            languages[language]["hash"] = new_name
+        entry["languages"] = dict(sorted(languages.items(), key=lambda item: item[0].encode("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, cbor2.CBORError) as exc:
+        return str(exc)
+    for path in sorted(removals - set(writes)):
+        path.unlink()
+    for path, data in sorted(writes.items()):
+        replace_file(path, data, durable=False)
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    replace_file(bundle / "pagefind-entry.json", text.encode("utf-8"), durable=False)
+    return None
+
+
+def _language_in_order(bundle: Path, language: str, meta_name: str, writes: dict, removals: set) -> str:
+    """One language's metadata and filter files in order, added to `writes` and `removals`; the metadata's new name."""
+    meta_path = bundle / f"pagefind.{meta_name}.pf_meta"
+    meta = _read_index(meta_path)
+    if not (isinstance(meta, list) and len(meta) == 6 and meta[0] in PAGEFIND_FORMATS):
+        raise ValueError(f"{meta_path.name} is not Pagefind 1.5's metadata")
+    filters, sorts = meta[3], meta[4]
+    if not all(_is_pair(item, str, str) for item in filters) or not all(_is_pair(item, str, list) for item in sorts):
+        raise ValueError(f"{meta_path.name}: its filters or sorts are not Pagefind 1.5's")
+    named: dict[str, str] = {}
+    ordered = []
+    for name, file_name in sorted(filters, key=lambda item: item[0].encode("utf-8")):
+        path = bundle / "filter" / f"{file_name}.pf_filter"
+        index = _read_index(path)
+        if not (_is_pair(index, str, list) and index[0] == name and all(_is_pair(v, str, list) for v in index[1])):
+            raise ValueError(f"{path.name} is not Pagefind 1.5's index of the filter {name!r}")
+        index[1].sort(key=lambda value: value[0].encode("utf-8"))
+        data = cbor2.dumps(index)
+        full = f"{language}_{_pagefind_hash(data)}"
+        short = full[: len(language) + 8]
+        while short in named and len(short) < len(full):  # Pagefind's rule: lengthen a name until it is free
+            short = full[: len(short) + 1]
+        named[short] = name
+        ordered.append([name, short])
+        removals.add(path)
+        writes[bundle / "filter" / f"{short}.pf_filter"] = _compressed(data)
+    meta[3] = ordered
+    meta[4] = sorted(sorts, key=lambda item: item[0].encode("utf-8"))
+    data = cbor2.dumps(meta)
+    new_name = f"{language}_{_pagefind_hash(data)[: len(language) + 8]}"
+    removals.add(meta_path)
+    writes[bundle / f"pagefind.{new_name}.pf_meta"] = _compressed(data)
+    return new_name
+
+
+def _read_index(path: Path) -> object:
+    """A compressed index file's CBOR, decoded; ValueError unless re-encoding it gives its bytes back."""
+    data = gzip.decompress(read_regular(path))
+    if not data.startswith(PAGEFIND_MARK):
+        raise ValueError(f"{path.name} is not a Pagefind index file")
+    data = data[len(PAGEFIND_MARK) :]
+    decoded = cbor2.loads(data)
+    if cbor2.dumps(decoded) != data:  # a form cbor2 would not write back as it was: a format this code does not know
+        raise ValueError(f"{path.name} is not in the CBOR form of Pagefind 1.5")
+    return decoded
+
+
+def _is_pair(item: object, first: type, second: type) -> bool:
+    return isinstance(item, list) and len(item) == 2 and isinstance(item[0], first) and isinstance(item[1], second)
+
+
+def _pagefind_hash(data: bytes) -> str:
+    """Pagefind's name for `data`: its SHA-1 as hexadecimal bytes without leading zeros, as Pagefind writes them."""
+    return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
+
+
+def _compressed(data: bytes) -> bytes:
+    """An index file as Pagefind's search reads it: gzip (no time, no name) of the mark and the CBOR."""
+    return gzip.compress(PAGEFIND_MARK + data, compresslevel=9, mtime=0)
