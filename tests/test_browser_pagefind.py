@@ -194,3 +194,49 @@ def test_a_hostile_title_and_statement_stay_text_in_the_results(browser, site_pr
             assert page.evaluate("window.pwned") is None
         assert not [url for url in asked if url.endswith("/x")]
         context.close()
+
+
+PAGEFIND_SEARCH = """async ([query, filters]) => {
+  const pagefind = await import(new URL('/pagefind/pagefind.js', location.href).href);
+  await pagefind.init();
+  const search = await pagefind.search(query, {filters});
+  const data = await Promise.all(search.results.map(result => result.data()));
+  return {
+    ids: search.results.map(result => [result.id, result.score]),
+    filters: search.filters, totals: search.totalFilters, every: await pagefind.filters(),
+    data: data.map(d => [d.url, d.excerpt, d.meta, d.filters, d.sub_results.map(s => [s.url, s.excerpt])]),
+  };
+}"""
+SEARCHES = [
+    ("whopping", {}),
+    ("AIDP", {}),
+    ("Shangcheng", {"kind": "Entity"}),
+    (None, {"verdict": "Erroneous"}),
+    ("funding", {"topic": {"any": ["Funding and valuation", "Policy context"]}, "kind": "Topic"}),
+    (None, {"entity": "Shangcheng Capital"}),
+]
+
+
+def test_pagefind_s_own_script_finds_the_same_in_the_ordered_index(browser, pagefind_site, tmp_path):
+    """Pagefind's JavaScript and WebAssembly, in Chromium, over its own index and over the one put in order:
+    the same results, scores, excerpts and filter counts for words, facets and facets alone."""
+    from briefing.problems import Loc
+    from briefing.write.search import run_pagefind
+
+    unordered = tmp_path / "site"
+    shutil.copytree(pagefind_site, unordered, ignore=shutil.ignore_patterns("pagefind"))
+    assert run_pagefind(unordered, Loc("briefing.toml")) is None
+    assert {p.name for p in (unordered / "pagefind" / "filter").iterdir()} != {
+        p.name for p in (pagefind_site / "pagefind" / "filter").iterdir()
+    }  # Pagefind's own order: other files, named by other hashes
+    found = []
+    for site in (pagefind_site, unordered):
+        for address in serve(site):
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(address + "methodology/")
+            found.append([page.evaluate(PAGEFIND_SEARCH, [query, filters]) for query, filters in SEARCHES])
+            page.goto("about:blank")
+            context.close()
+    assert all(result["ids"] for result in found[0])  # each search finds something
+    assert found[0] == found[1]
