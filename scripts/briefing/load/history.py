@@ -6,8 +6,9 @@ revisions.py (git's objects with limits, every name and message decoded from byt
 replacement). Each revision is
 loaded as the build loads the working tree and then checked as the build checks it (the
 `passes` callable, the quotes against the archive): a revision that does not load is passed
-over; the text of one that loads but fails the checks is never shown (`None` below), only that
-it was there. At most the newest MAX_REVISIONS revisions are read. Snapshots are kept as
+over; the text of one that fails the checks of its own time is never shown (`None` below), only
+that it was there. A check that came in later (RULES_SINCE) does not hold a revision committed
+before it: that revision was published as it stands, and readers should see what it said. At most the newest MAX_REVISIONS revisions are read. Snapshots are kept as
 JSON-compatible values by the tree id of facts/, so a warm build reads no blob again. Without
 git or with a shallow clone, the history is "not available", with the reason.
 """
@@ -18,8 +19,9 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from briefing.load.cache import ParseCache
@@ -34,11 +36,59 @@ HISTORY = "history"  # the parse cache's map: the archive's stamp, and the snaps
 
 # A snapshot, JSON-compatible (it is kept in the parse cache):
 #   {"broken": True, "warnings": [...]} for a revision whose registry did not load, or
-#   {"checked": bool, "facts": {id: [statement or None, statement hash, topic, digest, value hash]},
-#    "disagreements": {id: [subject or None, subject hash, digest]}}
-# where the texts are None unless the revision passed the checks.
+#   {"unloaded": [code, ...], "errors": [code, ...],
+#    "facts": {id: [statement, statement hash, topic, digest, value hash]},
+#    "disagreements": {id: [subject, subject hash, digest]}}
+# where `unloaded` are the codes of what today's loader refuses in it (only those of a schema
+# that changed since, else the revision is broken) and `errors` those of what today's checks
+# refuse; its texts are shown only if none of them held at the commit's time (`_withheld` sets
+# them to None otherwise), and it is passed over like a broken one if a load error held then.
 Snapshot = dict
-Passes = Callable[[Registry], bool]
+# The build's checks on a past revision: the codes of its errors (a plain True or False is taken
+# as "no error" or "an error of a check that always held").
+Passes = Callable[[Registry], "Collection[str] | bool"]
+ALWAYS = ""  # the code of an error whose check has held since the registry began
+
+# Checks that came in, or last grew stricter, after the registry format began (2026-11-23), with
+# the time (UTC) from which the generator refused what they refuse. A revision committed before a
+# check's time was published without it, so an error of that check alone does not withhold its
+# text. A check not listed holds at every time: schema, ids, sources, quotes against the archive.
+# A new check, or one made stricter, that past revisions may fail goes in here with its time.
+RULES_SINCE = {
+    code: datetime.fromisoformat(moment)
+    for moment, codes in {
+        # unknown-field: the schema dropped a source's original_publisher (for based_on) then
+        "2026-12-02T05:51:20+00:00": ("claim-without-party-words", "unknown-field"),
+        "2026-12-07T01:31:28+00:00": ("same-document",),
+        # a quote on word and number boundaries (f442878), then apostrophes and footnote digits
+        "2026-12-07T01:35:38+00:00": ("quote-cut-mid-word",),
+        "2026-12-07T01:38:04+00:00": (
+            "source-lacks-figures",
+            "source-lacks-dates",
+            "no-supporting-citation",
+            "version-only-context",
+        ),
+        "2026-12-07T01:38:56+00:00": ("speaker-not-in-paragraph", "via-not-in-paragraph", "vague-via"),
+        "2026-12-07T01:40:18+00:00": (
+            "unreadable-figure",
+            "figure-not-quoted",
+            "figure-currency",
+            "qualifier-dropped",
+            "qualifier-changed",
+            "amount-not-quoted",
+            "amount-currency",
+            "amount-qualifier",
+        ),
+        "2026-12-07T01:49:09+00:00": (
+            "excerpt-not-found",
+            "excerpt-across-sentences",
+            "excerpt-ambiguous",
+            "omitted-twice",
+            "omitted-but-quoted",
+        ),
+    }.items()
+    for code in codes
+}
 
 
 @dataclass(frozen=True)
@@ -147,9 +197,10 @@ def _walk(
 
     With `baseline`, the first revision that loads is only what the next are compared with.
     """
-    before: Snapshot = {"checked": True, "facts": {}, "disagreements": {}}
+    before: Snapshot = {"unloaded": [], "errors": [], "facts": {}, "disagreements": {}}
     published: dict[str, list] = {}  # the facts of the last revision that passed the checks
     texts: dict[str, str] = {}  # fact id -> its last statement that passed the checks
+    subjects: dict[str, str] = {}  # disagreement id -> its last subject that passed the checks
     topics: dict[str, str] = {}
     for commit in commits:
         tree, moment, message = reader.commit(commit)
@@ -159,10 +210,12 @@ def _walk(
         if tree:
             used[tree] = snapshot
         history.warnings += [f"commit {commit[:10]}: {warning}" for warning in snapshot.get("warnings", [])]
-        if snapshot.get("broken") or moment is None:
+        if snapshot.get("broken") or moment is None or not passed_then(snapshot["unloaded"], moment):
             continue  # a revision that did not load (its build was refused): compare past it
-        revision = _compare(before, snapshot, commit, moment, _subject(message) if snapshot["checked"] else None)
-        if snapshot["checked"]:
+        checked = passed_then(snapshot["errors"], moment)
+        snapshot = snapshot if checked else _withheld(snapshot)
+        revision = _compare(before, snapshot, commit, moment, _subject(message) if checked else None)
+        if checked:
             for fact_id, fact in snapshot["facts"].items():
                 prior = published.get(fact_id)
                 if not baseline and prior is None:
@@ -172,6 +225,7 @@ def _walk(
                 if not baseline and prior is not None and (prior[1], prior[4]) != (fact[1], fact[4]):
                     history.substantive[fact_id] = (revision.date, commit)
                 texts[fact_id] = fact[0]
+            subjects.update({i: entry[0] for i, entry in snapshot["disagreements"].items()})
             published = snapshot["facts"]
             history.latest = {i: (fact[1], fact[4]) for i, fact in published.items()}
         for fact_id, _ in revision.retracted:
@@ -181,7 +235,8 @@ def _walk(
         topics.update({i: fact[2] for i, fact in snapshot["facts"].items()})
         if not baseline and not revision.empty:
             history.revisions.append(revision)
-        before, baseline = snapshot, False
+        # What the next revision's old texts are: what readers last saw, not a withheld revision's
+        before, baseline = (snapshot if checked else _last_seen(snapshot, texts, subjects)), False
 
 
 def _snapshot(reader: RevisionReader, tree: str, passes: Passes) -> Snapshot:
@@ -195,20 +250,49 @@ def _snapshot(reader: RevisionReader, tree: str, passes: Passes) -> Snapshot:
     try:
         registry, problems = load_registry_texts(texts, reader.docs)
         reader.docs.turn()
-        if any(p.severity == "error" for p in problems):
+        unloaded = sorted({p.code for p in problems if p.severity == "error"})
+        if any(code not in RULES_SINCE for code in unloaded):
             return {"broken": True, "warnings": []}
-        checked = passes(registry)
-
-        def shown(text: str) -> str | None:
-            return str(text) if checked else None
-
+        errors = _codes(passes(registry))
         facts = {
-            f.id: [shown(f.statement), statement_hash(f), f.topic, _digest(f), value_hash(f)] for f in registry.facts
+            f.id: [str(f.statement), statement_hash(f), f.topic, _digest(f), value_hash(f)] for f in registry.facts
         }
-        disagreements = {d.id: [shown(d.subject), _hash(d.subject), _digest(d)] for d in registry.disagreements}
+        disagreements = {d.id: [str(d.subject), _hash(d.subject), _digest(d)] for d in registry.disagreements}
     except Exception as exc:  # noqa: BLE001 - a past revision's oddity never stops today's build
         return {"broken": True, "warnings": [f"its registry could not be read ({type(exc).__name__}): passed over"]}
-    return {"checked": checked, "facts": facts, "disagreements": disagreements}
+    return {"unloaded": unloaded, "errors": errors, "facts": facts, "disagreements": disagreements}
+
+
+def _last_seen(snapshot: Snapshot, texts: dict[str, str], subjects: dict[str, str]) -> Snapshot:
+    """A withheld snapshot with the texts readers last saw of its entries (None for those never published)."""
+    return {
+        **snapshot,
+        "facts": {i: [texts.get(i), *entry[1:]] for i, entry in snapshot["facts"].items()},
+        "disagreements": {i: [subjects.get(i), *entry[1:]] for i, entry in snapshot["disagreements"].items()},
+    }
+
+
+def _codes(verdict: Collection[str] | bool) -> list[str]:
+    """The codes of a past revision's errors, from what `passes` says."""
+    if isinstance(verdict, bool):
+        return [] if verdict else [ALWAYS]
+    return sorted({str(code) for code in verdict})
+
+
+def passed_then(errors: list[str], moment: str) -> bool:
+    """Whether a revision committed at `moment` passed the checks of its time: each error's check came in later."""
+    when = datetime.fromisoformat(moment)
+    return all(code in RULES_SINCE and when < RULES_SINCE[code] for code in errors)
+
+
+def _withheld(snapshot: Snapshot) -> Snapshot:
+    """The snapshot as readers may see it when its revision did not pass: every text None."""
+    return {
+        "unloaded": snapshot["unloaded"],
+        "errors": snapshot["errors"],
+        "facts": {i: [None, *entry[1:]] for i, entry in snapshot["facts"].items()},
+        "disagreements": {i: [None, *entry[1:]] for i, entry in snapshot["disagreements"].items()},
+    }
 
 
 def _subject(message: bytes) -> str:
@@ -255,8 +339,11 @@ def _cached(value: object) -> Snapshot | None:
         if isinstance(warnings, (list, tuple)) and all(isinstance(w, str) for w in warnings):
             return {"broken": True, "warnings": list(warnings)}
         return None
-    facts, disagreements, checked = value.get("facts"), value.get("disagreements"), value.get("checked")
-    if not (isinstance(facts, dict) and isinstance(disagreements, dict) and isinstance(checked, bool)):
+    facts, disagreements = value.get("facts"), value.get("disagreements")
+    codes = [value.get("unloaded"), value.get("errors")]
+    if not (isinstance(facts, dict) and isinstance(disagreements, dict)):
+        return None
+    if not all(isinstance(found, (list, tuple)) and all(isinstance(c, str) for c in found) for found in codes):
         return None
 
     def entries(items: dict, size: int) -> dict[str, list] | None:
@@ -266,8 +353,7 @@ def _cached(value: object) -> Snapshot | None:
                 isinstance(key, str) and ID.fullmatch(key) and isinstance(entry, (list, tuple)) and len(entry) == size
             ):
                 return None
-            text_ok = isinstance(entry[0], str) if checked else entry[0] is None
-            if not text_ok or not all(isinstance(item, str) for item in entry[1:]):
+            if not all(isinstance(item, str) for item in entry):
                 return None
             out[key] = list(entry)
         return out
@@ -275,7 +361,8 @@ def _cached(value: object) -> Snapshot | None:
     facts, disagreements = entries(facts, 5), entries(disagreements, 3)
     if facts is None or disagreements is None:
         return None
-    return {"checked": checked, "facts": facts, "disagreements": disagreements}
+    unloaded, errors = (sorted(set(found)) for found in codes)
+    return {"unloaded": unloaded, "errors": errors, "facts": facts, "disagreements": disagreements}
 
 
 def archive_stamp(folder: Path) -> str:
