@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from helpers import only_problem, problems, with_hints
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.check.quotes import ArchivedText, normalise
+from briefing.check.matching import ArchivedText, normalise
+from briefing.check.misquotes import diagnose
+from briefing.problems import Loc
 
 SOURCE = ArchivedText(
     "The company’s founder said: “We will open‑source it.”The round—led by Harbour—closed.\n\n\n"
@@ -152,6 +155,50 @@ def test_many_failing_quotes_are_all_reported_and_the_first_ones_hinted(project)
     assert found[0][1].startswith("matches the source up to 'Acme Robotics has raised'")
 
 
+PLANET = ArchivedText("Acme Robotics has raised 2 billion yuan ($280 million) in a round. The ﬁrm is new.")
+
+
+@pytest.mark.parametrize(
+    ("quote", "code", "message"),
+    [
+        ("cme Robotics has raised", "quote-cut-mid-word", "quote starts or ends inside a word or a number in P"),
+        ("Robotics has raised 2 billion yua", "quote-cut-mid-word", "quote starts or ends inside a word or a number in P"),
+        ("80 million) in a round", "quote-cut-mid-word", "quote starts or ends inside a word or a number in P"),
+        ("Ａｃｍｅ Robotics has raised", "quote-look-alike", "quote matches in P only if look-alike characters "
+         "(fullwidth, mathematical, superscript, ligatures) count as the same"),
+        ("The firm is new", "quote-look-alike", "quote matches in P only if look-alike characters "
+         "(fullwidth, mathematical, superscript, ligatures) count as the same"),
+        ("Acme Robotics has raised 3 billion yuan", "quote-not-found", "quote not found in P"),
+        ("Completely invented words", "quote-not-found", "quote not found in P"),
+    ],
+)  # fmt: skip
+def test_each_diagnosis_of_a_quote_not_found_has_its_own_code(quote, code, message):
+    """Tools and tests match on the code: a quote cut inside a word, one typed in look-alike characters, other words."""
+    assert not PLANET.contains(quote)
+    loc = Loc("facts/a.yaml", 3, 16)
+    found = diagnose(PLANET, quote, loc, "in P")
+    assert (found.code, found.message, found.loc, found.severity) == (code, message, loc, "error")
+
+
+def test_the_check_reports_each_diagnosis_with_its_code_and_the_quotes_past_the_first_ones_as_not_found(project):
+    """Past HINTED failures the quotes are not diagnosed (that is what costs): their code is quote-not-found."""
+    from briefing.check.quotes import HINTED, UNHINTED
+    from briefing.pipeline import Options, gather
+
+    entries = "".join(
+        f"  - id: cut-{n}\n    statement: S {n}.\n    topic: funding\n    entities: [acme]\n"
+        f"    citations:\n      - source: planet\n        quote: cme Robotics has raised 2 billion yuan\n"
+        for n in range(HINTED + 2)
+    )
+    project.write("wrong.yaml", "facts:\n" + entries)
+    _, found = gather(Options(root=project.root, sources=project.archive, strict=False, site_dir=Path("site")))
+    codes = [(p.code, p.hint == UNHINTED) for p in found if p.code.startswith("quote-")]
+    assert codes == [("quote-cut-mid-word", False)] * HINTED + [("quote-not-found", True)] * 2
+    assert [p.message for p in found if p.code == "quote-not-found"] == [
+        "quote not found in source 'planet' (planet.txt)"
+    ] * 2
+
+
 @pytest.mark.parametrize(
     ("quote", "message", "hint"),
     [
@@ -247,7 +294,11 @@ CONTRACTIONS = ArchivedText(
 )
 def test_a_quote_cannot_end_inside_a_contraction_possessive_or_number(quote):
     assert not CONTRACTIONS.contains(quote)
-    assert CONTRACTIONS.diagnose(quote)[0] == "quote starts or ends inside a word or a number {where}"
+    found = diagnose(CONTRACTIONS, quote, Loc("facts/a.yaml"), "in source 'a' (a.txt)")
+    assert (found.message, found.code) == (
+        "quote starts or ends inside a word or a number in source 'a' (a.txt)",
+        "quote-cut-mid-word",
+    )
 
 
 def test_the_year_at_the_end_of_a_sentence_stands_only_in_a_text_with_footnotes():

@@ -1,5 +1,5 @@
 """The live preview checks every quote again after each edit: where a quote stands in an archived
-text is remembered for the process (check/quotes.py FOUND), by the text and the quote themselves, so
+text is remembered for the process (check/matching.py FOUND), by the text and the quote themselves, so
 an unchanged text is not folded again and a changed one is searched afresh."""
 
 from __future__ import annotations
@@ -11,23 +11,23 @@ import pytest
 from conftest import Project
 from fixture_registry import ARCHIVE
 
-from briefing.check import quotes
+from briefing.check import matching
 from briefing.load.registry import load_registry
 from briefing.pipeline import Options, check
 
 
 @pytest.fixture
 def folds(monkeypatch) -> list[str]:
-    """Every text the checks fold (quotes.normalise), from a clean memory."""
-    monkeypatch.setattr(quotes, "FOUND", {})
+    """Every text the checks fold (matching.normalise), from a clean memory."""
+    monkeypatch.setattr(matching, "FOUND", {})
     seen: list[str] = []
-    original = quotes.normalise
+    original = matching.normalise
 
     def counting(text: str, *args, **kwargs):
         seen.append(text)
         return original(text, *args, **kwargs)
 
-    monkeypatch.setattr(quotes, "normalise", counting)
+    monkeypatch.setattr(matching, "normalise", counting)
     return seen
 
 
@@ -56,6 +56,6 @@ def test_a_changed_archived_text_is_searched_afresh(project: Project, folds: lis
 
 
 def test_the_memory_is_bounded(project: Project, folds: list[str], monkeypatch):
-    monkeypatch.setattr(quotes, "FOUND_LIMIT", 2)
+    monkeypatch.setattr(matching, "FOUND_LIMIT", 2)
     _check(project)
-    assert len(quotes.FOUND) <= 2
+    assert len(matching.FOUND) <= 2

@@ -83,14 +83,16 @@ CODES = {
     # disagreements (check/disagreements.py)
     "single-version": "a disagreement with one version that is not marked erroneous",
     "erroneous-without-version": "an 'erroneous' verdict with no version ranked erroneous",
-    # quotes against the archive (check/quotes.py)
+    # quotes against the archive (check/quotes.py; why a quote is not found: check/misquotes.py)
     "archive-folder-missing": "the archive folder is missing: quotes go unverified",
     "archive-name": "an archive file name that is not a plain name in the archive folder",
     "archive-linked": "an archive file is a symbolic link",
     "archive-missing": "an archive file is not in the archive folder",
     "archive-changed": "an archive file does not match its recorded sha256",
     "archive-not-utf8": "an archive file is not UTF-8 text",
-    "quote-not-found": "a quote does not stand, whole words, in its source's archived text",
+    "quote-not-found": "a quote's words are not in its source's archived text (past the first 20: any quote not found)",
+    "quote-cut-mid-word": "a quote stands in its source only cut inside a word or a number",
+    "quote-look-alike": "a quote stands in its source only if look-alike characters (fullwidth, ligatures) count",
     # what the sources carry (check/evidence.py)
     "same-document": "two sources with the same archived text (one document is one source)",
     "speaker-not-in-paragraph": "a speaker not named in the quote's paragraph",

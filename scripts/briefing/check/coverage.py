@@ -20,7 +20,9 @@ import itertools
 import re
 from pathlib import Path
 
-from briefing.check.quotes import ArchivedText, Span, _ends_clean, _read_archive, _starts_clean, normalise
+from briefing.check.matching import ArchivedText, Span, _ends_clean, _starts_clean, normalise
+from briefing.check.misquotes import diagnose
+from briefing.check.quotes import _read_archive
 from briefing.check.references import Ids, too_long
 from briefing.load.model import Citation, Omission, Registry, Sentence, Source
 from briefing.problems import Problem, error, warning
@@ -205,10 +207,9 @@ def _omitted_sentence(
     named = f"source '{source.id}' ({source.archive_file})"
     found = find_all(archived, omission.excerpt)
     if not found:
-        message, hint = archived.diagnose(omission.excerpt)
-        return "", error(
-            where, "excerpt" + message.removeprefix("quote").format(where=f"in {named}"), hint, code="excerpt-not-found"
-        )
+        why = diagnose(archived, omission.excerpt, where, f"in {named}")
+        message = "excerpt" + why.message.removeprefix("quote")
+        return "", error(where, message, why.hint, code="excerpt-not-found")
     inside = {
         keys[i] for span in found for i, (start, end) in enumerate(spans) if start <= span.start and span.end <= end
     }
