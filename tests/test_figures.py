@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from helpers import problems
 
-from briefing.check.figures import SUPPORTS, amount, figures, supported, unread, years
+from briefing.check.figure_words import SUPPORTS
+from briefing.check.figures import amount, figures, supported, unread, years
 
 
 def read(text: str) -> list[tuple[str, Decimal, str | None, str | None]]:

@@ -9,19 +9,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
-from briefing.check.figures import (
-    AMBIGUOUS,
-    MONTHS,
-    SUPPORTS,
-    WORDING,
-    amount,
-    figures,
-    month_names,
-    months,
-    supported,
-    unread,
-    years,
-)
+from briefing.check.figure_words import AMBIGUOUS, SUPPORTS, WORDING
+from briefing.check.figures import MONTHS, amount, figures, month_names, months, supported, unread, years
 from briefing.check.remembered import each_fact
 from briefing.load.model import Registry
 from briefing.problems import Loc, Problem, error
