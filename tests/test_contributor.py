@@ -11,7 +11,7 @@ import yaml
 from conftest import BRIEFING, REPO, run_briefing
 from helpers import fact_entry
 
-from briefing.tools.editing import target_file
+from briefing.tools.entries import target_file
 
 NEW = ("fact", "source", "entity", "topic")
 SUBCOMMANDS = ["check", "build", "serve", "linkcheck", "stats", "diff", "fmt", "new", *(f"new {kind}" for kind in NEW)]
@@ -355,7 +355,7 @@ def test_the_new_fact_prompt_lists_the_topics(project):
 
 
 def test_a_long_list_is_cut_with_a_count(project):
-    from briefing.tools.editing import MAX_LISTED, questions
+    from briefing.tools.entries import MAX_LISTED, questions
 
     ids = [f"e{i}" for i in range(MAX_LISTED + 3)]
     asked = dict((name, q) for name, q, _, _ in questions("fact", {"entities": ids}))
@@ -363,7 +363,7 @@ def test_a_long_list_is_cut_with_a_count(project):
 
 
 def test_a_new_source_or_entity_shows_what_there_is_already():
-    from briefing.tools.editing import questions
+    from briefing.tools.entries import questions
 
     existing = {"sources": ["planet", "wire"], "entities": ["acme"], "topics": ["funding"]}
     assert questions("source", existing)[0][1] == "Title (the headline as printed) [existing: planet, wire]"
@@ -373,7 +373,7 @@ def test_a_new_source_or_entity_shows_what_there_is_already():
 
 def test_a_prompt_never_prints_an_id_a_terminal_would_run():
     """A broken registry's id with a control sequence (a window title, a colour) is left out of the list."""
-    from briefing.tools.editing import questions
+    from briefing.tools.entries import questions
 
     hostile = ["\x1b]0;pwned\x07", "ok\x1b[2J", "../x", "Upper"]
     asked = dict((name, q) for name, q, _, _ in questions("fact", {"topics": ["funding", *hostile]}))

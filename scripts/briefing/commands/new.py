@@ -96,7 +96,8 @@ def run(options: Options, args: argparse.Namespace) -> int:
 
 def new(options: Options, kind: str, args: argparse.Namespace) -> int:
     """Scaffold a valid entry with the next free id in the right file; nothing is written unless it checks."""
-    from briefing.tools.editing import LostComment, add_entry, changed_value, questions, target_file
+    from briefing.tools.editing import LostComment, add_entry, changed_value
+    from briefing.tools.entries import questions, target_file
 
     registry, _ = load_registry(options.facts_dir, options.root)
     existing = {name: [e.id for e in getattr(registry, name)] for name in ("topics", "entities", "sources")}
@@ -148,7 +149,7 @@ def new(options: Options, kind: str, args: argparse.Namespace) -> int:
 
 def _entry(options: Options, kind: str, values: dict, taken: set[str]) -> tuple[dict | None, int]:
     """The new entry, or None and the exit status (the reason said) if its source's text is not there."""
-    from briefing.tools.editing import entity_entry, fact_entry, source_entry, topic_entry
+    from briefing.tools.entries import entity_entry, fact_entry, source_entry, topic_entry
 
     if kind in ("fact", "entity", "topic"):
         return {"fact": fact_entry, "entity": entity_entry, "topic": topic_entry}[kind](values, taken), 0
