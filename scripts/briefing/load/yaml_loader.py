@@ -151,62 +151,10 @@ class _Builder:
     def build(self, text: str) -> tuple[YamlDocument | None, list[Problem]]:
         """Walk the events once; stop at the first error that leaves no sensible structure."""
         root: Any = None
-        documents = 0
-        stack: list[_Frame] = []
         try:
-            for event in yaml.parse(text, Loader=_Parser):
-                pos = (event.start_mark.line + 1, event.start_mark.column + 1)
-                if isinstance(event, yaml.DocumentStartEvent):
-                    documents += 1
-                    if documents > 1:
-                        self.problems.append(
-                            error(
-                                self._loc(pos),
-                                "a second YAML document starts here; a registry file holds one",
-                                "remove the '---' line or move the entries into their own file",
-                                code="yaml-second-document",
-                            )
-                        )
-                        break
-                    continue
-                if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                    stack.pop()
-                    continue
-                if not isinstance(event, yaml.NodeEvent):
-                    continue
-                frame = stack[-1] if stack else None
-                if frame is not None and isinstance(frame.container, dict) and frame.key is None:
-                    if not self._take_key(frame, event, pos):
-                        break
-                    continue
-                value = self._value(event, pos)
-                if frame is None:
-                    path: DataPath = ()
-                    root = value
-                elif isinstance(frame.container, dict):
-                    path = frame.path + (frame.key,)
-                    frame.container[frame.key] = value
-                    self.keys[path] = frame.key_pos
-                    frame.key = None
-                else:
-                    path = frame.path + (len(frame.container),)
-                    frame.container.append(value)
-                self.values[path] = pos
-                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                    stack.append(_Frame(value, path))
-                    if len(stack) > MAX_DEPTH:
-                        self.problems.append(
-                            error(self._loc(pos), f"nesting is deeper than {MAX_DEPTH} levels", code="yaml-too-deep")
-                        )
-                        break
+            root = self._walk(text)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            message = exc.problem or exc.context or "cannot be parsed"
-            if exc.context and exc.problem and exc.context_mark and exc.context_mark != mark:
-                start = exc.context_mark
-                message += f" ({exc.context}, which started at line {start.line + 1}, column {start.column + 1})"
-            self.problems.append(error(self._loc(where), f"YAML syntax error: {message}", code="yaml-syntax"))
+            self.problems.append(self._syntax_error(exc))
         except yaml.YAMLError as exc:  # reader errors: unprintable characters
             self.problems.append(
                 error(self._yaml_error_loc(exc), f"YAML error: {_reader_message(exc)}", code="yaml-character")
@@ -218,6 +166,71 @@ class _Builder:
                 error(Loc(self.display), "file is empty", "remove the file or add entries to it", code="empty-file")
             ]
         return YamlDocument(self.display, root, self.lines, self.values, self.keys), []
+
+    def _walk(self, text: str) -> Any:
+        """The document's root value, built from the parser's events; a problem found stops the walk."""
+        root: Any = None
+        documents = 0
+        stack: list[_Frame] = []
+        for event in yaml.parse(text, Loader=_Parser):
+            pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.problems.append(
+                        error(
+                            self._loc(pos),
+                            "a second YAML document starts here; a registry file holds one",
+                            "remove the '---' line or move the entries into their own file",
+                            code="yaml-second-document",
+                        )
+                    )
+                    break
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            frame = stack[-1] if stack else None
+            if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+                if not self._take_key(frame, event, pos):
+                    break
+                continue
+            value = self._value(event, pos)
+            path = self._place(frame, value)
+            root = value if frame is None else root
+            self.values[path] = pos
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append(_Frame(value, path))
+                if len(stack) > MAX_DEPTH:
+                    self.problems.append(
+                        error(self._loc(pos), f"nesting is deeper than {MAX_DEPTH} levels", code="yaml-too-deep")
+                    )
+                    break
+        return root
+
+    def _place(self, frame: _Frame | None, value: Any) -> DataPath:
+        """Put a value where its frame is (the root, a mapping's key, a list's next item); its path."""
+        if frame is None:
+            return ()
+        if isinstance(frame.container, dict):
+            path = frame.path + (frame.key,)
+            frame.container[frame.key] = value
+            self.keys[path] = frame.key_pos
+            frame.key = None
+            return path
+        frame.container.append(value)
+        return frame.path + (len(frame.container) - 1,)
+
+    def _syntax_error(self, exc: yaml.MarkedYAMLError) -> Problem:
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or exc.context or "cannot be parsed"
+        if exc.context and exc.problem and exc.context_mark and exc.context_mark != mark:
+            start = exc.context_mark
+            message += f" ({exc.context}, which started at line {start.line + 1}, column {start.column + 1})"
+        return error(self._loc(where), f"YAML syntax error: {message}", code="yaml-syntax")
 
     def _take_key(self, frame: _Frame, event: yaml.Event, pos: tuple[int, int]) -> bool:
         if not isinstance(event, yaml.ScalarEvent):
