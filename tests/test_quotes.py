@@ -139,16 +139,21 @@ def test_any_run_of_whole_words_is_found_and_shown_as_printed(words, data):
         assert span is not None
 
 
+def write_wrong_quotes(project, count: int, quote: str) -> None:
+    """A file of `count` facts, each citing planet with `quote` ({n} in it made the fact's number)."""
+    entries = "".join(
+        f"  - id: wrong-{n}\n    statement: S {n}.\n    topic: funding\n    entities: [acme]\n"
+        f"    citations:\n      - source: planet\n        quote: {quote.format(n=n)}\n"
+        for n in range(count)
+    )
+    project.write("wrong.yaml", "facts:\n" + entries)
+
+
 def test_many_failing_quotes_are_all_reported_and_the_first_ones_hinted(project):
     """A file of wrong quotes costs about what a passing check does: the costly hint goes to the first few."""
     from briefing.check.quotes import HINTED, UNHINTED
 
-    entries = "".join(
-        f"  - id: wrong-{n}\n    statement: S {n}.\n    topic: funding\n    entities: [acme]\n"
-        f"    citations:\n      - source: planet\n        quote: Acme Robotics has raised {n + 100} billion yuan\n"
-        for n in range(HINTED + 5)
-    )
-    project.write("wrong.yaml", "facts:\n" + entries)
+    write_wrong_quotes(project, HINTED + 5, "Acme Robotics has raised 1{n:02d} billion yuan")
     found = [(m, h) for m, h in with_hints(project) if "quote not found" in m]
     assert len(found) == HINTED + 5
     assert [h for _, h in found].count(UNHINTED) == 5
@@ -185,12 +190,7 @@ def test_the_check_reports_each_diagnosis_with_its_code_and_the_quotes_past_the_
     from briefing.check.quotes import HINTED, UNHINTED
     from briefing.pipeline import Options, gather
 
-    entries = "".join(
-        f"  - id: cut-{n}\n    statement: S {n}.\n    topic: funding\n    entities: [acme]\n"
-        f"    citations:\n      - source: planet\n        quote: cme Robotics has raised 2 billion yuan\n"
-        for n in range(HINTED + 2)
-    )
-    project.write("wrong.yaml", "facts:\n" + entries)
+    write_wrong_quotes(project, HINTED + 2, "cme Robotics has raised 2 billion yuan")
     _, found = gather(Options(root=project.root, sources=project.archive, strict=False, site_dir=Path("site")))
     codes = [(p.code, p.hint == UNHINTED) for p in found if p.code.startswith("quote-")]
     assert codes == [("quote-cut-mid-word", False)] * HINTED + [("quote-not-found", True)] * 2
