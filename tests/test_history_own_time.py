@@ -70,9 +70,17 @@ def test_a_revision_that_failed_a_check_of_its_own_time_stays_hidden(repo):
 
 def test_a_made_up_quote_stays_hidden_however_old(repo):
     """Quotes against the archive held from the start: no date lets a made-up quote through."""
-    repo.edit("facts.yaml", 'quote: "May 2024. The firm was founded in 2019."', 'quote: "The firm was founded in 2019 by robots."')
+    repo.edit(
+        "facts.yaml",
+        'quote: "May 2024. The firm was founded in 2019."',
+        'quote: "The firm was founded in 2019 by robots."',
+    )
     commit(repo.root, "A quote no source has", "2001-01-01T09:00:00+00:00")
-    repo.edit("facts.yaml", 'quote: "The firm was founded in 2019 by robots."', 'quote: "May 2024. The firm was founded in 2019."')
+    repo.edit(
+        "facts.yaml",
+        'quote: "The firm was founded in 2019 by robots."',
+        'quote: "May 2024. The firm was founded in 2019."',
+    )
     commit(repo.root, "Put it back", "2024-06-03T09:00:00+00:00")
     page = changes(repo)
     assert "robots" not in page and "A quote no source has" not in page
@@ -94,7 +102,7 @@ def test_after_a_hidden_revision_the_next_shows_what_readers_last_saw(repo):
     page = changes(repo)
     assert "40 staff" not in page
     # founded -> set up: both texts were published, though a hidden revision came between
-    assert "removed: </span>founded</del> <ins><span class=\"md-visually-hidden\">added: </span>set up</ins>" in page
+    assert 'removed: </span>founded</del> <ins><span class="md-visually-hidden">added: </span>set up</ins>' in page
     assert "- [Ada Lovelace said Acme would open-source its arm controller in 2024.]" in page  # retracted: its text
     assert page.count(NEVER) == 2  # the two hidden rewordings, listed without their words
     topic = (repo.root / "build" / "docs" / "topics" / "company" / "index.md").read_text(encoding="utf-8")
@@ -113,9 +121,17 @@ def test_a_field_the_schema_dropped_later_does_not_hide_an_old_revision(repo):
 
 
 def test_a_field_unknown_at_its_own_time_is_passed_over(repo):
-    repo.edit("facts.yaml", "    statement: Acme was founded in 2019.\n", "    statement: Acme was founded in 2019 or so.\n    nonsense: x\n")
+    repo.edit(
+        "facts.yaml",
+        "    statement: Acme was founded in 2019.\n",
+        "    statement: Acme was founded in 2019 or so.\n    nonsense: x\n",
+    )
     commit(repo.root, "Or so", AFTER_FIGURES)
-    repo.edit("facts.yaml", "    statement: Acme was founded in 2019 or so.\n    nonsense: x\n", "    statement: Acme was founded in 2019.\n")
+    repo.edit(
+        "facts.yaml",
+        "    statement: Acme was founded in 2019 or so.\n    nonsense: x\n",
+        "    statement: Acme was founded in 2019.\n",
+    )
     commit(repo.root, "Not or so", "2026-12-07T03:00:00+00:00")
     page = changes(repo)
     assert "or so" not in page and "“Or so”" not in page
@@ -135,3 +151,15 @@ def test_a_cached_snapshot_keeps_the_codes_and_decides_by_each_commits_time(repo
         page = changes(repo)
         assert "“Staff, old”" in page and "Staff, new" not in page
         assert page.count("Acme was founded in 2019 with 40 staff.") >= 1 and HIDDEN_SUBJECT in page
+
+
+def test_a_commit_dated_before_the_one_it_follows_is_judged_at_that_ones_time(repo):
+    """Backdating a commit (any committer can) does not take it back before a check."""
+    repo.edit("facts.yaml", "Acme was founded in 2019.\n", "Acme was set up in 2019.\n")
+    commit(repo.root, "A recent change", AFTER_FIGURES)
+    repo.edit("facts.yaml", "Acme was set up in 2019.\n", STAFFED)
+    commit(repo.root, "Backdated to before the figure check", BEFORE_FIGURES)
+    repo.edit("facts.yaml", STAFFED, FOUNDED)
+    commit(repo.root, "Back", "2026-12-07T03:00:00+00:00")
+    page = changes(repo)
+    assert "40 staff" not in page and "Backdated" not in page and HIDDEN_SUBJECT in page

@@ -8,7 +8,9 @@ loaded as the build loads the working tree and then checked as the build checks 
 `passes` callable, the quotes against the archive): a revision that does not load is passed
 over; the text of one that fails the checks of its own time is never shown (`None` below), only
 that it was there. A check that came in later (RULES_SINCE) does not hold a revision committed
-before it: that revision was published as it stands, and readers should see what it said. At most the newest MAX_REVISIONS revisions are read. Snapshots are kept as
+before it: that revision was published as it stands, and readers should see what it said. A
+commit's time is the latest on the first-parent line up to it, so a backdated commit is judged
+at the time of the one it follows. At most the newest MAX_REVISIONS revisions are read. Snapshots are kept as
 JSON-compatible values by the tree id of facts/, so a warm build reads no blob again. Without
 git or with a shallow clone, the history is "not available", with the reason.
 """
@@ -202,17 +204,20 @@ def _walk(
     texts: dict[str, str] = {}  # fact id -> its last statement that passed the checks
     subjects: dict[str, str] = {}  # disagreement id -> its last subject that passed the checks
     topics: dict[str, str] = {}
+    clock: datetime | None = None  # the latest commit time on the line so far
     for commit in commits:
         tree, moment, message = reader.commit(commit)
+        if moment is not None:  # a commit dated before one it follows is judged at that one's time
+            clock = max(clock or datetime.fromisoformat(moment), datetime.fromisoformat(moment))
         snapshot = (used.get(tree) or _cached(known.get(tree))) if tree else None
         if snapshot is None:
             snapshot = _snapshot(reader, tree, passes) if tree else {"broken": True, "warnings": []}
         if tree:
             used[tree] = snapshot
         history.warnings += [f"commit {commit[:10]}: {warning}" for warning in snapshot.get("warnings", [])]
-        if snapshot.get("broken") or moment is None or not passed_then(snapshot["unloaded"], moment):
+        if snapshot.get("broken") or moment is None or not passed_then(snapshot["unloaded"], clock):
             continue  # a revision that did not load (its build was refused): compare past it
-        checked = passed_then(snapshot["errors"], moment)
+        checked = passed_then(snapshot["errors"], clock)
         snapshot = snapshot if checked else _withheld(snapshot)
         revision = _compare(before, snapshot, commit, moment, _subject(message) if checked else None)
         if checked:
@@ -279,9 +284,8 @@ def _codes(verdict: Collection[str] | bool) -> list[str]:
     return sorted({str(code) for code in verdict})
 
 
-def passed_then(errors: list[str], moment: str) -> bool:
-    """Whether a revision committed at `moment` passed the checks of its time: each error's check came in later."""
-    when = datetime.fromisoformat(moment)
+def passed_then(errors: list[str], when: datetime) -> bool:
+    """Whether a revision committed at `when` passed the checks of its time: each error's check came in later."""
     return all(code in RULES_SINCE and when < RULES_SINCE[code] for code in errors)
 
 
