@@ -22,7 +22,7 @@ from briefing.files import replace_file, write_changed
 from briefing.load.config import CONFIG
 from briefing.load.history import History
 from briefing.load.model import Registry
-from briefing.pipeline import Checked, Loaded, Options, Report, check, finish, load, render_pages
+from briefing.pipeline import Checked, Loaded, Options, Report, check, finish, load
 from briefing.render.dependencies import changed_facts, pages_showing
 from briefing.write import output
 
@@ -43,16 +43,25 @@ class Preview:
     rendered: set[str] | None = None  # the pages the last rendering made again; None: all of them
     written: dict[str, str | bytes] | None = None  # the preview's files as they were last written
     built: dict[str, Registry] = field(default_factory=dict)  # each registry file's entries, by content
+    records: dict = field(default_factory=dict)  # each fact's pieces of the downloads (Index.record)
 
     def render_pages(self, options: Options, loaded: Loaded, checked: Checked, history: History) -> dict[str, str]:
-        """The pages, rendered again only where an edit of facts' words reaches; then remembered for the next."""
-        only = None
+        """The pages, rendered again only where an edit of facts' words reaches; then remembered for the next.
+
+        The downloads are joined from each fact's pieces, kept but for the facts the edit changed.
+        """
+        from briefing.render.pages import render_site  # rendering needs Jinja; checking does not
+
+        changed = None
         if self.registry is not None and self.history == _shown(history):
             changed = changed_facts(self.registry, loaded.registry)
-            only = None if changed is None else pages_showing(self.pages, changed)
-        pages = render_pages(options, loaded, checked, history, only)
+        only = None if changed is None else pages_showing(self.pages, changed)
+        records = {} if changed is None else {key: made for key, made in self.records.items() if key[0] not in changed}
+        templates, settings = options.root / "templates", options.settings
+        pages = render_site(loaded.registry, templates, settings, history, checked.quotes, only=only, records=records)
         self.pages = pages if only is None else {**self.pages, **pages}
         self.registry, self.history, self.checked, self.rendered = loaded.registry, _shown(history), checked, only
+        self.records = records
         return self.pages
 
 

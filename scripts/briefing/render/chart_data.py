@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from markupsafe import Markup
 
 from briefing.load.model import Fact
 from briefing.render.charts import funding_chart, timeline_chart
-from briefing.render.downloads import address, csv_text
+from briefing.render.downloads import address, csv_lines, csv_text
 from briefing.render.funding import funding_rounds
 from briefing.render.index import Index
 
@@ -46,13 +47,11 @@ def chart_files(index: Index) -> dict[str, str]:
     rounds = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
     chart = funding_chart(rounds, index.sources)
     if chart:
-        rows = [row for fact in rounds for row in _funding_rows(fact, index)]
-        files.update(_files("funding-chart", chart, FUNDING_COLUMNS, rows))
+        files.update(_files("funding-chart", chart, FUNDING_COLUMNS, rounds, index, _funding_rows))
     dated = [f for part in index.timeline_parts for f in part.facts]
     chart = timeline_chart(dated)
     if chart:
-        rows = [[f.id, f.date.iso, f.date.precision, f.statement, address(index, index.fact_address(f))] for f in dated]
-        files.update(_files("timeline-chart", chart, TIMELINE_COLUMNS, rows))
+        files.update(_files("timeline-chart", chart, TIMELINE_COLUMNS, dated, index, _timeline_rows))
     return files
 
 
@@ -66,13 +65,32 @@ def _funding_rows(fact: Fact, index: Index) -> list[list]:
     ]
 
 
-def _files(name: str, figure: Markup, columns: list[str], rows: list[list]) -> dict[str, str]:
-    records = [dict(zip(columns, row, strict=True)) for row in rows]
+def _timeline_rows(fact: Fact, index: Index) -> list[list]:
+    return [[fact.id, fact.date.iso, fact.date.precision, fact.statement, address(index, index.fact_address(fact))]]
+
+
+def _files(
+    name: str, figure: Markup, columns: list[str], facts: list[Fact], index: Index, rows: Callable
+) -> dict[str, str]:
+    """A chart's three files; each fact's lines in the CSV and the JSON are made once (Index.record)."""
+
+    def pieces(fact: Fact) -> tuple[str, str]:
+        made = rows(fact, index)
+        records = [dict(zip(columns, row, strict=True)) for row in made]
+        # Each record as json.dumps(records, indent=1) writes it inside the list: one level deeper.
+        return csv_lines(made), ",\n ".join(_indented(r).replace("\n", "\n ") for r in records)
+
+    made = [index.record(fact.id, name, lambda fact=fact: pieces(fact)) for fact in facts]
+    records = [json_text for _, json_text in made if json_text]
     return {
-        f"data/{name}.csv": csv_text(columns, rows),
-        f"data/{name}.json": json.dumps(records, ensure_ascii=False, indent=1) + "\n",
+        f"data/{name}.csv": csv_text(columns, lines=[line for line, _ in made]),
+        f"data/{name}.json": ("[\n " + ",\n ".join(records) + "\n]" if records else "[]") + "\n",
         f"data/{name}.svg": standalone_svg(figure),
     }
+
+
+def _indented(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=1)
 
 
 def standalone_svg(figure: Markup) -> str:

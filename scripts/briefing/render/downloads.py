@@ -11,11 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefing.load.model import PartialDate, Value, independent_sources
+from briefing.load.model import (
+    Citation,
+    Disagreement,
+    Entity,
+    Fact,
+    PartialDate,
+    Source,
+    Topic,
+    Value,
+    independent_sources,
+)
 from briefing.load.validation import SCHEMA_PATH
 from briefing.vocabulary import SOURCE_KINDS
 
@@ -239,114 +249,132 @@ def _coverage(source: str, index: Index) -> dict | None:
 
 
 def _json(index: Index) -> str:
+    """facts.json: each section made whole but the facts, whose records the live preview keeps (Index.record)."""
     registry = index.registry
-    briefing = registry.briefing
-    data = {
-        "briefing": {
-            "title": briefing.title,
-            "subject": briefing.subject,
-            "summary": briefing.summary,
-            "as_of": briefing.as_of.iso,
-            "key_points": list(briefing.key_points),
-            "editors": list(index.settings.editors),
-        },
-        "topics": [
-            {"id": t.id, "title": t.title, "description": t.description, "page": address(index, f"topics/{t.id}/")}
-            for t in registry.topics
-        ],
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "publisher": s.publisher,
-                "based_on": [{"source": b.source, "name": b.name, "relation": b.relation} for b in s.based_on],
-                "author": s.author,
-                "published": s.published.iso,
-                "published_precision": s.published.precision,
-                "url": s.url,
-                "kind": s.kind,
-                "archive": {"file": s.archive_file, "sha256": s.archive_sha256},
-                "reliability": s.reliability,
-                "summary": s.summary,
-                "retrieved": s.retrieved.iso if s.retrieved else None,
-                "coverage": _coverage(s.id, index),
-                "page": address(index, f"sources/{s.id}/"),
-            }
-            for s in registry.sources
-        ],
-        "entities": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "kind": e.kind,
-                "aliases": list(e.aliases),
-                "description": e.description,
-                "controlled_by": {"entity": e.controlled_by.entity, "fact": e.controlled_by.fact}
-                if e.controlled_by
-                else None,
-                "page": address(index, f"entities/{e.id}/"),
-            }
-            for e in registry.entities
-        ],
-        "facts": [
-            {
-                "id": f.id,
-                "statement": f.statement,
-                "topic": f.topic,
-                **_date(f.date),
-                "entities": list(f.entities),
-                "claimed_by": list(f.claimed_by),
-                "investors": list(f.investors),
-                "value": _value(f.value),
-                "converted": [
-                    {"amount": c.amount, "unit": c.unit, "qualifier": c.qualifier, "source": c.source}
-                    for c in f.converted
-                ],
-                "tags": list(f.tags),
-                "note": f.note,
-                "derived": [{"figure": d.figure, "working": d.working} for d in f.derived],
-                "outside_knowledge": f.outside_knowledge,
-                "independent_sources": independent_sources(f.citations, index.sources),
-                "disputed_in": [d.id for d in index.disputes.get(f.id, [])],
-                "citations": [_citation(c, index) for c in f.citations],
-                "page": address(index, index.fact_address(f)),
-            }
-            for f in registry.facts
-        ],
-        "disagreements": [
-            {
-                "id": d.id,
-                "subject": d.subject,
-                "facts": list(d.facts),
-                "verdict": d.verdict,
-                "note": d.note,
-                "variants": [
-                    {
-                        "claim": v.claim,
-                        "value": _value(v.value),
-                        "rank": v.rank,
-                        "reason": v.reason,
-                        "outside_knowledge": v.outside_knowledge,
-                        "citations": [_citation(c, index) for c in v.citations],
-                    }
-                    for v in d.variants
-                ],
-                "page": address(index, f"disagreements/#{d.id}"),
-            }
-            for d in registry.disagreements
-        ],
+    facts = (index.record(f.id, "facts.json", lambda f=f: _compact(_fact_record(f, index))) for f in registry.facts)
+    sections = {
+        "briefing": _compact(_briefing_record(index)),
+        "topics": _compact([_topic_record(t, index) for t in registry.topics]),
+        "sources": _compact([_source_record(s, index) for s in registry.sources]),
+        "entities": _compact([_entity_record(e, index) for e in registry.entities]),
+        "facts": "[" + ",".join(facts) + "]",
+        "disagreements": _compact([_disagreement_record(d, index) for d in registry.disagreements]),
     }
-    # One line: Python's indenting encoder is pure Python and several times slower at scale.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # What json.dumps(sections) writes, joined from the parts.
+    return "{" + ",".join(f"{_compact(name)}:{text}" for name, text in sections.items()) + "}\n"
 
 
-def csv_text(columns: list[str], rows: list[list]) -> str:
-    """A CSV file: the byte order mark, a header, and cells no spreadsheet runs as a formula."""
+def _compact(data: object) -> str:
+    """JSON on one line: Python's indenting encoder is pure Python and several times slower at scale."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _briefing_record(index: Index) -> dict:
+    briefing = index.registry.briefing
+    return {
+        "title": briefing.title,
+        "subject": briefing.subject,
+        "summary": briefing.summary,
+        "as_of": briefing.as_of.iso,
+        "key_points": list(briefing.key_points),
+        "editors": list(index.settings.editors),
+    }
+
+
+def _topic_record(t: Topic, index: Index) -> dict:
+    return {"id": t.id, "title": t.title, "description": t.description, "page": address(index, f"topics/{t.id}/")}
+
+
+def _source_record(s: Source, index: Index) -> dict:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "based_on": [{"source": b.source, "name": b.name, "relation": b.relation} for b in s.based_on],
+        "author": s.author,
+        "published": s.published.iso,
+        "published_precision": s.published.precision,
+        "url": s.url,
+        "kind": s.kind,
+        "archive": {"file": s.archive_file, "sha256": s.archive_sha256},
+        "reliability": s.reliability,
+        "summary": s.summary,
+        "retrieved": s.retrieved.iso if s.retrieved else None,
+        "coverage": _coverage(s.id, index),
+        "page": address(index, f"sources/{s.id}/"),
+    }
+
+
+def _entity_record(e: Entity, index: Index) -> dict:
+    controlled_by = {"entity": e.controlled_by.entity, "fact": e.controlled_by.fact} if e.controlled_by else None
+    return {
+        "id": e.id,
+        "name": e.name,
+        "kind": e.kind,
+        "aliases": list(e.aliases),
+        "description": e.description,
+        "controlled_by": controlled_by,
+        "page": address(index, f"entities/{e.id}/"),
+    }
+
+
+def _fact_record(f: Fact, index: Index) -> dict:
+    return {
+        "id": f.id,
+        "statement": f.statement,
+        "topic": f.topic,
+        **_date(f.date),
+        "entities": list(f.entities),
+        "claimed_by": list(f.claimed_by),
+        "investors": list(f.investors),
+        "value": _value(f.value),
+        "converted": [
+            {"amount": c.amount, "unit": c.unit, "qualifier": c.qualifier, "source": c.source} for c in f.converted
+        ],
+        "tags": list(f.tags),
+        "note": f.note,
+        "derived": [{"figure": d.figure, "working": d.working} for d in f.derived],
+        "outside_knowledge": f.outside_knowledge,
+        "independent_sources": independent_sources(f.citations, index.sources),
+        "disputed_in": [d.id for d in index.disputes.get(f.id, [])],
+        "citations": [_citation(c, index) for c in f.citations],
+        "page": address(index, index.fact_address(f)),
+    }
+
+
+def _disagreement_record(d: Disagreement, index: Index) -> dict:
+    variants = [
+        {
+            "claim": v.claim,
+            "value": _value(v.value),
+            "rank": v.rank,
+            "reason": v.reason,
+            "outside_knowledge": v.outside_knowledge,
+            "citations": [_citation(c, index) for c in v.citations],
+        }
+        for v in d.variants
+    ]
+    return {
+        "id": d.id,
+        "subject": d.subject,
+        "facts": list(d.facts),
+        "verdict": d.verdict,
+        "note": d.note,
+        "variants": variants,
+        "page": address(index, f"disagreements/#{d.id}"),
+    }
+
+
+def csv_text(columns: list[str], rows: list[list] | None = None, lines: Iterable[str] = ()) -> str:
+    """A CSV file: the byte order mark, a header, then `rows` or rows already written (`csv_lines`)."""
+    return BOM + csv_lines([columns]) + (csv_lines(rows) if rows is not None else "".join(lines))
+
+
+def csv_lines(rows: list[list]) -> str:
+    """Rows as CSV text, with cells no spreadsheet runs as a formula: each row is written alone, so
+    the lines of some rows joined are the lines of all of them written at once."""
     out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
+    csv.writer(out, lineterminator="\n").writerows([[_cell(value) for value in row] for row in rows])
     return out.getvalue()
 
 
@@ -358,50 +386,56 @@ def _cell(value):
 
 
 def _facts_csv(index: Index) -> str:
-    rows = []
-    for f in index.registry.facts:
-        date = _date(f.date)
-        rows.append(
-            [
-                f.id,
-                f.statement,
-                f.topic,
-                date["date"] or "",
-                date["date_precision"] or "",
-                ";".join(f.entities),
-                ";".join(f.claimed_by),
-                ";".join(f.investors),
-                "" if f.value is None else f.value.amount,
-                "" if f.value is None else f.value.unit,
-                "" if f.value is None or f.value.qualifier is None else f.value.qualifier,
-                ";".join(f.tags),
-                ";".join(dict.fromkeys(c.source for c in f.citations)),
-                independent_sources(f.citations, index.sources),
-                ";".join(d.id for d in index.disputes.get(f.id, [])),
-                f.note or "",
-                "; ".join(f"{d.figure}: {d.working}" for d in f.derived),
-                f.outside_knowledge or "",
-                address(index, index.fact_address(f)),
-            ]
-        )
-    return csv_text(FACT_COLUMNS, rows)
+    rows = (index.record(f.id, "facts.csv", lambda f=f: csv_lines([_fact_row(f, index)])) for f in index.registry.facts)
+    return csv_text(FACT_COLUMNS, lines=rows)
+
+
+def _fact_row(f: Fact, index: Index) -> list:
+    date = _date(f.date)
+    return [
+        f.id,
+        f.statement,
+        f.topic,
+        date["date"] or "",
+        date["date_precision"] or "",
+        ";".join(f.entities),
+        ";".join(f.claimed_by),
+        ";".join(f.investors),
+        "" if f.value is None else f.value.amount,
+        "" if f.value is None else f.value.unit,
+        "" if f.value is None or f.value.qualifier is None else f.value.qualifier,
+        ";".join(f.tags),
+        ";".join(dict.fromkeys(c.source for c in f.citations)),
+        independent_sources(f.citations, index.sources),
+        ";".join(d.id for d in index.disputes.get(f.id, [])),
+        f.note or "",
+        "; ".join(f"{d.figure}: {d.working}" for d in f.derived),
+        f.outside_knowledge or "",
+        address(index, index.fact_address(f)),
+    ]
 
 
 def _citations_csv(index: Index) -> str:
     registry = index.registry
-    records = [(f.id, "fact", f.citations) for f in registry.facts]
-    records += [
-        (f"{d.id}--{number}", "disagreement-variant", v.citations)
+    lines = [
+        index.record(f.id, "citations.csv", lambda f=f: csv_lines(_citation_rows(f.id, "fact", f.citations, index)))
+        for f in registry.facts
+    ]
+    lines += [
+        csv_lines(_citation_rows(f"{d.id}--{number}", "disagreement-variant", v.citations, index))
         for d in registry.disagreements
         for number, v in enumerate(d.variants, 1)
     ]
+    return csv_text(CITATION_COLUMNS, lines=lines)
+
+
+def _citation_rows(record: str, kind: str, citations: tuple[Citation, ...], index: Index) -> list[list]:
     rows = []
-    for record, kind, citations in records:
-        for c in citations:
-            cite = _citation(c, index)
-            where = [cite["quote"], c.locator or "", cite["source_page"]]
-            rows.append([record, kind, c.source, c.role, c.speaker or "", c.via or "", *where])
-    return csv_text(CITATION_COLUMNS, rows)
+    for c in citations:
+        cite = _citation(c, index)
+        where = [cite["quote"], c.locator or "", cite["source_page"]]
+        rows.append([record, kind, c.source, c.role, c.speaker or "", c.via or "", *where])
+    return rows
 
 
 def _schema(index: Index) -> str:

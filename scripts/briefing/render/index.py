@@ -7,7 +7,9 @@ rendered piece (a fact's block, a footnote) so that pages only join them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -22,6 +24,8 @@ from briefing.render.facts import FactView, fact_view
 from briefing.render.footnotes import mark
 from briefing.render.listings import Part, fact_order, split_listing
 
+T = TypeVar("T")
+
 
 class Index:
     """Lookups over the registry, and where each fact and citation lives on the site."""
@@ -33,6 +37,7 @@ class Index:
         settings: Settings = DEFAULTS,
         history: History | None = None,
         quotes: FoundQuotes | None = None,
+        records: dict[tuple[str, str], Any] | None = None,
     ) -> None:
         self.settings = settings
         self.history = history or History(False, "the history was not read")
@@ -55,6 +60,8 @@ class Index:
         self.cited: dict[str, Citation] = {}  # footnote label -> its citation
         self._views: dict[str, FactView] = {}
         self.pieces: dict[tuple[str, str], Markup] = {}  # (template, key) -> the piece rendered once
+        # (fact id, download) -> the fact's text in that file; the live preview passes those an edit left alone
+        self.records: dict[tuple[str, str], Any] = {} if records is None else records
         self.env = environment(templates)
         self.env.globals["citation"] = cite_box(self)  # the editors and year every Cite box names
         ordered = sorted(registry.facts, key=fact_order)
@@ -133,6 +140,14 @@ class Index:
     def fact_piece(self, template: str, fact: FactView) -> Markup:
         """A fact laid out by `template` (its block, its list line, its timeline row), once for every page."""
         return self.piece(template, fact.id, fact=fact)
+
+    def record(self, fact_id: str, download: str, make: Callable[[], T]) -> T:
+        """A fact's text in a download (its row, its record), made once: the live preview keeps those
+        of the facts an edit did not reach, so a download is joined from them instead of made whole."""
+        text = self.records.get((fact_id, download))
+        if text is None:
+            text = self.records[(fact_id, download)] = make()
+        return text
 
     def fact_page(self, fact: Fact) -> str:
         """The page a fact lives on: its topic's page (or the part of it for the fact's date)."""

@@ -38,16 +38,18 @@ def render_site(
     quotes: FoundQuotes | None = None,
     page_kinds: tuple[Kind, ...] | None = None,
     only: Collection[str] | None = None,
+    records: dict | None = None,
 ) -> dict[str, str]:
     """Every generated page keyed by its path in the site source, plus the navigation and the other files.
 
     `templates` is the project's own templates/ folder, whose files override the generator's;
     `quotes` what the quote check found (each quote is shown as its archive prints it);
     `page_kinds` the kinds of page to make (the generator's and the installed ones by default);
-    `only` the pages to render (the live preview's, see render/dependencies.py): the others are left out.
+    `only` the pages to render (the live preview's, see render/dependencies.py): the others are left out;
+    `records` the downloads' pieces kept for the facts an edit did not reach (Index.record).
     """
     with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
-        index = Index(registry, templates, settings, history, quotes)
+        index = Index(registry, templates, settings, history, quotes, records)
         pages: dict[str, str] = {}
         menu: list[Page] = []
         files: dict[str, str] = {}
