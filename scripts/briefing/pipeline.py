@@ -23,6 +23,7 @@ from briefing.check.active_content import ActiveContent
 from briefing.check.checks import check_registry
 from briefing.check.corrections import check_corrections, check_retractions
 from briefing.check.coverage import check_coverage
+from briefing.check.forked import forked
 from briefing.check.quotes import FoundQuotes, check_quotes
 from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.config import read_config
@@ -145,16 +146,21 @@ def load(options: Options, cache: bool = False, config: bool = False, built: dic
 
 
 def check(
-    registry: Registry, options: Options, remembered: Remembered | None = None, archived: Registry | None = None
+    registry: Registry,
+    options: Options,
+    remembered: Remembered | None = None,
+    archived: Registry | None = None,
+    whole: bool = True,
 ) -> Checked:
     """Cross-references, figures, quotes and coverage; what `remembered` holds is not looked for again.
 
     `archived`: the part of `registry` whose quotes and coverage are checked (the preview's
-    sources an edit reaches, see `recheck`); the whole registry if None.
+    sources an edit reaches, see `recheck`); the whole registry if None. `whole=False` leaves
+    out the whole-registry checks (check_registry), which `prepare` runs on another core.
     """
     remembered = remembered or Remembered()
     archived = registry if archived is None else archived
-    problems, figures = check_registry(registry, options.strict, remembered.figures)
+    problems, figures = check_registry(registry, options.strict, remembered.figures) if whole else ([], {})
     found = check_quotes(archived, options.archive_dir, options.strict, options.archive_shown, remembered.quotes)
     problems += found[0]
     coverage_problems, sentences = check_coverage(archived, options.archive_dir, options.strict)
@@ -223,24 +229,56 @@ def render_pages(
 
 
 def prepare(options: Options, cache: bool = True) -> Report:
-    """Load, check and render: a report whose files are the site source, or None if any input is wrong."""
+    """Load, check and render: a report whose files are the site source, or None if any input is wrong.
+
+    The whole-registry checks run on a second core (check/forked.py) while the quotes are checked
+    and the pages rendered; the rendering is kept only if no check finds an error, so the report
+    is the one that checking everything first and rendering after gives.
+    """
     loaded = load(options, cache, config=True)
-    return finish(options, loaded, check(loaded.registry, options, loaded.remembered))
+    registry, remembered = loaded.registry, loaded.remembered
+    with forked(lambda: check_registry(registry, options.strict, remembered.figures)) as whole:
+        part = check(registry, options, remembered, whole=False)
+        early = None
+        if loaded.config is not None and not any(p.severity == "error" for p in loaded.problems + part.problems):
+            try:  # the past is read with the figures found before: only how much is checked again differs
+                early = rendered(options, loaded, replace(part, figures=dict(remembered.figures)))
+            except Exception:  # noqa: BLE001 - a registry with errors may not render; finish() says which
+                early = None
+        problems, figures = whole.result()
+    return finish(options, loaded, Checked(problems + part.problems, figures, part.quotes), made=early)
 
 
-def finish(options: Options, loaded: Loaded, checked: Checked, pages: PageMaker | None = None) -> Report:
-    """After the checks: remember what they found, read the history and render, unless there are errors."""
+def finish(
+    options: Options,
+    loaded: Loaded,
+    checked: Checked,
+    pages: PageMaker | None = None,
+    made: tuple[list[str], list[Problem], dict] | None = None,
+) -> Report:
+    """After the checks: remember what they found, read the history and render, unless there are errors.
+
+    `made`: what `rendered` gave before the checks ended (prepare), used if there are no errors.
+    """
     remember(loaded, checked)
     report = Report(loaded.registry, loaded.problems + checked.problems)
     if loaded.config is not None and not report.errors:
-        history, report.notes = read_past(options, loaded, checked)
-        report.problems += check_corrections(loaded.registry, history, options.strict)
-        report.files, source_problems = render(options, loaded, checked, history, pages)
-        report.problems += source_problems
+        report.notes, more, report.files = made or rendered(options, loaded, checked, pages)
+        report.problems += more
     report.problems = sort_problems(report.problems)
     if report.errors:
         report.files, report.status = None, 1
     return report
+
+
+def rendered(
+    options: Options, loaded: Loaded, checked: Checked, pages: PageMaker | None = None
+) -> tuple[list[str], list[Problem], dict]:
+    """The history's notes, the problems of the corrections and of the site source, and its files."""
+    history, notes = read_past(options, loaded, checked)
+    problems = check_corrections(loaded.registry, history, options.strict)
+    files, source_problems = render(options, loaded, checked, history, pages)
+    return notes, problems + source_problems, files
 
 
 def build(options: Options, engine: str | None = "mkdocs") -> Report:

@@ -1,0 +1,125 @@
+"""The cold build's second core: the whole-registry checks run in a forked child while the quotes
+are checked and the pages rendered (check/forked.py, pipeline.prepare), with the same report."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from briefing.check import forked as forked_module
+from briefing.check.forked import forked
+from briefing.pipeline import Options, build, check, finish, load, prepare, rendered
+from briefing.problems import with_code
+
+FORKS = forked_module._can_fork()
+
+
+def _options(project, strict: bool = True) -> Options:
+    return Options(root=project.root, sources=project.archive, strict=strict, site_dir=Path("site"))
+
+
+def _sequential(options: Options):
+    """The build as it was before: every check first, then the rendering (never in a child)."""
+    loaded = load(options, True, config=True)
+    return finish(options, loaded, check(loaded.registry, options, loaded.remembered))
+
+
+def _shown(report) -> tuple:
+    problems = [(with_code(p), p.hint, p.severity) for p in report.problems]
+    return problems, report.notes, report.status, report.files
+
+
+@pytest.mark.skipif(not FORKS, reason="needs fork and two cores")
+def test_the_work_runs_in_another_process_and_its_whole_result_comes_back():
+    big = ["x" * 1000] * 2000  # 2 MB: more than a pipe holds, so the child waits for the reading
+    with forked(lambda: (os.getpid(), big)) as pending:
+        pid, value = pending.result()
+    assert pid != os.getpid()
+    assert value == big
+
+
+@pytest.mark.skipif(not FORKS, reason="needs fork and two cores")
+def test_a_child_that_fails_leaves_the_work_to_this_process():
+    parent = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return 42
+
+    with forked(work) as pending:
+        assert pending.result() == 42
+
+
+def test_work_that_fails_here_too_raises_its_own_error():
+    def work() -> int:
+        raise ValueError("the work's own error")
+
+    with pytest.raises(ValueError, match="the work's own error"):
+        with forked(work) as pending:
+            pending.result()
+
+
+@pytest.mark.skipif(not FORKS, reason="needs fork and two cores")
+def test_a_child_not_waited_for_is_ended_and_reaped():
+    with forked(lambda: threading.Event().wait()) as pending:  # a child that would never end
+        pid = pending.pid
+        assert pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie is left
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_with_another_thread_running_the_work_runs_here():
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with forked(os.getpid) as pending:
+            assert pending.pid == 0
+            assert pending.result() == os.getpid()
+    finally:
+        release.set()
+        other.join()
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_the_report_and_files_are_those_of_checking_first(site_project, strict):
+    # A warning (non-strict) or error (strict) from the whole-registry checks: an entity no fact names.
+    site_project.edit(
+        "entities.yaml",
+        "entities:\n",
+        "entities:\n  - {id: idle, name: Idle Ltd, kind: organisation, description: Named by no fact.}\n",
+    )
+    options = _options(site_project, strict)
+    expected = _shown(_sequential(options))
+    assert _shown(prepare(options)) == expected
+    assert expected[2] == (1 if strict else 0)
+    assert any("idle" in p[0] for p in expected[0])
+
+
+def test_the_clean_registry_renders_the_same_files(site_project):
+    options = _options(site_project)
+    expected = _shown(_sequential(options))
+    assert expected[3]  # it renders
+    assert _shown(prepare(options)) == expected
+
+
+def test_an_error_found_on_the_other_core_stops_the_build_before_anything_is_written(site_project):
+    # An unknown entity: check_registry (in the child) reports it; the rendering started meanwhile
+    # cannot name it and fails, and that failure is not what the contributor is told.
+    site_project.edit("facts.yaml", "entities: [acme, harbour-capital]", "entities: [acme, nobody-known]")
+    options = _options(site_project)
+    loaded = load(options, config=True)
+    with pytest.raises(KeyError):  # what the rendering started beside the checks meets
+        rendered(options, loaded, check(loaded.registry, options, whole=False))
+    report = build(options)
+    assert report.status == 1 and report.files is None
+    assert [p.message for p in report.problems if "nobody-known" in p.message]
+    assert report.problems == _sequential(_options(site_project)).problems
+    assert not (site_project.root / "build").exists()
+    assert not (site_project.root / "site").exists()
