@@ -77,6 +77,54 @@ def test_an_edit_of_a_facts_words_equals_a_cold_rendering(site_project: Project,
     }
 
 
+def test_a_words_edit_makes_again_only_the_edited_facts_pieces_of_the_downloads(site_project: Project, monkeypatch):
+    """The downloads are joined from each fact's pieces, kept from the last rendering: after an edit only
+    the edited fact's are made again, and the files are the bytes of a cold rendering, with the new words."""
+    import briefing.render.chart_data as chart_data
+    import briefing.render.downloads as downloads
+
+    made: dict[str, list[str]] = {"json": [], "csv": [], "citations": [], "timeline": []}
+    spied = {"json": (downloads, "_fact_record"), "csv": (downloads, "_fact_row")}
+    spied |= {"citations": (downloads, "_citation_rows"), "timeline": (chart_data, "_timeline_rows")}
+    for name, (module, function) in spied.items():
+        real = getattr(module, function)
+
+        def spy(fact, *args, real=real, name=name):
+            made[name].append(fact if isinstance(fact, str) else fact.id)
+            return real(fact, *args)
+
+        monkeypatch.setattr(module, function, spy)
+    options, state = _first(site_project)
+    site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
+    for found in made.values():
+        found.clear()
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None
+    made["citations"] = [r for r in made["citations"] if "--" not in r]  # a disagreement's versions: made whole
+    assert made == {key: ["acme-founded"] for key in made}
+    cold = prepare(options)
+    assert cold.files is not None
+    data = {path: text for path, text in report.files.items() if path.startswith("docs/data/")}
+    assert data and data == {path: text for path, text in cold.files.items() if path.startswith("docs/data/")}
+    for name in ("facts.json", "facts.csv", "timeline-chart.csv", "timeline-chart.json"):
+        assert "Acme, the robot maker, was founded in 2019." in data[f"docs/data/{name}"], name
+
+
+def test_successive_edits_of_several_facts_each_equal_a_cold_rendering(site_project: Project):
+    """Pieces kept over several edits stay those of the facts as they are now, quotes and coverage included."""
+    with_notes(site_project)
+    options, state = _first(site_project)
+    for edit in ("acme-founded", "harbour-control", "a quote", "may-2024-round", "open-source-promise"):
+        site_project.edit("facts.yaml", *WORD_EDITS[edit])
+        state, report = preview(options, state)
+        assert report is not None and report.files is not None, report.failures
+        assert state.rendered is not None
+        assert report.files == prepare(options).files, edit
+    site_project.edit("facts.yaml", *reversed(WORD_EDITS["acme-founded"]))  # and back
+    state, report = preview(options, state)
+    assert report is not None and report.files == prepare(options).files
+
+
 def test_a_statement_edit_rewrites_only_the_pages_that_show_the_fact(site_project: Project):
     options, state = _first(site_project)
     before = _on_disk(site_project.root)
