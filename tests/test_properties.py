@@ -158,7 +158,7 @@ def test_any_written_amount_is_read_as_its_value_and_currency(whole, cents, curr
 @given(words=st.lists(st.sampled_from(["can't", "won't", "Zhipu's", "it's", "rock'n'roll", "can", "won", "Zhipu", "list", "t", "s"]), min_size=3, max_size=10), data=st.data())  # fmt: skip
 def test_a_quote_found_never_starts_or_ends_inside_a_contraction(words, data):
     """Wherever a quote is found, the archive's characters just outside it are not letters joined by an apostrophe."""
-    from briefing.check.quotes import ArchivedText
+    from briefing.check.matching import ArchivedText
 
     text = ArchivedText(" ".join(w.replace("'", data.draw(st.sampled_from(["'", "\u2019"]))) for w in words) + ".")
     start = data.draw(st.integers(0, len(text.text) - 1))

@@ -35,7 +35,7 @@ from briefing.load.model import Citation, Fact, Registry, Source
 from briefing.problems import Problem, error
 
 if TYPE_CHECKING:
-    from briefing.check.quotes import ArchivedText
+    from briefing.check.matching import ArchivedText
 
 # Words that name no particular document or outlet: a `via` needs at least one other word,
 # and only the other words are looked for in the source.
