@@ -240,3 +240,13 @@ def test_pagefind_s_own_script_finds_the_same_in_the_ordered_index(browser, page
             context.close()
     assert all(result["ids"] for result in found[0])  # each search finds something
     assert found[0] == found[1]
+
+
+def test_opened_as_files_the_box_says_it_needs_the_site_served(page, pagefind_site):
+    """Offline from a served folder it works (nothing leaves the site); from file:// the browser refuses
+    Pagefind's module, and the box says why instead of waiting for ever."""
+    page.goto((pagefind_site / "index.html").as_uri() + "?q=whopping")
+    expect(page.locator("#briefing-search-count")).to_have_text(
+        "The search could not be loaded: it needs the site served (not opened as files).", timeout=15_000
+    )
+    expect(page.locator("#briefing-search-input")).to_have_value("whopping")
