@@ -12,13 +12,38 @@ engine that runs Python-Markdown with this extension gets the same output.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-RAW = re.compile(r"^<!--raw-->\n(.*?)\n<!--/raw-->$", re.S | re.M)
+OPEN, CLOSE = "<!--raw-->\n", "\n<!--/raw-->"  # each on a line of its own
+
+
+def regions(text: str) -> Iterator[tuple[int, int, int]]:
+    """Where each marked region starts, where its HTML starts, and where it ends (its closing line).
+
+    What the pattern `^<!--raw-->\\n(.*?)\\n<!--/raw-->$` (multiline, dot-all) matches, found with
+    str.find: a regular expression's lazy `.*?` tries the closing line at every character.
+    """
+    at = 0
+    while (start := text.find(OPEN, at)) != -1:
+        if start and text[start - 1] != "\n":  # not at the start of a line
+            at = start + 1
+            continue
+        body = start + len(OPEN)
+        end = text.find(CLOSE, body)
+        while end != -1 and not _line_ends(text, end + len(CLOSE)):
+            end = text.find(CLOSE, end + 1)
+        if end == -1:  # no closing line after this one: none after a later opening either
+            return
+        yield start, body, end
+        at = end + len(CLOSE)
+
+
+def _line_ends(text: str, at: int) -> bool:
+    return at == len(text) or text[at] == "\n"
 
 
 class RawRegions(Preprocessor):
@@ -29,7 +54,13 @@ class RawRegions(Preprocessor):
         if "<!--raw-->" not in text:
             return lines
         stash = self.md.htmlStash
-        return RAW.sub(lambda m: "\n" + stash.store(m.group(1)) + "\n", text).split("\n")
+        pieces: list[str] = []
+        at = 0
+        for start, body, end in regions(text):
+            pieces += [text[at:start], "\n", stash.store(text[body:end]), "\n"]
+            at = end + len(CLOSE)
+        pieces.append(text[at:])
+        return "".join(pieces).split("\n")
 
 
 class RawExtension(Extension):
