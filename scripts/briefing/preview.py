@@ -44,6 +44,7 @@ class Preview:
     written: dict[str, str | bytes] | None = None  # the preview's files as they were last written
     built: dict[str, Registry] = field(default_factory=dict)  # each registry file's entries, by content
     records: dict = field(default_factory=dict)  # each fact's pieces of the downloads (Index.record)
+    searchless: tuple[str, str] = ("", "")  # the last mkdocs.yml, and it without search (see without_search)
 
     def render_pages(self, options: Options, loaded: Loaded, checked: Checked, history: History) -> dict[str, str]:
         """The pages, rendered again only where an edit of facts' words reaches; then remembered for the next.
@@ -91,7 +92,7 @@ def preview(options: Options, previous: Preview | None, search: bool = True) -> 
         report.failures.append("preview not updated: fix the errors above")
         return replace(previous or Preview(), stamp=stamp), report
     earlier.stamp = earlier.rendered_from = stamp
-    files = report.files if search else {**report.files, CONFIG: without_search(report.files[CONFIG])}
+    files = report.files if search else {**report.files, CONFIG: _without_search(earlier, report.files[CONFIG])}
     written = _write_preview(root / PREVIEW, files, previous.written if previous else None)
     earlier.written = files
     if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
@@ -120,6 +121,13 @@ def _write_preview(folder: Path, files: dict[str, str | bytes], before: dict | N
         content = files[rel]
         replace_file(folder / rel, content if isinstance(content, bytes) else content.encode("utf-8"), durable=False)
     return changed
+
+
+def _without_search(earlier: Preview, config: str) -> str:
+    """`without_search`, once for each mkdocs.yml: reading and writing YAML after every edit is slow."""
+    if earlier.searchless[0] != config:
+        earlier.searchless = (config, without_search(config))
+    return earlier.searchless[1]
 
 
 def without_search(config: str) -> str:

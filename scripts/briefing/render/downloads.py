@@ -65,11 +65,19 @@ class Download:
     mediatype: str
     about: str
     make: Callable[[Index], str]
+    words: bool = True  # False: no fact's words are in it (an edit of them leaves it as it was)
 
 
 def downloads(index: Index) -> dict[str, str]:
     """The download files keyed by their path in the site source's docs/."""
-    return {f"data/{d.name}": d.make(index) for d in DOWNLOADS}
+    return {f"data/{d.name}": _made(d, index) for d in DOWNLOADS}
+
+
+def _made(download: Download, index: Index) -> str:
+    """A download's text; one without facts' words is kept whole by the live preview (Index.record)."""
+    if download.words:
+        return download.make(index)
+    return index.record("", download.name, lambda: download.make(index))
 
 
 def address(index: Index, page: str) -> str:
@@ -446,8 +454,12 @@ DOWNLOADS = [
     Download("facts.json", "application/json", "Every topic, source, entity, fact and disagreement", _json),
     Download("facts.csv", "text/csv", "One row per fact", _facts_csv),
     Download("citations.csv", "text/csv", "One row per quotation", _citations_csv),
-    Download("registry.schema.json", "application/schema+json", "The JSON Schema of the registry's files", _schema),
-    Download("sources.bib", "application/x-bibtex", "The sources as BibTeX references", _bibtex),
-    Download("sources.csl.json", "application/vnd.citationstyles.csl+json", "The sources as CSL-JSON references", _csl),
+    Download(
+        "registry.schema.json", "application/schema+json", "The JSON Schema of the registry's files", _schema, False
+    ),
+    Download("sources.bib", "application/x-bibtex", "The sources as BibTeX references", _bibtex, False),
+    Download(
+        "sources.csl.json", "application/vnd.citationstyles.csl+json", "The sources as CSL-JSON references", _csl, False
+    ),
     Download("datapackage.json", "application/json", "A Frictionless data package of the CSV files", _datapackage),
 ]

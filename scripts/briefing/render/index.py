@@ -89,7 +89,8 @@ class Index:
         self.citation_page: dict[int, str] = {}  # id(citation) -> the page its quote is on
         for source in registry.sources:
             citing = [owner for _, _, owner in self.citing.get(source.id, []) if isinstance(owner, Fact)]
-            parts = split_listing(f"sources/{source.id}", sorted(dict.fromkeys(citing), key=fact_order), limit)
+            once = {fact.id: fact for fact in citing}.values()  # by id: hashing a whole fact is slow
+            parts = split_listing(f"sources/{source.id}", sorted(once, key=fact_order), limit)
             self.source_parts[source.id] = parts
             on_page = {f.id: part.path for part in parts for f in part.facts}
             for _, citation, owner in self.citing.get(source.id, []):  # claims in disagreements: on the first page
@@ -143,7 +144,10 @@ class Index:
 
     def record(self, fact_id: str, download: str, make: Callable[[], T]) -> T:
         """A fact's text in a download (its row, its record), made once: the live preview keeps those
-        of the facts an edit did not reach, so a download is joined from them instead of made whole."""
+        of the facts an edit did not reach, so a download is joined from them instead of made whole.
+
+        `fact_id` "" (no fact's): a whole download that no edit of facts' words changes.
+        """
         text = self.records.get((fact_id, download))
         if text is None:
             text = self.records[(fact_id, download)] = make()
