@@ -129,6 +129,7 @@ CODES = {
     "retraction-missing": "a fact was retracted without a reason",
     "dated-after-today": "a correction or a retraction is dated after today",
     "retraction-unknown": "a retraction names a fact no revision in the history published and removed",
+    "dated-before-fact": "a correction or a retraction is dated before its fact was first published",
     # settings (project.py)
     "settings-too-large": "briefing.toml is larger than the limit",
     "settings-not-utf8": "briefing.toml is not UTF-8",

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from briefing.problems import Loc, Problem, error, package_folder
 
@@ -267,8 +268,8 @@ def site_url_problem(url: str) -> str | None:
         return f"is not an address of a host with a plain path: {_shown(url)}"
     if match["port"] and not 1 <= int(match["port"]) <= 65535:
         return f"has the port {match['port']}, which does not exist"
-    if any(part in (".", "..") for part in (match["path"] or "").split("/")):
-        return "must not have '.' or '..' in its path"
+    if any(unquote(part) in (".", "..") for part in (match["path"] or "").split("/")):
+        return "must not have '.' or '..' in its path (nor '%2e' for a dot, which browsers read as one)"
     return None
 
 

@@ -8,13 +8,14 @@ in the newest revision of facts/ (the commit being proposed), or since it (not y
 has a correction dated on or after that change; a fact the newest revision retracted has a
 retraction entry, unless readers never saw it (its text never passed the checks); a retraction
 names a fact the history published and removed (a typo would leave the real one without its
-reason). These are warnings (errors with --strict), at the fact's statement or where the reason
-would go. Older revisions are left alone: they were published before the rule, or past the build
+reason); no correction or retraction is dated before its fact was first published. These are
+warnings (errors with --strict), at the fact's statement or where the reason would go. Older revisions are left alone: they were published before the rule, or past the build
 that would have said so, and a correction can be added to them at any time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from briefing.load.history import History, statement_hash, value_hash
@@ -79,6 +80,7 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
             report(at, text, "check the id against the Changes page", code="retraction-unknown")
             for at, text in _retractions(unknown, "no revision in the history published and removed that fact")
         ]
+    problems += _dated_before_publication(registry, history, report)
     given = {r.fact for r in registry.retractions}
     for fact_id, statement in newest.retracted:
         if fact_id not in given and fact_id in history.retracted and statement is not None:
@@ -91,6 +93,23 @@ def check_corrections(registry: Registry, history: History, strict: bool) -> lis
                 )
             )
     return problems
+
+
+def _dated_before_publication(registry: Registry, history: History, report: Callable[..., Problem]) -> list[Problem]:
+    """Corrections and retractions dated before their fact was first published: such a date tells readers
+    of a change before there was anything to change (and would be shown before the briefing began)."""
+    dated = [(f.id, c) for f in registry.facts for c in f.corrections]
+    dated += [(r.fact, r) for r in registry.retractions]
+    return [
+        report(
+            entry.origin.at("date"),
+            f"dated {entry.date.iso}, before fact '{fact_id}' was first published on {history.first[fact_id]}",
+            "date it on the day the correction or the retraction was made",
+            code="dated-before-fact",
+        )
+        for fact_id, entry in dated
+        if fact_id in history.first and entry.date.iso < history.first[fact_id]
+    ]
 
 
 def _retractions_place(registry: Registry, topic: str) -> Loc:
