@@ -14,12 +14,12 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import feedparser
 import pytest
 from conftest import REPO, Project, make_project
 from helpers import GIT_ENV, Scan, commit, git
+from test_history_hostile import fast_import
 
 from briefing.load import history as history_module
 from briefing.load.validation import SCHEMA_PATH
@@ -288,28 +288,9 @@ def test_a_reason_with_invisible_characters_a_second_line_or_too_long_is_refused
 
 
 # --- the history: many commits, and facts/ as a link in a past commit -----------------------------
-def alternating_history(root: Path, count: int) -> None:
-    """`count` commits alternating two wordings of one fact, through one git fast-import."""
-    text = (root / "facts" / "facts.yaml").read_bytes()
-    other = text.replace(b"Acme was founded in 2019.", b"Acme was set up in 2019.")
-    stream = []
-    for n in range(count):
-        data = other if n % 2 == 0 else text
-        message = f"Change {n}".encode()
-        stream.append(b"commit refs/heads/main\n")
-        stream.append(f"committer T <t@example.org> {1718000000 + n * 60} +0000\n".encode())
-        stream.append(b"data %d\n%s\n" % (len(message), message))
-        if n == 0:
-            stream.append(b"from refs/heads/main^0\n")
-        stream.append(b"M 100644 inline facts/facts.yaml\ndata %d\n%s\n" % (len(data), data))
-    env = {**os.environ, **GIT_ENV}
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=b"".join(stream), env=env, check=True)
-    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, env=env, check=True)
-
-
 def test_ten_thousand_commits_are_read_within_the_bound(site_project, monkeypatch):
     start_history(site_project)
-    alternating_history(site_project.root, 10_000)
+    fast_import(site_project.root, 10_000, (b"Acme was founded in 2019.", b"Acme was set up in 2019."))
     reads = []
     original = history_module._snapshot
 

@@ -363,13 +363,18 @@ def test_git_runs_a_fixed_number_of_times_and_each_blob_is_parsed_once(repo, mon
     assert len(parsed) <= len(list(repo.facts.glob("*.yaml"))) + 30, parsed
 
 
-def fast_import(root: Path, count: int) -> None:
-    """`count` commits that each change a comment in facts/facts.yaml, through one git fast-import."""
+def fast_import(root: Path, count: int, wordings: tuple[bytes, bytes] | None = None) -> None:
+    """`count` commits that each change a comment in facts/facts.yaml (or, given two wordings of one
+    of its texts, alternate them), through one git fast-import."""
     text = (root / "facts" / "facts.yaml").read_bytes()
     stream = []
     for n in range(count):
-        data = text + f"# revision {n}\n".encode()
-        message = f"Comment {n}".encode()
+        if wordings:
+            data = text.replace(wordings[0], wordings[1]) if n % 2 == 0 else text
+            message = f"Change {n}".encode()
+        else:
+            data = text + f"# revision {n}\n".encode()
+            message = f"Comment {n}".encode()
         stream.append(b"commit refs/heads/main\n")
         stream.append(f"committer T <t@example.org> {1718000000 + n * 60} +0000\n".encode())
         stream.append(b"data %d\n%s\n" % (len(message), message))

@@ -35,6 +35,14 @@ def changes(project: Project) -> str:
     return (project.root / "build" / "docs" / "changes" / "index.md").read_text(encoding="utf-8")
 
 
+def there_and_back(project: Project, old: str, new: str, message: str, when: str, back: str) -> None:
+    """A change committed at `when`, and undone at `back`."""
+    project.edit("facts.yaml", old, new)
+    commit(project.root, message, when)
+    project.edit("facts.yaml", new, old)
+    commit(project.root, "Back as it was", back)
+
+
 def test_the_staffed_wording_fails_only_the_later_figure_check(project):
     """The premise of the tests below: today's checks refuse the wording only for its figure."""
     project.edit("facts.yaml", FOUNDED, STAFFED)
@@ -46,10 +54,7 @@ def test_the_staffed_wording_fails_only_the_later_figure_check(project):
 
 
 def test_a_revision_published_before_a_check_came_in_shows_its_text(repo):
-    repo.edit("facts.yaml", FOUNDED, STAFFED)
-    commit(repo.root, "Add the staff count", BEFORE_FIGURES)
-    repo.edit("facts.yaml", STAFFED, FOUNDED)
-    commit(repo.root, "Drop the staff count", "2024-06-03T09:00:00+00:00")
+    there_and_back(repo, FOUNDED, STAFFED, "Add the staff count", BEFORE_FIGURES, "2024-06-03T09:00:00+00:00")
     page = changes(repo)
     assert NEVER not in page and HIDDEN_SUBJECT not in page
     assert "“Add the staff count”" in page
@@ -59,10 +64,7 @@ def test_a_revision_published_before_a_check_came_in_shows_its_text(repo):
 
 
 def test_a_revision_that_failed_a_check_of_its_own_time_stays_hidden(repo):
-    repo.edit("facts.yaml", FOUNDED, STAFFED)
-    commit(repo.root, "Add the staff count", AFTER_FIGURES)
-    repo.edit("facts.yaml", STAFFED, FOUNDED)
-    commit(repo.root, "Drop the staff count", "2026-12-07T03:00:00+00:00")
+    there_and_back(repo, FOUNDED, STAFFED, "Add the staff count", AFTER_FIGURES, "2026-12-07T03:00:00+00:00")
     page = changes(repo)
     assert "40 staff" not in page and "Add the staff count" not in page
     assert NEVER in page and HIDDEN_SUBJECT in page
@@ -70,18 +72,8 @@ def test_a_revision_that_failed_a_check_of_its_own_time_stays_hidden(repo):
 
 def test_a_made_up_quote_stays_hidden_however_old(repo):
     """Quotes against the archive held from the start: no date lets a made-up quote through."""
-    repo.edit(
-        "facts.yaml",
-        'quote: "May 2024. The firm was founded in 2019."',
-        'quote: "The firm was founded in 2019 by robots."',
-    )
-    commit(repo.root, "A quote no source has", "2001-01-01T09:00:00+00:00")
-    repo.edit(
-        "facts.yaml",
-        'quote: "The firm was founded in 2019 by robots."',
-        'quote: "May 2024. The firm was founded in 2019."',
-    )
-    commit(repo.root, "Put it back", "2024-06-03T09:00:00+00:00")
+    real, made_up = "May 2024. The firm was founded in 2019.", "The firm was founded in 2019 by robots."
+    there_and_back(repo, real, made_up, "A quote no source has", "2001-01-01T09:00:00+00:00", BEFORE_FIGURES)
     page = changes(repo)
     assert "robots" not in page and "A quote no source has" not in page
 
@@ -111,42 +103,23 @@ def test_after_a_hidden_revision_the_next_shows_what_readers_last_saw(repo):
 
 def test_a_field_the_schema_dropped_later_does_not_hide_an_old_revision(repo):
     """An old registry with a field today's schema no longer has still loads; after the change it does not."""
-    old_field = "    statement: Acme was founded in 2019.\n    original_publisher: Wire\n"
-    repo.edit("facts.yaml", "    statement: Acme was founded in 2019.\n", old_field.replace("2019.", "2019 or so."))
-    commit(repo.root, "Or so", BEFORE_FIGURES)
-    repo.edit("facts.yaml", old_field.replace("2019.", "2019 or so."), "    statement: Acme was founded in 2019.\n")
-    commit(repo.root, "Not or so", "2024-06-03T09:00:00+00:00")
+    old_field = "Acme was founded in 2019 or so.\n    original_publisher: Wire\n"
+    there_and_back(repo, FOUNDED, old_field, "Or so", BEFORE_FIGURES, "2024-06-03T09:00:00+00:00")
     page = changes(repo)
     assert "Acme was founded in 2019 or so." in page and NEVER not in page
 
 
 def test_a_field_unknown_at_its_own_time_is_passed_over(repo):
-    repo.edit(
-        "facts.yaml",
-        "    statement: Acme was founded in 2019.\n",
-        "    statement: Acme was founded in 2019 or so.\n    nonsense: x\n",
-    )
-    commit(repo.root, "Or so", AFTER_FIGURES)
-    repo.edit(
-        "facts.yaml",
-        "    statement: Acme was founded in 2019 or so.\n    nonsense: x\n",
-        "    statement: Acme was founded in 2019.\n",
-    )
-    commit(repo.root, "Not or so", "2026-12-07T03:00:00+00:00")
+    unknown = "Acme was founded in 2019 or so.\n    nonsense: x\n"
+    there_and_back(repo, FOUNDED, unknown, "Or so", AFTER_FIGURES, "2026-12-07T03:00:00+00:00")
     page = changes(repo)
     assert "or so" not in page and "“Or so”" not in page
 
 
 def test_a_cached_snapshot_keeps_the_codes_and_decides_by_each_commits_time(repo):
     """The same tree at two times: the verdict is the commit's, not the cache's."""
-    repo.edit("facts.yaml", FOUNDED, STAFFED)
-    commit(repo.root, "Staff, old", BEFORE_FIGURES)
-    repo.edit("facts.yaml", STAFFED, FOUNDED)
-    commit(repo.root, "Back", "2024-06-03T09:00:00+00:00")
-    repo.edit("facts.yaml", FOUNDED, STAFFED)
-    commit(repo.root, "Staff, new", AFTER_FIGURES)
-    repo.edit("facts.yaml", STAFFED, FOUNDED)
-    commit(repo.root, "Back again", "2026-12-07T03:00:00+00:00")
+    there_and_back(repo, FOUNDED, STAFFED, "Staff, old", BEFORE_FIGURES, "2024-06-03T09:00:00+00:00")
+    there_and_back(repo, FOUNDED, STAFFED, "Staff, new", AFTER_FIGURES, "2026-12-07T03:00:00+00:00")
     for _ in range(2):  # cold, then warm from the parse cache
         page = changes(repo)
         assert "“Staff, old”" in page and "Staff, new" not in page
