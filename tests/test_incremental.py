@@ -172,6 +172,24 @@ def test_an_edit_outside_facts_renders_every_page(site_project: Project):
     assert report.files == prepare(options).files
 
 
+def test_a_template_edit_after_a_words_edit_is_rendered_with_the_new_template(site_project: Project):
+    """The preview keeps its Jinja environment (compiled templates) between edits of words: a template
+    edit must reach the pages all the same, as a cold rendering makes them."""
+    from briefing.render.environment import TEMPLATES
+
+    options, state = _first(site_project)
+    site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
+    state, _ = preview(options, state)
+    override = site_project.root / "templates" / "timeline.md.j2"
+    override.parent.mkdir(exist_ok=True)
+    override.write_text((TEMPLATES / "timeline.md.j2").read_text(encoding="utf-8") + "\nA new line.\n", "utf-8")
+    state, report = preview(options, state)
+    assert report is not None and report.files is not None
+    assert state.rendered is None
+    assert "A new line." in report.files["docs/timeline/index.md"]
+    assert report.files == prepare(options).files
+
+
 def test_an_edit_with_errors_keeps_the_last_good_preview_and_renders_all_after(site_project: Project):
     options, state = _first(site_project)
     good = _on_disk(site_project.root)

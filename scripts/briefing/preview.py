@@ -43,7 +43,7 @@ class Preview:
     rendered: set[str] | None = None  # the pages the last rendering made again; None: all of them
     written: dict[str, str | bytes] | None = None  # the preview's files as they were last written
     built: dict[str, Registry] = field(default_factory=dict)  # each registry file's entries, by content
-    records: dict = field(default_factory=dict)  # each fact's pieces of the downloads (Index.record)
+    kept: dict = field(default_factory=dict)  # what an edit of some facts' words leaves as it was (Index.keep)
     searchless: tuple[str, str] = ("", "")  # the last mkdocs.yml, and it without search (see without_search)
 
     def render_pages(self, options: Options, loaded: Loaded, checked: Checked, history: History) -> dict[str, str]:
@@ -57,12 +57,12 @@ class Preview:
         if self.registry is not None and self.history == _shown(history):
             changed = changed_facts(self.registry, loaded.registry)
         only = None if changed is None else pages_showing(self.pages, changed)
-        records = {} if changed is None else {key: made for key, made in self.records.items() if key[0] not in changed}
+        kept = {} if changed is None else {key: made for key, made in self.kept.items() if key[0] not in changed}
         templates, settings = options.root / "templates", options.settings
-        pages = render_site(loaded.registry, templates, settings, history, checked.quotes, only=only, records=records)
+        pages = render_site(loaded.registry, templates, settings, history, checked.quotes, only=only, kept=kept)
         self.pages = pages if only is None else {**self.pages, **pages}
         self.registry, self.history, self.checked, self.rendered = loaded.registry, _shown(history), checked, only
-        self.records = records
+        self.kept = kept
         return self.pages
 
 

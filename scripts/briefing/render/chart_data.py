@@ -43,16 +43,18 @@ FONT = "Roboto, Helvetica Neue, Arial, sans-serif"
 
 def chart_files(index: Index) -> dict[str, str]:
     """Each chart's CSV, JSON and SVG files keyed by their path in the site source's docs/."""
-    files: dict[str, str] = {}
-    rounds = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
-    chart = funding_chart(rounds, index.sources)
-    if chart:
-        files.update(_files("funding-chart", chart, FUNDING_COLUMNS, rounds, index, _funding_rows))
+    files = dict(index.keep("", "funding-chart", lambda: _funding_files(index)))  # it shows no fact's words
     dated = [f for part in index.timeline_parts for f in part.facts]
     chart = timeline_chart(dated)
     if chart:
         files.update(_files("timeline-chart", chart, TIMELINE_COLUMNS, dated, index, _timeline_rows))
     return files
+
+
+def _funding_files(index: Index) -> dict[str, str]:
+    rounds = [f for f in funding_rounds(index) if f.value is not None and f.date is not None]
+    chart = funding_chart(rounds, index.sources)
+    return _files("funding-chart", chart, FUNDING_COLUMNS, rounds, index, _funding_rows) if chart else {}
 
 
 def _funding_rows(fact: Fact, index: Index) -> list[list]:
@@ -72,7 +74,7 @@ def _timeline_rows(fact: Fact, index: Index) -> list[list]:
 def _files(
     name: str, figure: Markup, columns: list[str], facts: list[Fact], index: Index, rows: Callable
 ) -> dict[str, str]:
-    """A chart's three files; each fact's lines in the CSV and the JSON are made once (Index.record)."""
+    """A chart's three files; each fact's lines in the CSV and the JSON are made once (Index.keep)."""
 
     def pieces(fact: Fact) -> tuple[str, str]:
         made = rows(fact, index)
@@ -80,7 +82,7 @@ def _files(
         # Each record as json.dumps(records, indent=1) writes it inside the list: one level deeper.
         return csv_lines(made), ",\n ".join(_indented(r).replace("\n", "\n ") for r in records)
 
-    made = [index.record(fact.id, name, lambda fact=fact: pieces(fact)) for fact in facts]
+    made = [index.keep(fact.id, name, lambda fact=fact: pieces(fact)) for fact in facts]
     records = [json_text for _, json_text in made if json_text]
     return {
         f"data/{name}.csv": csv_text(columns, lines=[line for line, _ in made]),

@@ -74,10 +74,10 @@ def downloads(index: Index) -> dict[str, str]:
 
 
 def _made(download: Download, index: Index) -> str:
-    """A download's text; one without facts' words is kept whole by the live preview (Index.record)."""
+    """A download's text; one without facts' words is kept whole by the live preview (Index.keep)."""
     if download.words:
         return download.make(index)
-    return index.record("", download.name, lambda: download.make(index))
+    return index.keep("", download.name, lambda: download.make(index))
 
 
 def address(index: Index, page: str) -> str:
@@ -257,9 +257,9 @@ def _coverage(source: str, index: Index) -> dict | None:
 
 
 def _json(index: Index) -> str:
-    """facts.json: each section made whole but the facts, whose records the live preview keeps (Index.record)."""
+    """facts.json: each section made whole but the facts, whose records the live preview keeps (Index.keep)."""
     registry = index.registry
-    facts = (index.record(f.id, "facts.json", lambda f=f: _compact(_fact_record(f, index))) for f in registry.facts)
+    facts = (index.keep(f.id, "facts.json", lambda f=f: _compact(_fact_record(f, index))) for f in registry.facts)
     sections = {
         "briefing": _compact(_briefing_record(index)),
         "topics": _compact([_topic_record(t, index) for t in registry.topics]),
@@ -394,7 +394,7 @@ def _cell(value):
 
 
 def _facts_csv(index: Index) -> str:
-    rows = (index.record(f.id, "facts.csv", lambda f=f: csv_lines([_fact_row(f, index)])) for f in index.registry.facts)
+    rows = (index.keep(f.id, "facts.csv", lambda f=f: csv_lines([_fact_row(f, index)])) for f in index.registry.facts)
     return csv_text(FACT_COLUMNS, lines=rows)
 
 
@@ -426,7 +426,7 @@ def _fact_row(f: Fact, index: Index) -> list:
 def _citations_csv(index: Index) -> str:
     registry = index.registry
     lines = [
-        index.record(f.id, "citations.csv", lambda f=f: csv_lines(_citation_rows(f.id, "fact", f.citations, index)))
+        index.keep(f.id, "citations.csv", lambda f=f: csv_lines(_citation_rows(f.id, "fact", f.citations, index)))
         for f in registry.facts
     ]
     lines += [

@@ -37,7 +37,7 @@ class Index:
         settings: Settings = DEFAULTS,
         history: History | None = None,
         quotes: FoundQuotes | None = None,
-        records: dict[tuple[str, str], Any] | None = None,
+        kept: dict[tuple[str, str], Any] | None = None,
     ) -> None:
         self.settings = settings
         self.history = history or History(False, "the history was not read")
@@ -60,9 +60,9 @@ class Index:
         self.cited: dict[str, Citation] = {}  # footnote label -> its citation
         self._views: dict[str, FactView] = {}
         self.pieces: dict[tuple[str, str], Markup] = {}  # (template, key) -> the piece rendered once
-        # (fact id, download) -> the fact's text in that file; the live preview passes those an edit left alone
-        self.records: dict[tuple[str, str], Any] = {} if records is None else records
-        self.env = environment(templates)
+        # (fact id or "", name) -> what is made once and kept by the live preview (see `keep`)
+        self.kept: dict[tuple[str, str], Any] = {} if kept is None else kept
+        self.env = self.keep("", "environment", lambda: environment(templates))  # its templates compiled once
         self.env.globals["citation"] = cite_box(self)  # the editors and year every Cite box names
         ordered = sorted(registry.facts, key=fact_order)
         for fact in ordered:
@@ -142,16 +142,16 @@ class Index:
         """A fact laid out by `template` (its block, its list line, its timeline row), once for every page."""
         return self.piece(template, fact.id, fact=fact)
 
-    def record(self, fact_id: str, download: str, make: Callable[[], T]) -> T:
-        """A fact's text in a download (its row, its record), made once: the live preview keeps those
+    def keep(self, fact_id: str, name: str, make: Callable[[], T]) -> T:
+        """A fact's piece of a download (its row, its record), made once: the live preview keeps those
         of the facts an edit did not reach, so a download is joined from them instead of made whole.
 
-        `fact_id` "" (no fact's): a whole download that no edit of facts' words changes.
+        `fact_id` "": what no edit of facts' words changes (a download without them, the Jinja environment).
         """
-        text = self.records.get((fact_id, download))
-        if text is None:
-            text = self.records[(fact_id, download)] = make()
-        return text
+        made = self.kept.get((fact_id, name))
+        if made is None:
+            made = self.kept[(fact_id, name)] = make()
+        return made
 
     def fact_page(self, fact: Fact) -> str:
         """The page a fact lives on: its topic's page (or the part of it for the fact's date)."""

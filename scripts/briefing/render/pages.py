@@ -38,7 +38,7 @@ def render_site(
     quotes: FoundQuotes | None = None,
     page_kinds: tuple[Kind, ...] | None = None,
     only: Collection[str] | None = None,
-    records: dict | None = None,
+    kept: dict | None = None,
 ) -> dict[str, str]:
     """Every generated page keyed by its path in the site source, plus the navigation and the other files.
 
@@ -46,10 +46,10 @@ def render_site(
     `quotes` what the quote check found (each quote is shown as its archive prints it);
     `page_kinds` the kinds of page to make (the generator's and the installed ones by default);
     `only` the pages to render (the live preview's, see render/dependencies.py): the others are left out;
-    `records` the downloads' pieces kept for the facts an edit did not reach (Index.record).
+    `kept` what the live preview kept from its last rendering (Index.keep).
     """
     with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
-        index = Index(registry, templates, settings, history, quotes, records)
+        index = Index(registry, templates, settings, history, quotes, kept)
         pages: dict[str, str] = {}
         menu: list[Page] = []
         files: dict[str, str] = {}
