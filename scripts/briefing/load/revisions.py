@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -161,7 +162,9 @@ class RevisionReader:
         """The registry files under a facts/ tree, path -> blob id, as the build finds them in a folder.
 
         None (with a warning, or "") where the build would refuse the folder: a symbolic link, a
-        name not UTF-8 or in capitals, too many files or folders too deep.
+        name not UTF-8 or in capitals, too many files or folders too deep. A name with a control,
+        format or line-separating character is passed over unnamed: a warning that named it could
+        move a terminal's cursor or start a line CI reads as a command (`::error ...`).
         """
         found: dict[str, str] = {}
         folders = [("facts", tree, 0)]
@@ -178,6 +181,8 @@ class RevisionReader:
                 try:
                     name = raw.decode("utf-8")
                 except UnicodeDecodeError:
+                    return None, ""
+                if any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") for ch in name):
                     return None, ""
                 if mode == TREE:
                     folders.append((f"{path}/{name}", child, depth + 1))
