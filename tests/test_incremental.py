@@ -3,6 +3,7 @@ writes is byte for byte what a cold rendering of the same inputs writes."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -175,19 +176,22 @@ def test_an_edit_outside_facts_renders_every_page(site_project: Project):
 def test_a_template_edit_after_a_words_edit_is_rendered_with_the_new_template(site_project: Project):
     """The preview keeps its Jinja environment (compiled templates) between edits of words: a template
     edit must reach the pages all the same, as a cold rendering makes them."""
-    from briefing.render.environment import TEMPLATES
-
+    templates = site_project.root / "templates"
+    shared = templates.resolve()  # the fixture links the repository's templates/: this test edits a copy
+    templates.unlink()
+    shutil.copytree(shared, templates)
+    before = (shared / "timeline.md.j2").read_bytes()
     options, state = _first(site_project)
     site_project.edit("facts.yaml", *WORD_EDITS["acme-founded"])
     state, _ = preview(options, state)
-    override = site_project.root / "templates" / "timeline.md.j2"
-    override.parent.mkdir(exist_ok=True)
-    override.write_text((TEMPLATES / "timeline.md.j2").read_text(encoding="utf-8") + "\nA new line.\n", "utf-8")
+    with (templates / "timeline.md.j2").open("a", encoding="utf-8") as template:
+        template.write("\nA new line.\n")
     state, report = preview(options, state)
     assert report is not None and report.files is not None
     assert state.rendered is None
     assert "A new line." in report.files["docs/timeline/index.md"]
     assert report.files == prepare(options).files
+    assert (shared / "timeline.md.j2").read_bytes() == before
 
 
 def test_an_edit_with_errors_keeps_the_last_good_preview_and_renders_all_after(site_project: Project):

@@ -15,12 +15,39 @@ from markupsafe import Markup
 
 from briefing.load.model import Fact
 from briefing.render.charts import funding_chart, timeline_chart
-from briefing.render.downloads import address, csv_lines, csv_text
+from briefing.render.downloads import Table, address, csv_lines, csv_text, downloads
 from briefing.render.funding import funding_rounds
 from briefing.render.index import Index
 
 FUNDING_COLUMNS = ["fact", "date", "amount", "unit", "qualifier", "according_to", "page"]
 TIMELINE_COLUMNS = ["fact", "date", "date_precision", "statement", "page"]
+_PAGE = "the fact's address on the site (from the site's root unless the site's address is known)"
+CHART_TABLES = (  # as the data package describes them
+    Table(
+        "funding-chart.csv",
+        FUNDING_COLUMNS,
+        {
+            "fact": "the id of the funding round's fact",
+            "date": "when the round was announced: YYYY, YYYY-MM or YYYY-MM-DD",
+            "amount": "the amount raised, as reported or as a source converted it",
+            "unit": "the amount's unit: an ISO currency code or a word",
+            "qualifier": "how exact the amount is: about, more-than, up-to, ...",
+            "according_to": "the id of the source that converted the amount; empty for the amount as reported",
+            "page": _PAGE,
+        },
+    ),
+    Table(
+        "timeline-chart.csv",
+        TIMELINE_COLUMNS,
+        {
+            "fact": "the id of the dated fact",
+            "date": "when it happened: YYYY, YYYY-MM or YYYY-MM-DD",
+            "date_precision": "year, month or day",
+            "statement": "the claim, in the briefing's own words",
+            "page": _PAGE,
+        },
+    ),
+)
 # The site's chart colours in its light palette, as attributes: a drawing outside the site has no
 # stylesheet, and a <style> in a file the site serves is active content the build refuses.
 _MARK = 'stroke="#4051b5" stroke-width="1.5" '
@@ -39,6 +66,12 @@ PAINT = {
     "chart-mark year": _MARK + 'fill="#fff" stroke-dasharray="2 1"',
 }
 FONT = "Roboto, Helvetica Neue, Arial, sans-serif"
+
+
+def data_files(index: Index) -> dict[str, str]:
+    """The downloads and the charts' files, the data package describing every CSV file among them."""
+    charts = chart_files(index)
+    return downloads(index, tuple(t for t in CHART_TABLES if f"data/{t.name}" in charts)) | charts
 
 
 def chart_files(index: Index) -> dict[str, str]:

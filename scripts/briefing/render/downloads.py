@@ -68,9 +68,23 @@ class Download:
     words: bool = True  # False: no fact's words are in it (an edit of them leaves it as it was)
 
 
-def downloads(index: Index) -> dict[str, str]:
-    """The download files keyed by their path in the site source's docs/."""
-    return {f"data/{d.name}": _made(d, index) for d in DOWNLOADS}
+@dataclass(frozen=True)
+class Table:
+    """A CSV file of data/ as the data package describes it: its name, and what each column holds."""
+
+    name: str
+    columns: list[str]
+    described: dict[str, str]  # column -> what it holds
+
+
+def downloads(index: Index, tables: tuple[Table, ...] = ()) -> dict[str, str]:
+    """The download files keyed by their path in the site source's docs/.
+
+    `tables`: the other CSV files of data/ (the charts'), which the data package describes too.
+    """
+    return {
+        f"data/{d.name}": _datapackage(index, tables) if d.make is _datapackage else _made(d, index) for d in DOWNLOADS
+    }
 
 
 def _made(download: Download, index: Index) -> str:
@@ -154,29 +168,30 @@ def _csl(index: Index) -> str:
     return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
-def _datapackage(index: Index) -> str:
-    """A Frictionless data package describing the two CSV files, column by column."""
-
-    def table(name: str, columns: list[str], described: dict[str, str]) -> dict:
-        return {
-            "name": name.removesuffix(".csv").replace("_", "-"),
-            "path": name,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": {"fields": [{"name": c, "type": "string", "description": described[c]} for c in columns]},
-        }
-
+def _datapackage(index: Index, tables: tuple[Table, ...] = ()) -> str:
+    """A Frictionless data package describing the CSV files (facts, citations and `tables`), column by column."""
+    facts = Table("facts.csv", FACT_COLUMNS, FACT_FIELDS)
     package = {
         "name": "briefing-data",
         "title": index.briefing.title,
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [
-            table("facts.csv", FACT_COLUMNS, FACT_FIELDS),
-            table("citations.csv", CITATION_COLUMNS, CITATION_FIELDS),
+            _resource(t) for t in (facts, Table("citations.csv", CITATION_COLUMNS, CITATION_FIELDS), *tables)
         ],
     }
     return json.dumps(package, ensure_ascii=False, indent=1) + "\n"
+
+
+def _resource(table: Table) -> dict:
+    """A CSV file as a data package's resource: every column a string, with what it holds."""
+    return {
+        "name": table.name.removesuffix(".csv").replace("_", "-"),
+        "path": table.name,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": [{"name": c, "type": "string", "description": table.described[c]} for c in table.columns]},
+    }
 
 
 FACT_FIELDS = {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.render.chart_data import chart_files
-from briefing.render.downloads import downloads
+from briefing.render.chart_data import data_files
 from briefing.render.kinds.base import Kind
 
-KIND = Kind("downloads", files=lambda index: downloads(index) | chart_files(index))
+KIND = Kind("downloads", files=data_files)
