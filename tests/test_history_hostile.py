@@ -404,7 +404,7 @@ def test_the_cache_is_plain_data_and_a_warm_read_reads_no_blob(repo, monkeypatch
         reword(repo, n)
         commit(repo.root, f"Change {n}", f"2024-06-0{n + 2}T09:00:00+00:00")
     registry, _ = load_registry(repo.facts, repo.root)
-    first = history_module.read_history(repo.root, registry, lambda past: True)
+    first = history_module.read_history(repo.root, registry, lambda past: [])
     # As a JSON cache gives it back: lists as tuples, as the parse cache's maps do.
     text = json.dumps(first.snapshots)
 
@@ -422,7 +422,7 @@ def test_the_cache_is_plain_data_and_a_warm_read_reads_no_blob(repo, monkeypatch
         return read(self, oid, kind, limit)
 
     monkeypatch.setattr(RevisionReader, "read", spy)
-    second = history_module.read_history(repo.root, registry, lambda past: False, reloaded)
+    second = history_module.read_history(repo.root, registry, lambda past: ["quote-not-found"], reloaded)
     assert b"blob" not in kinds
     assert second.revisions == first.revisions and second.first == first.first
 
@@ -507,7 +507,7 @@ def test_a_cache_entry_of_another_shape_is_a_miss(repo):
     reword(repo, 0)
     commit(repo.root, "Reword", "2024-06-02T09:00:00+00:00")
     registry, _ = load_registry(repo.facts, repo.root)
-    cache = history_module.read_history(repo.root, registry, lambda past: True).snapshots
+    cache = history_module.read_history(repo.root, registry, lambda past: []).snapshots
     forged = {
         tree: {
             "checked": True,
@@ -516,6 +516,6 @@ def test_a_cache_entry_of_another_shape_is_a_miss(repo):
         }
         for tree in cache
     }
-    history = history_module.read_history(repo.root, registry, lambda past: True, forged)
+    history = history_module.read_history(repo.root, registry, lambda past: [], forged)
     assert "Forged" not in repr(history) and "onmouseover" not in repr(history)
     assert history.revisions[-1].changed[0][1:] == ("Acme was founded in 2019.", "Acme was set up in 2019.")

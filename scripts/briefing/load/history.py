@@ -10,9 +10,9 @@ over; the text of one that fails the checks of its own time is never shown (`Non
 that it was there. A check that came in later (RULES_SINCE) does not hold a revision committed
 before it: that revision was published as it stands, and readers should see what it said. A
 commit's time is the latest on the first-parent line up to it, so a backdated commit is judged
-at the time of the one it follows. At most the newest MAX_REVISIONS revisions are read. Snapshots are kept as
-JSON-compatible values by the tree id of facts/, so a warm build reads no blob again. Without
-git or with a shallow clone, the history is "not available", with the reason.
+at the time of the one it follows. At most the newest MAX_REVISIONS revisions are read.
+Snapshots are kept as JSON-compatible values by the tree id of facts/, so a warm build reads no
+blob again. Without git or with a shallow clone, the history is "not available", with the reason.
 """
 
 from __future__ import annotations
@@ -46,10 +46,7 @@ HISTORY = "history"  # the parse cache's map: the archive's stamp, and the snaps
 # refuse; its texts are shown only if none of them held at the commit's time (`_withheld` sets
 # them to None otherwise), and it is passed over like a broken one if a load error held then.
 Snapshot = dict
-# The build's checks on a past revision: the codes of its errors (a plain True or False is taken
-# as "no error" or "an error of a check that always held").
-Passes = Callable[[Registry], "Collection[str] | bool"]
-ALWAYS = ""  # the code of an error whose check has held since the registry began
+Passes = Callable[[Registry], Collection[str]]  # the build's checks on a past revision: its errors' codes
 
 # Checks that came in, or last grew stricter, after the registry format began (2026-11-23), with
 # the time (UTC) from which the generator refused what they refuse. A revision committed before a
@@ -258,7 +255,7 @@ def _snapshot(reader: RevisionReader, tree: str, passes: Passes) -> Snapshot:
         unloaded = sorted({p.code for p in problems if p.severity == "error"})
         if any(code not in RULES_SINCE for code in unloaded):
             return {"broken": True, "warnings": []}
-        errors = _codes(passes(registry))
+        errors = sorted(set(passes(registry)))
         facts = {
             f.id: [str(f.statement), statement_hash(f), f.topic, _digest(f), value_hash(f)] for f in registry.facts
         }
@@ -275,13 +272,6 @@ def _last_seen(snapshot: Snapshot, texts: dict[str, str], subjects: dict[str, st
         "facts": {i: [texts.get(i), *entry[1:]] for i, entry in snapshot["facts"].items()},
         "disagreements": {i: [subjects.get(i), *entry[1:]] for i, entry in snapshot["disagreements"].items()},
     }
-
-
-def _codes(verdict: Collection[str] | bool) -> list[str]:
-    """The codes of a past revision's errors, from what `passes` says."""
-    if isinstance(verdict, bool):
-        return [] if verdict else [ALWAYS]
-    return sorted({str(code) for code in verdict})
 
 
 def passed_then(errors: list[str], when: datetime) -> bool:
