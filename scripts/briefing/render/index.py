@@ -65,6 +65,24 @@ class Index:
         self.env = self.keep("", "environment", lambda: environment(templates))  # its templates compiled once
         self.env.globals["citation"] = cite_box(self)  # the editors and year every Cite box names
         ordered = sorted(registry.facts, key=fact_order)
+        self._file_facts(ordered, registry)
+        self.topic_parts = {
+            t.id: split_listing(f"topics/{t.id}", self.by_topic.get(t.id, []), limit) for t in registry.topics
+        }
+        self.entity_parts = {
+            e.id: split_listing(f"entities/{e.id}", self.by_entity.get(e.id, []), limit) for e in registry.entities
+        }
+        self.timeline_parts = split_listing("timeline", [f for f in ordered if f.date], limit)
+        self.source_parts: dict[str, list[Part]] = {}
+        self.citation_page: dict[int, str] = {}  # id(citation) -> the page its quote is on
+        for source in registry.sources:
+            self._list_source(source.id, limit)
+        self.page_of_fact = {
+            f.id: part.path for parts in self.topic_parts.values() for part in parts for f in part.facts
+        }
+
+    def _file_facts(self, ordered: list[Fact], registry: Registry) -> None:
+        """Each fact under its topic and entities, each citation anchored, each disagreement under its facts."""
         for fact in ordered:
             self.by_topic[fact.topic].append(fact)
             for entity in dict.fromkeys(fact.entities + fact.claimed_by):
@@ -78,28 +96,16 @@ class Index:
         for entity in registry.entities:
             if entity.controlled_by:
                 self.controls[entity.controlled_by.entity].append(entity)
-        self.topic_parts = {
-            t.id: split_listing(f"topics/{t.id}", self.by_topic.get(t.id, []), limit) for t in registry.topics
-        }
-        self.entity_parts = {
-            e.id: split_listing(f"entities/{e.id}", self.by_entity.get(e.id, []), limit) for e in registry.entities
-        }
-        self.timeline_parts = split_listing("timeline", [f for f in ordered if f.date], limit)
-        self.source_parts: dict[str, list[Part]] = {}
-        self.citation_page: dict[int, str] = {}  # id(citation) -> the page its quote is on
-        for source in registry.sources:
-            citing = [owner for _, _, owner in self.citing.get(source.id, []) if isinstance(owner, Fact)]
-            once = {fact.id: fact for fact in citing}.values()  # by id: hashing a whole fact is slow
-            parts = split_listing(f"sources/{source.id}", sorted(once, key=fact_order), limit)
-            self.source_parts[source.id] = parts
-            on_page = {f.id: part.path for part in parts for f in part.facts}
-            for _, citation, owner in self.citing.get(source.id, []):  # claims in disagreements: on the first page
-                self.citation_page[id(citation)] = (
-                    on_page[owner.id] if isinstance(owner, Fact) else source_page(source.id)
-                )
-        self.page_of_fact = {
-            f.id: part.path for parts in self.topic_parts.values() for part in parts for f in part.facts
-        }
+
+    def _list_source(self, source_id: str, limit: int) -> None:
+        """A source's listing of the facts citing it, and the page each of its quotes is on."""
+        citing = [owner for _, _, owner in self.citing.get(source_id, []) if isinstance(owner, Fact)]
+        once = {fact.id: fact for fact in citing}.values()  # by id: hashing a whole fact is slow
+        parts = split_listing(f"sources/{source_id}", sorted(once, key=fact_order), limit)
+        self.source_parts[source_id] = parts
+        on_page = {f.id: part.path for part in parts for f in part.facts}
+        for _, citation, owner in self.citing.get(source_id, []):  # claims in disagreements: on the first page
+            self.citation_page[id(citation)] = on_page[owner.id] if isinstance(owner, Fact) else source_page(source_id)
 
     def _anchor_citations(self, base: str, citations: tuple[Citation, ...], owner: object) -> None:
         # '--' never occurs in an id, so these anchors cannot collide with a fact's own id.
