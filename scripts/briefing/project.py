@@ -47,6 +47,10 @@ class Settings:
     repository: str = ""  # the project's repository (https): every fact links to a prefilled issue there
     search: str = "builtin"  # "pagefind": the site's own search box over a Pagefind index; "builtin": the engine's
 
+    def searches_quotes(self, facts: int) -> bool:
+        """Whether search finds a fact by its quotes' words: Pagefind fetches only the chunks a query needs, so always."""
+        return self.search == "pagefind" or facts <= self.search_quotes_limit
+
 
 DEFAULTS = Settings()
 

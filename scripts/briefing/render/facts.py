@@ -153,8 +153,8 @@ def day_label(iso: str | None) -> str | None:
 
 def _search_text(fact: Fact, index: Index) -> Markup:
     aliases = [a for e in fact.entities + fact.claimed_by for a in index.entities[e].aliases]
-    few = len(index.registry.facts) <= index.settings.search_quotes_limit
-    quotes = [index.words(c) for c in fact.citations] if few else []
+    searched = index.settings.searches_quotes(len(index.registry.facts))
+    quotes = [index.words(c) for c in fact.citations] if searched else []
     return md_text(" · ".join(dict.fromkeys(aliases + quotes)))
 
 
