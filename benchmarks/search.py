@@ -38,8 +38,8 @@ START, END = "<!-- search:start -->\n", "<!-- search:end -->"
 PAGEFIND_QUERY = """async (query) => {
   const pagefind = await import('./pagefind/pagefind.js');
   const search = await pagefind.search(query);
-  const first = await search.results[0].data();
-  return [search.results.length, first.url];
+  const first = search.results.length ? await search.results[0].data() : null;
+  return [search.results.length, first && first.url];
 }"""
 ZENSICAL_INPUT_FOCUSED = """() => {
   const host = [...document.body.children].find(e => e.shadowRoot);
@@ -132,7 +132,7 @@ def _sites(root: Path, times: dict[str, float]) -> dict[str, tuple[Path, float]]
     }
 
 
-def browse(browser, site: Path, kind: str) -> tuple[int, int, float, int]:
+def browse(browser, site: Path, kind: str, query: str = QUERY) -> tuple[int, int, float, int]:
     """(bytes on load, bytes to the first result, seconds to the first result, results) on a throttled phone."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -151,20 +151,20 @@ def browse(browser, site: Path, kind: str) -> tuple[int, int, float, int]:
         results = 0
         start = time.perf_counter()
         if kind.startswith("Pagefind"):
-            results = page.evaluate(PAGEFIND_QUERY, QUERY)[0]
+            results = page.evaluate(PAGEFIND_QUERY, query)[0]
         elif kind.startswith("Zensical"):
             page.keyboard.press("Control+k")  # its shortcut (the header's button is hidden at phone width)
             page.wait_for_function(ZENSICAL_INPUT_FOCUSED, timeout=300_000)
-            page.keyboard.type(QUERY)
+            page.keyboard.type(query)
             for _ in range(300):  # as on Material, a query typed before the index is ready is typed again
                 try:
                     page.wait_for_function(ZENSICAL_RESULT, timeout=1000, polling=50)
                     break
                 except PlaywrightTimeout:
-                    page.evaluate(ZENSICAL_RETYPE, QUERY)
+                    page.evaluate(ZENSICAL_RETYPE, query)
         else:
             page.keyboard.press("/")  # Material's shortcut: it opens and focuses the search box at any width
-            page.keyboard.type(QUERY)
+            page.keyboard.type(query)
             first = page.locator(".md-search-result__item").first
             # Material drops a query typed before its worker has built the index: a reader types again.
             for _ in range(300):
@@ -172,7 +172,7 @@ def browse(browser, site: Path, kind: str) -> tuple[int, int, float, int]:
                     first.wait_for(state="attached", timeout=1000)
                     break
                 except PlaywrightTimeout:
-                    page.fill(".md-search__input", QUERY)
+                    page.fill(".md-search__input", query)
         seconds = time.perf_counter() - start
         page.wait_for_timeout(200)
         queried = sum(sizes) - loaded
@@ -210,6 +210,55 @@ def measure(sizes: list[int], workdir: Path, reuse: bool = False) -> list[Row]:
     return rows
 
 
+QUOTE_QUERY = "number"  # a word of every quote of the synthetic registry, and of nothing else it shows
+
+
+def quotes(n: int, workdir: Path) -> list[tuple[str, int, float, int, list[tuple[int, int, float, int]]]]:
+    """The `n`-fact site built by `briefing build` with search = "pagefind", without the quotes' words
+    (search_quotes_limit below n, as the builtin search needs) and with them: per build, its label,
+    the Pagefind index's bytes, the build time, the largest fragment, and browse() for QUERY and QUOTE_QUERY."""
+    from playwright.sync_api import sync_playwright
+
+    root = workdir / f"quotes-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    archive = generate(n, root)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+    built = []
+    for label, limit in (("without quotes", min(n - 1, 2000)), ("with quotes", n)):
+        settings = f'[briefing]\nsearch = "pagefind"\nsearch_quotes_limit = {limit}\n'
+        (root / "briefing.toml").write_text(settings, encoding="utf-8")
+        site = root / f"site-{limit}"
+        print(f"search: {n:,} facts with Pagefind, {label} ...", file=sys.stderr, flush=True)
+        command = [str(Path(sys.executable).parent / "briefing"), "build", "--root", str(root), "--sources", str(archive)]
+        seconds = run([*command, "--site-dir", str(site)], root, env)[0]
+        fragments = [p.stat().st_size for p in (site / "pagefind" / "fragment").iterdir()]
+        built.append((label, _folder_sizes(site / "pagefind")[0], seconds, max(fragments), site))
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for label, size, seconds, largest, site in built:
+            rows.append((label, size, seconds, largest, [browse(browser, site, "Pagefind", q) for q in (QUERY, QUOTE_QUERY)]))
+        browser.close()
+    return rows
+
+
+def quotes_table(n: int, rows: list) -> str:
+    lines = [
+        f"{n:,} facts, Pagefind over `briefing build`'s site, phone profile as above; first query `{QUERY}`, "
+        f"then (another page, empty cache) the quote-only word `{QUOTE_QUERY}`.",
+        "",
+        "| quotes' words | index on disk | largest fragment | build | first query | first result | results "
+        "| quote query | its first result | its results |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, size, seconds, largest, ((_, q1, s1, r1), (_, q2, s2, r2)) in rows:
+        lines.append(
+            f"| {label} | {size / 2**20:.1f} MiB | {largest / 2**10:,.0f} KiB | {seconds:.0f} s | {q1 / 2**10:,.0f} KiB "
+            f"| {s1:.1f} s | {r1:,} | {q2 / 2**10:,.0f} KiB | {s2:.1f} s | {r2:,} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         f"Phone profile: {CPU_SLOWDOWN}x CPU slowdown, {NETWORK['latency']} ms round trip, "
@@ -243,8 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / ".cache" / "bench")
     parser.add_argument("--update", type=Path, help="put the table into this page, between its search markers")
     parser.add_argument("--reuse", action="store_true", help="measure the sites an earlier run built in --out")
+    parser.add_argument("--quotes", action="store_true", help="Pagefind only: the index without and with the quotes' words")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.quotes:
+        for n in args.sizes:
+            print(quotes_table(n, quotes(n, args.out)))
+        return 0
     text = table(measure(args.sizes, args.out, args.reuse))
     print(text)
     if args.update:
