@@ -250,35 +250,42 @@ def test_every_page_loads_without_errors_or_requests_elsewhere(browser, site_url
     assert errors == []
 
 
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab per window size and palette, which the axe scans share: a new context per scan cost
+    a second or more on a busy machine, 48 times. Each scan still loads its page afresh."""
+    tabs: dict[tuple[int, str], Page] = {}
+
+    def open_tab(width: int, scheme: str) -> Page:
+        if (width, scheme) not in tabs:
+            context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+            tabs[width, scheme] = context.new_page()
+        return tabs[width, scheme]
+
+    yield open_tab
+    for page in tabs.values():
+        page.context.close()
+
+
+# Touch targets of 24 px (axe's target-size, WCAG 2.5.8, off by default) in the light palette's scans:
+# before, table links were 15 px tall at 375 px (issue 23).
+AXE_RUN = "light => axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: light}}})"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("name", sorted(A11Y_PAGES))
-def test_accessibility_has_no_serious_violations(browser, site_url, name, scheme, width):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
-    page = context.new_page()
+def test_accessibility_has_no_serious_violations(tab, site_url, name, scheme, width):
+    page = tab(width, scheme)
     page.goto(site_url + A11Y_PAGES[name])
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    context.close()
+    result = page.evaluate(AXE_RUN, scheme == "light")
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
-
-
-def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, real_site):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    wide = []
-    for path in all_pages(real_site):
-        page.goto(site_url + path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 375:
-            wide.append(f"{path}: {width}px")
-    context.close()
-    assert wide == []
 
 
 def test_pages_print_without_navigation(page, site_url):
@@ -421,15 +428,3 @@ def test_cite_gives_a_ready_citation_by_keyboard(page, site_url):
     address = site_url + "topics/funding/#march-2025-round-amount"
     assert f"url = {{{address}}}" in text and "accessed " in text and '"type": "webpage"' in text
     assert "In March 2025 Zhipu raised more than 1 billion yuan" in text
-
-
-def test_every_page_kind_weighs_at_most_150_kb_served_compressed(browser, real_site):
-    from benchmarks.pageweight import LIMIT, measure
-
-    site = real_site.root / "site"
-    weights = measure(site, browser)
-    assert set(weights) >= {"home", "topic", "source", "entity", "disagreements", "timeline", "changes"}
-    raw = sum(p.stat().st_size for p in (site / "assets" / "javascripts").glob("bundle.*.min.js"))
-    for kind, (size, requests) in weights.items():
-        assert requests >= 5, kind  # the page, its styles, scripts and images: all counted
-        assert raw / 2 < size <= LIMIT, f"{kind}: {size / 1024:.1f} KB"  # compressed, and everything counted

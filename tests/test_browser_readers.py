@@ -1,9 +1,9 @@
 """A reader with a phone, a keyboard or a zoomed desktop, in either palette (issue 23, items 1 and 2).
 
 The real site (built once, tests/conftest.py) in Debian's Chromium: the menu opened and closed
-from the keyboard, a footnote previewed by a tap, every chart's data in sight at 375 px, touch
-targets of 24 px, and contrast checked where axe does not look (search results open, the SVG
-marks of the charts).
+from the keyboard, a footnote previewed by a tap, every chart's data in sight at 375 px, and
+contrast checked where axe does not look (search results open, the SVG marks of the charts).
+Touch targets of 24 px on every page kind are part of test_browser.py's axe scans.
 """
 
 # ruff: noqa: F811  (the fixtures imported from test_browser are parameters of the tests here)
@@ -17,7 +17,7 @@ import pytest
 from conftest import BRIEFING
 from helpers import serve
 from playwright.sync_api import Page, expect
-from test_browser import A11Y_PAGES, AXE, any_url, page, site_url, zensical_url  # noqa: F401 (fixtures)
+from test_browser import AXE, any_url, page, site_url, zensical_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -287,21 +287,6 @@ def test_axe_with_search_results_open(browser, site_url, scheme, width):
     result = page.evaluate(AXE_WITH_TARGET_SIZE)
     context.close()
     assert serious(result) == []
-
-
-@pytest.mark.parametrize("width", [375, 1280])
-def test_touch_targets_are_at_least_24_px_on_every_page_kind(browser, site_url, width):
-    """axe's target-size (WCAG 2.5.8), off by default. Before: table links 15 px tall at 375 px."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    found = []
-    for name, path in sorted(A11Y_PAGES.items()):
-        page.goto(site_url + path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("() => axe.run(document, {runOnly: ['target-size'], resultTypes: ['violations']})")
-        found += [f"{name}: {v}" for v in serious(result)]
-    context.close()
-    assert found == []
 
 
 @pytest.fixture(scope="module")
