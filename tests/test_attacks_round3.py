@@ -407,3 +407,13 @@ def test_a_file_name_in_facts_cannot_forge_a_line_in_a_text_report(project):
     assert result.returncode == 1
     assert "\x1b" not in result.stderr
     assert not any(line.lstrip().startswith("::") for line in result.stderr.splitlines()), result.stderr
+
+
+# --- editors: names that read as blank -------------------------------------------------------------
+@pytest.mark.parametrize("name", ["\u3164", "A\u3164B", "\u2800", "\u115f\u1160", "\uffa0"])
+def test_an_editor_that_reads_as_blank_is_refused_at_its_line(tmp_path, name):
+    """Hangul fillers and the braille blank are letters and signs that print as nothing: a citation would name no one."""
+    (tmp_path / "briefing.toml").write_text(f"[briefing]\neditors = [{json.dumps(name)}]\n", encoding="utf-8")
+    settings, found = read_settings(tmp_path)
+    assert settings.editors == () and [str(p.loc) for p in found] == ["briefing.toml:2:11"]
+    assert "contains the invisible or control character U+" in found[0].message

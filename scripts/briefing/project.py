@@ -309,11 +309,15 @@ def language_problem(language: str) -> tuple[str | None, str | None]:
     return f"setting 'language' is {_shown(language)}, which the theme has no translation for", hint
 
 
+# Letters and signs that print as nothing: a name of them would read as blank (Hangul fillers, braille blank).
+BLANK_LOOKING = "\u115f\u1160\u3164\uffa0\u2800"
+
+
 def _bad_character(text: str) -> str | None:
-    """The first control, format (bidi, zero-width), separator or unassigned character; None if none."""
+    """The first control, format (bidi, zero-width), separator, unassigned or blank-looking character; None if none."""
     for ch in text:
         category = unicodedata.category(ch)
-        if category[0] == "C" or category in ("Zl", "Zp") or (category == "Zs" and ch != " "):
+        if category[0] == "C" or category in ("Zl", "Zp") or (category == "Zs" and ch != " ") or ch in BLANK_LOOKING:
             return ch
     return None
 
