@@ -229,7 +229,14 @@ def quotes(n: int, workdir: Path) -> list[tuple[str, int, float, int, list[tuple
         (root / "briefing.toml").write_text(settings, encoding="utf-8")
         site = root / f"site-{limit}"
         print(f"search: {n:,} facts with Pagefind, {label} ...", file=sys.stderr, flush=True)
-        command = [str(Path(sys.executable).parent / "briefing"), "build", "--root", str(root), "--sources", str(archive)]
+        command = [
+            str(Path(sys.executable).parent / "briefing"),
+            "build",
+            "--root",
+            str(root),
+            "--sources",
+            str(archive),
+        ]
         seconds = run([*command, "--site-dir", str(site)], root, env)[0]
         fragments = [p.stat().st_size for p in (site / "pagefind" / "fragment").iterdir()]
         built.append((label, _folder_sizes(site / "pagefind")[0], seconds, max(fragments), site))
@@ -237,7 +244,9 @@ def quotes(n: int, workdir: Path) -> list[tuple[str, int, float, int, list[tuple
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for label, size, seconds, largest, site in built:
-            rows.append((label, size, seconds, largest, [browse(browser, site, "Pagefind", q) for q in (QUERY, QUOTE_QUERY)]))
+            rows.append(
+                (label, size, seconds, largest, [browse(browser, site, "Pagefind", q) for q in (QUERY, QUOTE_QUERY)])
+            )
         browser.close()
     return rows
 
@@ -292,7 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / ".cache" / "bench")
     parser.add_argument("--update", type=Path, help="put the table into this page, between its search markers")
     parser.add_argument("--reuse", action="store_true", help="measure the sites an earlier run built in --out")
-    parser.add_argument("--quotes", action="store_true", help="Pagefind only: the index without and with the quotes' words")
+    parser.add_argument(
+        "--quotes", action="store_true", help="Pagefind only: the index without and with the quotes' words"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.quotes:

@@ -48,7 +48,9 @@ def small_site(root: Path, pages: int = 30) -> Path:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 def decoded(path: Path) -> object:
@@ -81,9 +83,13 @@ def raw_runs(tmp_path_factory) -> list[Path]:
 def test_pagefind_alone_varies_from_run_to_run(raw_runs):
     """The problem this module fixes, measured: if Pagefind ever writes a stable order, this says so."""
     first, second = (files(site / PAGEFIND_FOLDER) for site in raw_runs)
-    varying = sorted(name for name in first.keys() ^ second.keys() | {n for n in first if first.get(n) != second.get(n)})
+    varying = sorted(
+        name for name in first.keys() ^ second.keys() | {n for n in first if first.get(n) != second.get(n)}
+    )
     assert varying, "Pagefind wrote the same bytes twice: pagefind_in_order() may no longer be needed"
-    assert all(name.startswith("filter/") or name.endswith(".pf_meta") or name == "pagefind-entry.json" for name in varying)
+    assert all(
+        name.startswith("filter/") or name.endswith(".pf_meta") or name == "pagefind-entry.json" for name in varying
+    )
 
 
 def test_two_builds_write_the_same_bytes(tmp_path):

@@ -10,7 +10,9 @@ from briefing.write.search import PAGEFIND_MARK
 
 
 def test_the_changes_page_and_split_listings_stay_out_of_pagefind(site_project):
-    (site_project.root / "briefing.toml").write_text('[briefing]\nsearch = "pagefind"\nlisting_limit = 1\n', encoding="utf-8")
+    (site_project.root / "briefing.toml").write_text(
+        '[briefing]\nsearch = "pagefind"\nlisting_limit = 1\n', encoding="utf-8"
+    )
     result = site_project.run("build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     site = site_project.root / "site"

@@ -10,7 +10,9 @@ import pytest
 QUOTE_WORDS = "open-source our arm controller"  # a fixture fact's quote, in no statement
 
 
-@pytest.mark.parametrize(("search", "limit", "found"), [("builtin", 1, False), ("builtin", 2000, True), ("pagefind", 1, True)])
+@pytest.mark.parametrize(
+    ("search", "limit", "found"), [("builtin", 1, False), ("builtin", 2000, True), ("pagefind", 1, True)]
+)
 def test_quotes_are_searched_with_pagefind_past_the_limit(site_project, search, limit, found):
     settings = f'[briefing]\nsearch = "{search}"\nsearch_quotes_limit = {limit}\n'
     (site_project.root / "briefing.toml").write_text(settings, encoding="utf-8")

@@ -45,6 +45,16 @@ class Preview:
     built: dict[str, Registry] = field(default_factory=dict)  # each registry file's entries, by content
     kept: dict = field(default_factory=dict)  # what an edit of some facts' words leaves as it was (Index.keep)
     searchless: tuple[str, str] = ("", "")  # the last mkdocs.yml, and it without search (see without_search)
+    compared: tuple = ()  # the registries an edit was last compared between, and what changed_facts said
+
+    def changed_facts(self, new: Registry) -> set[str] | None:
+        """The facts whose words alone changed since `registry` (None: anything else changed), found once
+        for each edit: its check and its rendering both ask."""
+        if self.registry is None:
+            return None
+        if not self.compared or self.compared[0] is not self.registry or self.compared[1] is not new:
+            self.compared = (self.registry, new, changed_facts(self.registry, new))
+        return self.compared[2]
 
     def render_pages(self, options: Options, loaded: Loaded, checked: Checked, history: History) -> dict[str, str]:
         """The pages, rendered again only where an edit of facts' words reaches; then remembered for the next.
@@ -55,14 +65,14 @@ class Preview:
 
         changed = None
         if self.registry is not None and self.history == _shown(history):
-            changed = changed_facts(self.registry, loaded.registry)
+            changed = self.changed_facts(loaded.registry)
         only = None if changed is None else pages_showing(self.pages, changed)
         kept = {} if changed is None else {key: made for key, made in self.kept.items() if key[0] not in changed}
         templates, settings = options.root / "templates", options.settings
         pages = render_site(loaded.registry, templates, settings, history, checked.quotes, only=only, kept=kept)
         self.pages = pages if only is None else {**self.pages, **pages}
         self.registry, self.history, self.checked, self.rendered = loaded.registry, _shown(history), checked, only
-        self.kept = kept
+        self.kept, self.compared = kept, ()
         return self.pages
 
 
@@ -168,7 +178,7 @@ def recheck(options: Options, loaded: Loaded, earlier: Preview) -> Checked | Non
     does not add up (the last check did not report what the part reported before) checks everything.
     """
     old, last, new = earlier.registry, earlier.checked, loaded.registry
-    changed = None if old is None or last is None or not new.complete else changed_facts(old, new)
+    changed = None if last is None or not new.complete else earlier.changed_facts(new)
     if changed is None or not _same_places(old, new, changed):
         return None
     part, archived = _part(old, changed)
@@ -244,7 +254,9 @@ def _same_places(old: Registry, new: Registry, changed: set[str]) -> bool:
 
 
 def _unedited(places: dict[tuple, tuple[int, int]], inside: list[tuple]) -> dict:
-    return {path: at for path, at in places.items() if not any(path[: len(i)] == i for i in inside)}
+    """The places outside the edited facts' (`inside`: their paths in the document)."""
+    edited, sizes = set(inside), {len(i) for i in inside}
+    return {path: at for path, at in places.items() if not any(path[:n] in edited for n in sizes)}
 
 
 def _shown(history: History) -> History:

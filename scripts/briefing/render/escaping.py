@@ -69,8 +69,15 @@ def href(url: str) -> Markup:
     return html_text(encoded)
 
 
+# A part made only of what `_requote` keeps (safe characters and escapes) is kept whole, at once:
+# most are, the text fragments' words among them (percent-encoded by fragments.py).
+_KEPT = re.compile(r"(?:[A-Za-z0-9" + re.escape(_URL_SAFE) + r"]|%[0-9A-Fa-f]{2})*")
+
+
 def _requote(part: str) -> str:
     """Percent-encode what is not safe, keeping escapes already there (%20 stays %20)."""
+    if _KEPT.fullmatch(part):
+        return part
     return re.sub(
         r"%(?![0-9A-Fa-f]{2})|[^%]+",
         lambda m: quote(m.group(0), safe=_URL_SAFE),

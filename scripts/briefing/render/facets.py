@@ -38,7 +38,8 @@ def facets(index: Index, page: Page, kind: str) -> str:
     """The hidden block of a page's filters, for Pagefind; '' unless the site searches with Pagefind."""
     if index.settings.search != "pagefind" or not page.searched:
         return ""
-    values: dict[str, list[str]] = {"kind": [KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())]}
+    kind_label = KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())
+    values: dict[str, dict[str, None]] = {"kind": {kind_label: None}}  # each filter's values, once, in order
     facts = page.facts or []  # None: every fact (the home page), which would name every value
     verdicts = {f: VERDICTS[d.verdict].split(":")[0] for d in index.registry.disagreements for f in d.facts}
     for fact in facts:
@@ -57,7 +58,7 @@ def facets(index: Index, page: Page, kind: str) -> str:
     return f'\n<!--raw-->\n<div class="search-facets" hidden data-pagefind-ignore>{spans}</div>\n<!--/raw-->\n'
 
 
-def _add(values: dict[str, list[str]], name: str, value: str | None) -> None:
-    """Add `value` to the filter `name`, once."""
-    if value and value not in values.setdefault(name, []):
-        values[name].append(value)
+def _add(values: dict[str, dict[str, None]], name: str, value: str | None) -> None:
+    """Add `value` to the filter `name`, once (a dict: a page of hundreds of facts names many entities)."""
+    if value:
+        values.setdefault(name, {})[value] = None

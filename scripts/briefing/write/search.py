@@ -147,7 +147,9 @@ def pagefind_in_order(bundle: Path) -> str | None:
         entry = json.loads(read_regular(bundle / "pagefind-entry.json"))
         if not isinstance(entry, dict) or entry.get("version") not in PAGEFIND_FORMATS:
             version = entry.get("version") if isinstance(entry, dict) else None
-            return f"Pagefind {version} is not a version whose index write/search.py knows ({', '.join(PAGEFIND_FORMATS)})"
+            return (
+                f"Pagefind {version} is not a version whose index write/search.py knows ({', '.join(PAGEFIND_FORMATS)})"
+            )
         languages = entry.get("languages")
         if not isinstance(languages, dict):
             return "pagefind-entry.json names no languages"
