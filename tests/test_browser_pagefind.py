@@ -133,6 +133,7 @@ def test_pagefind_is_fetched_only_when_a_reader_turns_to_search(page, site_url):
     page.goto(site_url + "timeline/", wait_until="networkidle")
     assert not [url for url in asked if "/pagefind/" in url or "search_index" in url or url.endswith("search.json")]
     page.keyboard.press("/")
+    expect(page.locator("#briefing-search-input")).to_be_focused()  # typed before the box opens, words are lost
     page.keyboard.type("whopping")
     results(page, "#march-2025-round-amount")
     assert [url for url in asked if url.endswith("/pagefind/pagefind.js")]

@@ -148,7 +148,7 @@ class Index:
         """A fact laid out by `template` (its block, its list line, its timeline row), once for every page."""
         return self.piece(template, fact.id, fact=fact)
 
-    def keep(self, fact_id: str, name: str, make: Callable[[], T]) -> T:
+    def keep(self, fact_id: str, name: str, build: Callable[[], T]) -> T:
         """A fact's piece of a download (its row, its record), made once: the live preview keeps those
         of the facts an edit did not reach, so a download is joined from them instead of made whole.
 
@@ -156,7 +156,7 @@ class Index:
         """
         made = self.kept.get((fact_id, name))
         if made is None:
-            made = self.kept[(fact_id, name)] = make()
+            made = self.kept[(fact_id, name)] = build()
         return made
 
     def fact_page(self, fact: Fact) -> str:
