@@ -58,6 +58,13 @@ def site_url(pagefind_site):
     yield from serve(pagefind_site)
 
 
+def press_slash(page: Page) -> None:
+    """The shortcut, once the search script is ready (its button in the header), and the box focused."""
+    expect(page.locator(".briefing-search-button")).to_be_visible(timeout=15_000)
+    page.keyboard.press("/")
+    expect(page.locator("#briefing-search-input")).to_be_focused(timeout=15_000)
+
+
 def results(page: Page, anchor: str) -> list[str]:
     """The result links once one leads to `anchor`."""
     page.wait_for_function(f"() => ({RESULT_LINKS})().some(href => href.includes({anchor!r}))", timeout=30_000)
@@ -90,7 +97,7 @@ def test_a_facet_keeps_only_its_pages(page, site_url):
 
 def test_a_verdict_facet_without_words_lists_the_disputed_facts_pages(page, site_url):
     page.goto(site_url)
-    page.keyboard.press("/")
+    press_slash(page)
     page.locator(".briefing-search__filters summary").click()
     page.locator(".briefing-search__facet", has_text="Verdict").get_by_label("Erroneous", exact=False).check()
     found = results(page, "/")
@@ -100,8 +107,7 @@ def test_a_verdict_facet_without_words_lists_the_disputed_facts_pages(page, site
 def test_search_by_keyboard_only(page, site_url):
     """The shortcut, typing, the arrow to the first result, Enter: the result's page, without the mouse."""
     page.goto(site_url + "timeline/", wait_until="networkidle")
-    page.keyboard.press("/")
-    expect(page.locator("#briefing-search-input")).to_be_focused()
+    press_slash(page)
     page.keyboard.type("whopping")
     results(page, "#march-2025-round-amount")
     page.keyboard.press("ArrowDown")
@@ -132,8 +138,7 @@ def test_pagefind_is_fetched_only_when_a_reader_turns_to_search(page, site_url):
     page.on("request", lambda request: asked.append(request.url))
     page.goto(site_url + "timeline/", wait_until="networkidle")
     assert not [url for url in asked if "/pagefind/" in url or "search_index" in url or url.endswith("search.json")]
-    page.keyboard.press("/")
-    expect(page.locator("#briefing-search-input")).to_be_focused()  # typed before the box opens, words are lost
+    press_slash(page)  # typed before the box opens, words are lost
     page.keyboard.type("whopping")
     results(page, "#march-2025-round-amount")
     assert [url for url in asked if url.endswith("/pagefind/pagefind.js")]
