@@ -210,15 +210,15 @@ def test_archive_names_the_charset_it_did_not_use(project: Project, tmp_path):
 
 
 def test_a_server_that_never_finishes_meets_the_deadline(trickle):
-    with pytest.raises(FetchError, match=r"^no answer within 2 s \(the deadline for one fetch\)$"):
-        fetch(trickle, deadline=2, max_bytes=archive.MAX_BYTES, allow=LOOPBACK)
+    with pytest.raises(FetchError, match=r"^no answer within 1 s \(the deadline for one fetch\)$"):
+        fetch(trickle, deadline=1, max_bytes=archive.MAX_BYTES, allow=LOOPBACK)
 
 
 def test_archive_gives_up_on_a_slow_server_and_writes_nothing(project: Project, trickle):
     before = unchanged(project)
-    result = project.run("archive", trickle, "--deadline", "2", "--allow-private", *FLAGS)
+    result = project.run("archive", trickle, "--deadline", "1", "--allow-private", *FLAGS)
     assert result.returncode == 1
-    assert f"error: {trickle}: cannot download it: no answer within 2 s" in result.stderr
+    assert f"error: {trickle}: cannot download it: no answer within 1 s" in result.stderr
     assert "Traceback" not in result.stderr
     assert unchanged(project) == before
 
@@ -226,17 +226,17 @@ def test_archive_gives_up_on_a_slow_server_and_writes_nothing(project: Project, 
 def test_linkcheck_gives_up_on_a_slow_server(trickle, routes):
     address, table = routes
     table["/ok.html"] = (200, {}, b"fine")
-    broken = check_external({trickle, f"{address}/ok.html"}, deadline=2, allow_private=True)
-    assert [(b.target, b.reason) for b in broken] == [(trickle, "no answer within 2 s (the deadline for one fetch)")]
+    broken = check_external({trickle, f"{address}/ok.html"}, deadline=1, allow_private=True)
+    assert [(b.target, b.reason) for b in broken] == [(trickle, "no answer within 1 s (the deadline for one fetch)")]
 
 
 def test_linkcheck_command_takes_a_deadline(project: Project, trickle, tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text(f'<a href="{trickle}">slow</a>', encoding="utf-8")
-    result = project.run("linkcheck", "--site-dir", str(site), "--external", "--deadline", "2", "--allow-private")
+    result = project.run("linkcheck", "--site-dir", str(site), "--external", "--deadline", "1", "--allow-private")
     assert result.returncode == 1
-    assert f"error: (external): broken link '{trickle}': no answer within 2 s" in result.stderr
+    assert f"error: (external): broken link '{trickle}': no answer within 1 s" in result.stderr
 
 
 def test_a_page_without_end_is_cut_at_the_size_cap(project: Project, endless):
@@ -524,8 +524,8 @@ def test_a_repeated_page_object_is_refused():
 
 def test_reading_a_pdf_stops_at_its_time_limit(monkeypatch):
     monkeypatch.setattr(archive, "MAX_CHARS", 10**9)  # only the clock stops 300 distinct pages of 600,000 characters
-    with pytest.raises(ArchiveError, match=r"^reading the PDF took longer than 2 s; the limit is 2 s$"):
-        extract(hostile_pdf(pages=300), "pdf", pdf_seconds=2)
+    with pytest.raises(ArchiveError, match=r"^reading the PDF took longer than 1 s; the limit is 1 s$"):
+        extract(hostile_pdf(pages=300), "pdf", pdf_seconds=1)
 
 
 def test_reading_a_pdf_stops_at_its_character_limit(monkeypatch):
