@@ -23,8 +23,8 @@ from test_browser import any_url, site_url, zensical_url  # noqa: F401 (fixtures
 
 from briefing.load.registry import load_registry
 from briefing.project import read_settings
-from briefing.render.downloads import BIB_SPECIAL, _bib
 from briefing.render.pages import render_site
+from briefing.render.references import BIB_SPECIAL, bib_text
 
 SCRIPT = REPO / "scripts" / "briefing" / "assets" / "briefing.js"
 # Every LaTeX special character, braces unbalanced both ways, a backslash before a brace, and
@@ -107,7 +107,7 @@ def test_the_strict_reader_refuses_what_the_old_escaping_let_through():
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_python_bibtex_reads_back_as_written(text):
-    entry = "@online{k,\n  title = {" + _bib(text) + "},\n  note = {x}\n}\n"
+    entry = "@online{k,\n  title = {" + bib_text(text) + "},\n  note = {x}\n}\n"
     [(kind, key, fields)] = parse_bibtex(entry)
     assert (kind, key, list(fields)) == ("online", "k", ["title", "note"])
     assert latex_text(fields["title"]) == " ".join(text.split())
@@ -131,7 +131,7 @@ def test_the_cite_box_escapes_as_sources_bib_does():
     program = f"{table}\n{function}\nprocess.stdout.write(JSON.stringify({json.dumps(HOSTILE)}.map(bib)));"
     result = subprocess.run(["node", "-e", program], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [_bib(t) for t in HOSTILE]
+    assert json.loads(result.stdout) == [bib_text(t) for t in HOSTILE]
 
 
 # --- the editors: briefing.toml, validated, at their line -------------------------------------
@@ -276,7 +276,7 @@ def test_copy_buttons_put_each_format_on_the_clipboard(browser, cite_site, width
     [(kind, key, fields)] = parse_bibtex(copied["BibTeX"])
     assert (kind, key) == ("misc", "may-2024-round")
     assert latex_text(fields["title"]) == statement
-    assert fields["editor"] == "{" + _bib(HOSTILE_EDITOR) + "} and {B. Name}"
+    assert fields["editor"] == "{" + bib_text(HOSTILE_EDITOR) + "} and {B. Name}"
     assert fields["year"] == "2024" and fields["url"] == address
     [item] = json.loads(copied["CSL-JSON"])
     assert item["title"] == statement and item["issued"] == {"date-parts": [[2024]]}

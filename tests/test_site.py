@@ -120,7 +120,7 @@ def test_downloads_match_the_site_and_their_documentation(real_site):
 
 
 def test_csv_cells_that_look_like_formulas_are_defused(tmp_path):
-    from briefing.render.downloads import _cell
+    from briefing.render.csv_text import _cell
 
     assert [_cell(v) for v in ("=HYPERLINK(1)", "+1", "-1", "@x", "plain", 3)] == [
         "'=HYPERLINK(1)",

@@ -174,7 +174,7 @@
   // "Cite" under every fact: a ready citation with the fact's permanent address, the briefing's
   // editors and year, and today's date as the access date, in plain text, BibTeX and CSL-JSON,
   // each with a button that copies it. Made here, from the page, by no script but this one.
-  // LaTeX's special characters in BibTeX: the same table as sources.bib's (render/downloads.py,
+  // LaTeX's special characters in BibTeX: the same table as sources.bib's (render/references.py,
   // BIB_SPECIAL; tests/test_cite.py holds the two equal). Braces become commands, since BibTeX
   // counts every brace, escaped or not.
   var BIB_SPECIAL = {"%": "\\%", "&": "\\&", "$": "\\$", "#": "\\#", "_": "\\_", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "\\": "\\textbackslash{}", "~": "\\~{}", "^": "\\^{}"};

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,11 +28,11 @@ from pathlib import Path
 from briefing.load.cache import ParseCache
 from briefing.load.git import GitError, run_git
 from briefing.load.model import Fact, Registry
+from briefing.load.plain_text import plain_line
 from briefing.load.registry import load_registry_texts
 from briefing.load.revisions import RevisionReader
 
 MAX_REVISIONS = 500  # the newest revisions of facts/ read; older ones are only in git
-MAX_SUBJECT = 300  # characters of a commit's subject shown
 HISTORY = "history"  # the parse cache's map: the archive's stamp, and the snapshots checked against it
 
 # A snapshot, JSON-compatible (it is kept in the parse cache):
@@ -303,25 +302,6 @@ def _subject(message: bytes) -> str:
 
 
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # the schema's id pattern: an anchor and an address part
-BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
-
-
-def plain_line(text: str, limit: int = MAX_SUBJECT) -> str:
-    """One line of text: control and line-separating characters as spaces, direction marks and
-    non-characters dropped, at most `limit` characters."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch == "\t":
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
-            out.append(" ")
-        elif code in BIDI or unicodedata.category(ch) in ("Cs", "Cn") or (code & 0xFFFE) == 0xFFFE:
-            continue
-        else:
-            out.append(ch)
-    line = "".join(out).strip()
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _cached(value: object) -> Snapshot | None:

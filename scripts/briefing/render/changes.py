@@ -23,8 +23,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from briefing.load.history import Revision, plain_line
+from briefing.load.history import Revision
 from briefing.load.model import Correction, Retraction
+from briefing.load.plain_text import plain_line
 from briefing.render.addresses import Addresses, page_file
 from briefing.render.escaping import html_text, md_text
 from briefing.render.facts import Link, day_label

@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from briefing.load.model import Fact
 from briefing.render.charts import funding_chart, timeline_chart
-from briefing.render.downloads import Table, address, csv_lines, csv_text, downloads
+from briefing.render.csv_text import csv_lines, csv_text
+from briefing.render.downloads import Table, address, downloads
 from briefing.render.funding import funding_rounds
 from briefing.render.index import Index
 

@@ -8,10 +8,8 @@ mark, so that a spreadsheet opened by a double click reads curly quotes and acce
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,7 +25,8 @@ from briefing.load.model import (
     independent_sources,
 )
 from briefing.load.validation import SCHEMA_PATH
-from briefing.vocabulary import SOURCE_KINDS
+from briefing.render.csv_text import csv_lines, csv_text
+from briefing.render.references import bibtex, csl_json
 
 if TYPE_CHECKING:
     from briefing.render.index import Index
@@ -54,7 +53,6 @@ FACT_COLUMNS = [
     "page",
 ]
 CITATION_COLUMNS = ["record", "record_kind", "source", "role", "speaker", "via", "quote", "locator", "source_page"]
-BOM = "\ufeff"  # the byte order mark: spreadsheets then read the CSV files as UTF-8
 
 
 @dataclass(frozen=True)
@@ -107,65 +105,6 @@ def cite_box(index: Index) -> dict[str, str]:
         "editors": json.dumps(list(index.settings.editors), ensure_ascii=False),
         "year": str(briefing.as_of.year) if briefing else "",
     }
-
-
-# --- the sources as references, for a reader's own bibliography -------------------------
-
-# LaTeX's special characters in a BibTeX field. Braces become commands, not \{ and \}: BibTeX
-# counts every brace, escaped or not, so one "\{" would leave the field open. The Cite box's
-# BibTeX (briefing.js, BIB_SPECIAL) uses this same table; tests/test_cite.py holds them equal.
-BIB_SPECIAL = {c: "\\" + c for c in "%&$#_"} | {
-    "{": "\\textbraceleft{}",
-    "}": "\\textbraceright{}",
-    "\\": "\\textbackslash{}",
-    "~": "\\~{}",
-    "^": "\\^{}",
-}
-_BIB_TABLE = str.maketrans(BIB_SPECIAL)
-
-
-def _bib(text: str) -> str:
-    """Text inside a BibTeX field: LaTeX's special characters escaped, on one line."""
-    return " ".join(text.split()).translate(_BIB_TABLE)
-
-
-def _bib_url(url: str) -> str:
-    """An address inside a BibTeX field: braces (which would end the field) percent-encoded."""
-    return url.replace("{", "%7B").replace("}", "%7D")
-
-
-def _bibtex(index: Index) -> str:
-    entries = []
-    for s in index.registry.sources:
-        fields = [("title", s.title), ("organization", s.publisher), ("date", s.published.iso)]
-        fields.append(("year", str(s.published.year)))  # classic BibTeX styles read the year, not the date
-        if s.author:
-            fields.insert(1, ("author", "{" + _bib(s.author) + "}"))  # one name as written, not split
-        if s.url:
-            fields.append(("url", _bib_url(s.url)))
-        if s.retrieved:
-            fields.append(("urldate", s.retrieved.iso))
-        fields.append(("note", SOURCE_KINDS[s.kind]))
-        body = ",\n".join(f"  {k} = {{{v if k in ('url', 'author') else _bib(v)}}}" for k, v in fields)  # fmt: skip
-        entries.append(f"@online{{{s.id},\n{body}\n}}\n")
-    return "\n".join(entries)
-
-
-def _csl(index: Index) -> str:
-    items = []
-    for s in index.registry.sources:
-        date = [int(p) for p in s.published.iso.split("-")]
-        item = {"id": s.id, "type": "article-newspaper" if s.kind == "news-report" else "webpage", "title": s.title}
-        item["container-title"] = s.publisher
-        if s.author:
-            item["author"] = [{"literal": s.author}]
-        item["issued"] = {"date-parts": [date]}
-        if s.url:
-            item["URL"] = s.url
-        if s.retrieved:
-            item["accessed"] = {"date-parts": [[int(p) for p in s.retrieved.iso.split("-")]]}
-        items.append(item)
-    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
 def _datapackage(index: Index, tables: tuple[Table, ...] = ()) -> str:
@@ -388,26 +327,6 @@ def _disagreement_record(d: Disagreement, index: Index) -> dict:
     }
 
 
-def csv_text(columns: list[str], rows: list[list] | None = None, lines: Iterable[str] = ()) -> str:
-    """A CSV file: the byte order mark, a header, then `rows` or rows already written (`csv_lines`)."""
-    return BOM + csv_lines([columns]) + (csv_lines(rows) if rows is not None else "".join(lines))
-
-
-def csv_lines(rows: list[list]) -> str:
-    """Rows as CSV text, with cells no spreadsheet runs as a formula: each row is written alone, so
-    the lines of some rows joined are the lines of all of them written at once."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([[_cell(value) for value in row] for row in rows])
-    return out.getvalue()
-
-
-def _cell(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _facts_csv(index: Index) -> str:
     rows = (index.keep(f.id, "facts.csv", lambda f=f: csv_lines([_fact_row(f, index)])) for f in index.registry.facts)
     return csv_text(FACT_COLUMNS, lines=rows)
@@ -472,9 +391,13 @@ DOWNLOADS = [
     Download(
         "registry.schema.json", "application/schema+json", "The JSON Schema of the registry's files", _schema, False
     ),
-    Download("sources.bib", "application/x-bibtex", "The sources as BibTeX references", _bibtex, False),
+    Download("sources.bib", "application/x-bibtex", "The sources as BibTeX references", bibtex, False),
     Download(
-        "sources.csl.json", "application/vnd.citationstyles.csl+json", "The sources as CSL-JSON references", _csl, False
+        "sources.csl.json",
+        "application/vnd.citationstyles.csl+json",
+        "The sources as CSL-JSON references",
+        csl_json,
+        False,
     ),
     Download("datapackage.json", "application/json", "A Frictionless data package of the CSV files", _datapackage),
 ]
