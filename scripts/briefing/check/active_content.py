@@ -25,9 +25,12 @@ import os
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from briefing.check.forked import forked
 from briefing.check.markup import (
     LOADING_RELS,
     URL_ATTRIBUTES,
@@ -41,6 +44,8 @@ from briefing.check.markup import (
 )
 from briefing.load.config import MARKDOWN, published_at
 from briefing.problems import Loc, Problem, error
+
+T = TypeVar("T")
 
 SCANNED = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml")  # what a browser may render as a page
 HINT = "show markup as text in a code block; link to other sites with <a href> (README: Hand-written pages)"
@@ -70,28 +75,60 @@ def scan_site(site: Path, base: str = "/", docs: Path | None = None) -> list[Act
     `docs` is the project's docs/ folder: a finding in a page built from it names the file and
     line; without it, the built page and its line.
     """
+    return read_site(site, base, docs)[0]
+
+
+def read_site(
+    site: Path, base: str = "/", docs: Path | None = None, also: Callable[[Reader], T] | None = None
+) -> tuple[list[ActiveContent], dict[str, T]]:
+    """scan_site's findings, and what `also` reads from each HTML page as it is parsed (the link
+    check's links and anchors), by page, so that a page is parsed once for both.
+
+    Half the pages are read on the second core (check/forked.py); the findings are the same.
+    """
     sources = hand_written(docs) if docs is not None else {}
-    texts: dict[str, str] = {}
+    names = [
+        p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.suffix.lower() in SCANNED and p.is_file()
+    ]
     reference = _reference(site, base)
+
+    def read(part: list[str]) -> dict[str, tuple[list[Found], T | None]]:
+        out = {}
+        for name in part:
+            themed = name not in sources or sources[name][1]  # a file copied from docs/ as it is has no theme
+            reader = read_page((site / name).read_text(encoding="utf-8", errors="replace"))
+            extra = also(reader) if also is not None and name.endswith(".html") else None
+            out[name] = (scan_page(reader, name, base, reference, themed), extra)
+        return out
+
+    half = len(names) // 2
+    with forked(lambda: read(names[:half])) as first:
+        later = read(names[half:])
+        pages = {**first.result(), **later}
+    texts: dict[str, str] = {}
     out: list[ActiveContent] = []
-    for path in sorted(p for p in site.rglob("*") if p.suffix.lower() in SCANNED and p.is_file()):
-        name = path.relative_to(site).as_posix()
+    for name in names:
         source = sources.get(name)
-        themed = source is None or source[1]  # a file copied from docs/ as it is has no theme
-        found = scan_page(path.read_text(encoding="utf-8", errors="replace"), name, base, reference, themed)
         if source and source[0] not in texts and docs is not None:
             texts[source[0]] = (docs.parent / source[0]).read_text(encoding="utf-8", errors="replace")
-        out += _locate(found, name, source[0] if source else None, texts, docs is not None)
-    return sorted(out, key=lambda f: (f.loc, f.message))
+        out += _locate(pages[name][0], name, source[0] if source else None, texts, docs is not None)
+    read_also = {name: extra for name, (_, extra) in pages.items() if extra is not None}
+    return sorted(out, key=lambda f: (f.loc, f.message)), read_also
 
 
-def scan_page(
-    text: str, name: str, base: str = "/", reference: Counter | None = None, themed: bool = True
-) -> list[Found]:
-    """What a browser would run or fetch in one page; outside the content region, beyond `reference`."""
+def read_page(text: str) -> Reader:
+    """A page's elements as the parser reads them (markup.Reader), read once for every check of it."""
     reader = Reader()
     reader.feed(text)
     reader.close()
+    return reader
+
+
+def scan_page(
+    page: str | Reader, name: str, base: str = "/", reference: Counter | None = None, themed: bool = True
+) -> list[Found]:
+    """What a browser would run or fetch in one page; outside the content region, beyond `reference`."""
+    reader = read_page(page) if isinstance(page, str) else page
     xml = name.lower().endswith((".xml", ".svg"))
     everywhere = not (themed and reader.region)
     allowed = Counter(reference or ())

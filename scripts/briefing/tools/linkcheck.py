@@ -11,11 +11,11 @@ from __future__ import annotations
 import posixpath
 import time
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefing.check.active_content import ActiveContent, scan_site
+from briefing.check.active_content import ActiveContent, read_site
+from briefing.check.markup import Reader
 from briefing.tools.fetch import DEADLINE, EVERYWHERE, FetchError, fetch
 
 LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster"}
@@ -37,30 +37,20 @@ class _Page:
     links: list[str] = field(default_factory=list)
 
 
-class _Parser(HTMLParser):
-    def __init__(self, page: _Page) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = page
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+def _links(reader: Reader) -> _Page:
+    """A page's anchors and links, from the elements the active-content check read (one parse a page)."""
+    page = _Page()
+    for element in reader.elements:
+        tag, attrs = element.tag, element.attrs
         for name, value in attrs:
             if value is None:
                 continue
             if name in ("id", "name") and tag != "meta":
-                self.page.ids.add(value)
+                page.ids.add(value)
             elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
-                self.page.links.append(value)
+                page.links.append(value)
             elif name == "srcset":
-                self.page.links += [part.split()[0] for part in value.split(",") if part.strip()]
-
-    handle_startendtag = handle_starttag
-
-
-def _parse(path: Path) -> _Page:
-    page = _Page()
-    parser = _Parser(page)
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-    parser.close()
+                page.links += [part.split()[0] for part in value.split(",") if part.strip()]
     return page
 
 
@@ -73,7 +63,7 @@ def check_site(
     the 404 page's links start with. `docs` is the project's docs/ folder: active content in a
     page made from it is reported at its line there (check/active_content.py).
     """
-    pages = {p.relative_to(site).as_posix(): _parse(p) for p in sorted(site.rglob("*.html"))}
+    active, pages = read_site(site, base, docs, also=_links)
     broken: list[BrokenLink] = []
     external: set[str] = set()
     for name, page in pages.items():
@@ -91,7 +81,7 @@ def check_site(
             problem = _resolve(site, pages, name, parts.path, parts.fragment, base)
             if problem:
                 broken.append(BrokenLink(name, link, problem))
-    return [*broken, *scan_site(site, base, docs)], external
+    return [*broken, *active], external
 
 
 def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment: str, base: str) -> str | None:

@@ -1,0 +1,93 @@
+"""The link check reads each page once, with the active-content check, half the pages on each core
+(check/active_content.read_site): the same anchors, links and findings as a parse of its own."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from briefing.check import forked as forked_module
+from briefing.check.active_content import read_page, read_site, scan_site
+from briefing.tools.linkcheck import LINK_ATTRS, _links, check_site
+
+
+class OldParser(HTMLParser):
+    """The link check's own parser as it was before it shared the active-content check's parse."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and tag != "meta":
+                self.ids.add(value)
+            elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
+                self.links.append(value)
+            elif name == "srcset":
+                self.links += [part.split()[0] for part in value.split(",") if part.strip()]
+
+    handle_startendtag = handle_starttag
+
+
+PAGES = [
+    '<a href="a/#x" id=top>t</a><img src=i.png srcset="a.png 1x, b.png 2x,"><br name=n/>',
+    '<link rel=canonical href="https://x/"><link rel=stylesheet href=s.css><meta name=viewport id=m>',
+    "<svg><a xlink:href='#s'/><use href=\"#u\"/></svg><form action=/go><video poster=p.jpg>",
+    '<p id="&amp;&#x41;">x</p><a href="a&amp;b?c=1&d=2">&lt;</a><!-- <a href=hidden> --><script>"<a href=s>"</script>',
+    "<a href=unclosed <div id='q' name=\"r\"><area href=#m><a href>empty</a><img src='' srcset=''>",
+]
+
+
+def _old(text: str) -> tuple[set[str], list[str]]:
+    parser = OldParser()
+    parser.feed(text)
+    parser.close()
+    return parser.ids, parser.links
+
+
+@pytest.mark.parametrize("text", PAGES)
+def test_one_parse_gives_the_anchors_and_links_of_the_old_one(text):
+    page = _links(read_page(text))
+    assert (page.ids, page.links) == _old(text)
+
+
+def test_the_real_sites_pages_give_the_same_anchors_and_links(real_site):
+    pages = sorted((real_site.root / "site").rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        page = _links(read_page(text))
+        assert (page.ids, page.links) == _old(text), path
+
+
+def _hostile_site(tmp_path):
+    site = tmp_path / "site"
+    for i in range(9):
+        (site / f"p{i}").mkdir(parents=True)
+        (site / f"p{i}" / "index.html").write_text(
+            f'<a href="../p{(i + 1) % 9}/#n{i}" id=n{i}>x</a><img src=x onerror=go({i})><a href="../gone{i}/">y</a>',
+            encoding="utf-8",
+        )
+    (site / "index.html").write_text("<a href=p0/>home</a><script>1</script>", encoding="utf-8")
+    (site / "drawing.svg").write_text("<svg><script>2</script></svg>", encoding="utf-8")
+    return site
+
+
+def test_halves_on_two_cores_find_what_one_core_finds(tmp_path, monkeypatch):
+    site = _hostile_site(tmp_path)
+    monkeypatch.setattr(forked_module, "_can_fork", lambda: False)
+    alone = check_site(site)
+    found_alone, read_alone = read_site(site, also=_links)
+    monkeypatch.setattr(forked_module, "_can_fork", lambda: hasattr(forked_module.os, "fork"))
+    assert check_site(site) == alone
+    found, read = read_site(site, also=_links)
+    assert (found, read) == (found_alone, read_alone)
+    assert scan_site(site) == found
+    assert len(found) >= 11  # nine handlers, two scripts: every half was read
+    assert sorted(read) == ["index.html", *(f"p{i}/index.html" for i in range(9))]
+    assert len([b for b in alone[0] if "gone" in getattr(b, "target", "")]) == 9
