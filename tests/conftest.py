@@ -15,6 +15,13 @@ from pathlib import Path
 
 import pytest
 from fixture_registry import ARCHIVE, FILES
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so a red CI run is the change's and no draw's,
+# and nothing is written to .hypothesis/; HYPOTHESIS_PROFILE=explore draws new ones, many more.
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # benchmarks/, the measurements the tests share code with (not shipped)
