@@ -283,7 +283,7 @@ def test_the_source_page_lists_each_sentence_by_its_status(built):
         "sources), <q>Analysts believe the U.S. market will follow</q> &mdash; Unnamed analysts."
     )
     assert items[5][1] == '<span class="sentence-number">Sentence 6:</span> <strong>not reviewed</strong>'
-    assert "Retrieved</dt><dd>2 July 2024 (when the archived copy was taken)" in page
+    assert "Retrieved</dt> <dd>2 July 2024 (when the archived copy was taken)" in page
 
 
 def test_no_unused_sentence_is_published(built):

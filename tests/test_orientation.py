@@ -160,16 +160,16 @@ def test_a_hostile_publisher_is_shown_as_text_in_the_menu_and_the_listing(projec
 def test_an_entity_has_a_summary_box(project):
     page = pages_with(project)["entities/acme/index.md"]
     box = page.split('<div class="admonition info entity-summary">', 1)[1].split("</div>", 1)[0]
-    assert "<dt>Kind</dt><dd>Organisation</dd>" in box
-    assert "<dt>Also written</dt><dd>Acme</dd>" in box
-    assert "<dt>Facts about it</dt><dd>3 facts</dd>" in box
+    assert "<dt>Kind</dt> <dd>Organisation</dd>" in box
+    assert "<dt>Also written</dt> <dd>Acme</dd>" in box
+    assert "<dt>Facts about it</dt> <dd>3 facts</dd>" in box
     assert '<dd><a href="../../disagreements/#may-round-dollars">The dollar value of the May 2024 round</a></dd>' in box
-    assert '<dt>First dated fact</dt><dd><a href="../../topics/company/#acme-founded">2019</a></dd>' in box
+    assert '<dt>First dated fact</dt> <dd><a href="../../topics/company/#acme-founded">2019</a></dd>' in box
     assert (
-        '<dt>Latest dated fact</dt><dd><a href="../../topics/company/#open-source-promise">3 May 2024</a></dd>' in box
+        '<dt>Latest dated fact</dt> <dd><a href="../../topics/company/#open-source-promise">3 May 2024</a></dd>' in box
     )
     portville = pages_with(project)["entities/portville/index.md"]
-    assert "<dt>Facts about it</dt><dd>1 fact</dd>" in portville
+    assert "<dt>Facts about it</dt> <dd>1 fact</dd>" in portville
 
 
 def test_the_disagreements_page_opens_with_a_summary_table(project):
