@@ -45,14 +45,14 @@ def stable(index: dict[str, str]) -> dict[str, str]:
 def test_the_build_indexes_the_staged_site_before_the_switch(site_project, monkeypatch):
     with_pagefind(site_project)
     indexed: list[Path] = []
-    original = search.pagefind_index
+    original = search.pagefind_started
 
     def spy(site: Path, where: Loc):
         indexed.append(site)
         assert not (site_project.root / "site").exists()  # nothing switched in yet
         return original(site, where)
 
-    monkeypatch.setattr("briefing.pipeline.pagefind_index", spy)
+    monkeypatch.setattr("briefing.pipeline.pagefind_started", spy)
     result = site_project.run("build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert indexed and indexed[0].name.startswith(".site-new-")
@@ -192,3 +192,27 @@ def test_the_preview_keeps_the_engine_s_search(site_project):
     config = (site_project.root / PREVIEW / "mkdocs.yml").read_text(encoding="utf-8")
     assert "- search\n" in config and "enabled: false" not in config and "briefing/search.js" not in config
     assert "data-pagefind" not in (site_project.root / PREVIEW / "docs" / "topics" / "funding" / "index.md").read_text()
+
+
+def test_a_broken_link_found_while_pagefind_indexes_stops_it_and_switches_nothing(built_site, tmp_path, monkeypatch):
+    """Pagefind indexes the staged site while the build checks its links and pages: a broken link ends the
+    build at once, Pagefind with it (no process left behind, nothing switched, no staged folder left)."""
+    with_pagefind(built_site)
+    before = tree(built_site.root / "site"), tree(built_site.root / "build")
+    pid_file = tmp_path / "pagefind.pid"
+    program = tmp_path / "slow-pagefind"
+    program.write_text(f"#!/bin/sh\necho $$ > '{pid_file}'\nexec sleep 600\n", encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr("pagefind_bin.get_executable", lambda: program)
+    (built_site.root / "docs" / "notes.md").write_text('# Notes\n\n<a href="../nowhere/">gone</a>\n', encoding="utf-8")
+    result = built_site.run("build", "--strict")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "notes/index.html: broken link '../nowhere/'" in out, out
+    assert "Traceback" not in out
+    pid = pid_file.read_text().strip() if pid_file.exists() else ""  # empty: ended before it wrote it
+    if pid:  # Pagefind had started while the links were checked
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid), 0)  # and was ended and reaped, not left to run its ten minutes
+    assert (tree(built_site.root / "site"), tree(built_site.root / "build")) == before
+    assert not [p for p in built_site.root.rglob(".site-new-*")]

@@ -14,12 +14,13 @@ preview, which renders and checks again only what an edit reaches, is preview.py
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefing.check.active_content import ActiveContent
+from briefing.check.active_content import ActiveContent, site_pages
 from briefing.check.checks import check_registry
 from briefing.check.corrections import check_corrections, check_retractions
 from briefing.check.coverage import check_coverage
@@ -36,7 +37,7 @@ from briefing.project import DEFAULTS, Settings, setting_place
 from briefing.tools.linkcheck import BrokenLink, check_site
 from briefing.write import output
 from briefing.write.engine import engine_missing, run_engine
-from briefing.write.search import pagefind_index
+from briefing.write.search import pagefind_started
 
 BUILD = Path("build")  # the site source: mkdocs.yml and docs/, which any mkdocs.yml-reading engine builds
 CACHE = Path(".cache") / "briefing"
@@ -303,25 +304,40 @@ def build(options: Options, engine: str | None = "mkdocs") -> Report:
             return report
         staged = output.stage(options.root, site)
         output.write_files(staged.source, report.files)
-        if engine:
-            built = run_engine(staged, lock, engine, last_commit_time(options.root))
-            broken = check_site(staged.site, options.base_path, docs=options.root / "docs")[0] if built else []
-            if not built or broken:
-                output.discard(staged)
-                report.failures += [_site_problem(found) for found in broken]
-                report.failures.append(f"{engine} build failed: build/ and site/ are as they were")
-                report.files, report.status = None, 1
-                return report
-            pagefind = options.settings.search == "pagefind"
-            unindexed = pagefind_index(staged.site, setting_place(options.root, "search")) if pagefind else None
-            if unindexed:  # the site is switched in with its search index, or not at all
-                output.discard(staged)
-                report.problems.append(unindexed)
-                report.failures.append("search index failed: build/ and site/ are as they were")
-                report.files, report.status = None, 1
-                return report
+        if engine and not _site_made(options, staged, lock, engine, report):
+            output.discard(staged)
+            report.files, report.status = None, 1
+            return report
         output.switch(options.root, staged, options.root / BUILD, site if engine else None)
     return report
+
+
+def _site_made(options: Options, staged: output.Staged, lock: int, engine: str, report: Report) -> bool:
+    """Build the staged site with `engine`, check its links and pages and, with Pagefind, index it
+    meanwhile (the site is switched in with its index, or not at all); False, with why, if not."""
+    if not run_engine(staged, lock, engine, last_commit_time(options.root)):
+        report.failures.append(f"{engine} build failed: build/ and site/ are as they were")
+        return False
+    pages = site_pages(staged.site)  # listed before Pagefind writes its folder in the site
+    pagefind = options.settings.search == "pagefind"
+    with pagefind_started(staged.site, setting_place(options.root, "search")) if pagefind else _nothing() as indexed:
+        broken = check_site(staged.site, options.base_path, docs=options.root / "docs", names=pages)[0]
+        if broken:
+            report.failures += [_site_problem(found) for found in broken]
+            report.failures.append(f"{engine} build failed: build/ and site/ are as they were")
+            return False
+        unindexed = indexed()
+    if unindexed:
+        report.problems.append(unindexed)
+        report.failures.append("search index failed: build/ and site/ are as they were")
+        return False
+    return True
+
+
+@contextmanager
+def _nothing() -> Iterator[Callable[[], None]]:
+    """No search index to wait for: the engine's own search, made with the site."""
+    yield lambda: None
 
 
 def site_refusal(site: Path, options: Options) -> str | None:

@@ -79,7 +79,11 @@ def scan_site(site: Path, base: str = "/", docs: Path | None = None) -> list[Act
 
 
 def read_site(
-    site: Path, base: str = "/", docs: Path | None = None, also: Callable[[Reader], T] | None = None
+    site: Path,
+    base: str = "/",
+    docs: Path | None = None,
+    also: Callable[[Reader], T] | None = None,
+    names: list[str] | None = None,
 ) -> tuple[list[ActiveContent], dict[str, T]]:
     """scan_site's findings, and what `also` reads from each HTML page as it is parsed (the link
     check's links and anchors), by page, so that a page is parsed once for both.
@@ -114,6 +118,13 @@ def read_site(
         out += _locate(pages[name][0], name, source[0] if source else None, texts, docs is not None)
     read_also = {name: extra for name, (_, extra) in pages.items() if extra is not None}
     return sorted(out, key=lambda f: (f.loc, f.message)), read_also
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every file of the site a browser may render as a page, from the site's root, in order."""
+    return [
+        p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.suffix.lower() in SCANNED and p.is_file()
+    ]
 
 
 def read_page(text: str) -> Reader:

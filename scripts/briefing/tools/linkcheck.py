@@ -55,15 +55,16 @@ def _links(reader: Reader) -> _Page:
 
 
 def check_site(
-    site: Path, base: str = "/", docs: Path | None = None
+    site: Path, base: str = "/", docs: Path | None = None, names: list[str] | None = None
 ) -> tuple[list[BrokenLink | ActiveContent], set[str]]:
     """Broken internal links and anchors of the site, active content in its pages, and every external URL it links to.
 
     `base` is the path the site is published under (from its site_url: '/briefing/'), which
     the 404 page's links start with. `docs` is the project's docs/ folder: active content in a
-    page made from it is reported at its line there (check/active_content.py).
+    page made from it is reported at its line there (check/active_content.py). `names`: the pages
+    to read (check/active_content.site_pages), listed before Pagefind began writing its index.
     """
-    active, pages = read_site(site, base, docs, also=_links)
+    active, pages = read_site(site, base, docs, also=_links, names=names)
     broken: list[BrokenLink] = []
     external: set[str] = set()
     for name, page in pages.items():

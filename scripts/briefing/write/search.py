@@ -17,7 +17,10 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import cbor2
 
@@ -60,17 +63,59 @@ PAGEFIND_EXCLUDE = ".headerlink, [data-search-exclude]"
 
 def pagefind_index(site: Path, where: Loc) -> Problem | None:
     """Index the staged `site` with the locked wheel's Pagefind into site/pagefind/, in a stable order; a problem at `where` if not."""
-    problem = run_pagefind(site, where)
-    if problem is not None:
-        return problem
-    unordered = pagefind_in_order(site / PAGEFIND_FOLDER)
-    if unordered is not None:
-        return _pagefind_failed(where, f"Pagefind's index could not be put in a stable order: {unordered}")
-    return None
+    with pagefind_started(site, where) as finished:
+        return finished()
+
+
+@contextmanager
+def pagefind_started(site: Path, where: Loc) -> Iterator[Callable[[], Problem | None]]:
+    """Pagefind started over the staged `site`, so that the build checks the site while it indexes.
+
+    Calling what this yields waits for Pagefind and puts its index in a stable order (a problem at
+    `where` if either fails); leaving the block first stops a Pagefind still running.
+    """
+    started = _start_pagefind(site, where)
+    if isinstance(started, Problem):
+        yield lambda: started
+        return
+    process, said, empty = started
+    try:
+
+        def finished() -> Problem | None:
+            problem = _wait_for_pagefind(site, where, process, said)
+            if problem is not None:
+                return problem
+            unordered = pagefind_in_order(site / PAGEFIND_FOLDER)
+            if unordered is not None:
+                return _pagefind_failed(where, f"Pagefind's index could not be put in a stable order: {unordered}")
+            return None
+
+        yield finished
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        said.close()
+        empty.cleanup()
 
 
 def run_pagefind(site: Path, where: Loc) -> Problem | None:
-    """Run the locked wheel's Pagefind over the staged `site`, writing site/pagefind/ as Pagefind does; a problem if not.
+    """Run the locked wheel's Pagefind over the staged `site`, writing site/pagefind/ as Pagefind does; a problem if not."""
+    started = _start_pagefind(site, where)
+    if isinstance(started, Problem):
+        return started
+    process, said, empty = started
+    try:
+        return _wait_for_pagefind(site, where, process, said)
+    finally:
+        said.close()
+        empty.cleanup()
+
+
+def _start_pagefind(
+    site: Path, where: Loc
+) -> tuple[subprocess.Popen, IO[bytes], tempfile.TemporaryDirectory] | Problem:
+    """Pagefind's process, the file its errors go to and its empty working folder; or why it cannot run.
 
     The program comes from the `pagefind_bin` wheel (never one found on PATH, never a download),
     runs in an empty folder of its own (it reads a pagefind.yml where it runs) with no PAGEFIND_*
@@ -95,17 +140,32 @@ def run_pagefind(site: Path, where: Loc) -> Problem | None:
     command = [program, "--site", str(site), "--output-subdir", PAGEFIND_FOLDER, "--exclude-selectors"]
     command += [PAGEFIND_EXCLUDE, "--silent"]
     env = {key: value for key, value in os.environ.items() if not key.upper().startswith("PAGEFIND_")}
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as empty:
-        try:
-            result = subprocess.run(
-                command, cwd=empty, env=env, capture_output=True, timeout=PAGEFIND_TIMEOUT, stdin=subprocess.DEVNULL
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return _pagefind_failed(where, f"Pagefind could not index the site: {exc}")
-    if result.returncode != 0 or not (site / PAGEFIND_FOLDER / "pagefind.js").is_file():
-        said = "".join(c if c.isprintable() else " " for c in result.stderr.decode("utf-8", "replace"))
-        said = " ".join(said.split())[-500:] or f"exit status {result.returncode}"
-        return _pagefind_failed(where, f"Pagefind could not index the site: {said}")
+    empty = tempfile.TemporaryDirectory(prefix="pagefind-")
+    said = tempfile.TemporaryFile()
+    try:
+        process = subprocess.Popen(
+            command, cwd=empty.name, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=said
+        )
+    except OSError as exc:
+        said.close()
+        empty.cleanup()
+        return _pagefind_failed(where, f"Pagefind could not index the site: {exc}")
+    return process, said, empty
+
+
+def _wait_for_pagefind(site: Path, where: Loc, process: subprocess.Popen, said: IO[bytes]) -> Problem | None:
+    """Pagefind's end: a problem if it took too long, failed or wrote no search script."""
+    try:
+        process.wait(timeout=PAGEFIND_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.wait()
+        return _pagefind_failed(where, f"Pagefind could not index the site: {exc}")
+    if process.returncode != 0 or not (site / PAGEFIND_FOLDER / "pagefind.js").is_file():
+        said.seek(0)
+        text = "".join(c if c.isprintable() else " " for c in said.read().decode("utf-8", "replace"))
+        text = " ".join(text.split())[-500:] or f"exit status {process.returncode}"
+        return _pagefind_failed(where, f"Pagefind could not index the site: {text}")
     return None
 
 
