@@ -9,27 +9,19 @@ import pytest
 
 from briefing.check import forked as forked_module
 from briefing.check.active_content import read_page, read_site, scan_site
-from briefing.tools.linkcheck import LINK_ATTRS, _links, check_site
+from briefing.tools.linkcheck import _links, _Page, check_site, take
 
 
 class OldParser(HTMLParser):
-    """The link check's own parser as it was before it shared the active-content check's parse."""
+    """The link check's own parse, as it was before it shared the active-content check's: each start tag
+    as Python's parser reports it, read by the same rule (linkcheck.take)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
+        self.page = _Page()
 
     def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in ("id", "name") and tag != "meta":
-                self.ids.add(value)
-            elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
-                self.links.append(value)
-            elif name == "srcset":
-                self.links += [part.split()[0] for part in value.split(",") if part.strip()]
+        take(self.page, tag, attrs)
 
     handle_startendtag = handle_starttag
 
@@ -47,7 +39,7 @@ def _old(text: str) -> tuple[set[str], list[str]]:
     parser = OldParser()
     parser.feed(text)
     parser.close()
-    return parser.ids, parser.links
+    return parser.page.ids, parser.page.links
 
 
 @pytest.mark.parametrize("text", PAGES)

@@ -41,17 +41,21 @@ def _links(reader: Reader) -> _Page:
     """A page's anchors and links, from the elements the active-content check read (one parse a page)."""
     page = _Page()
     for element in reader.elements:
-        tag, attrs = element.tag, element.attrs
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in ("id", "name") and tag != "meta":
-                page.ids.add(value)
-            elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
-                page.links.append(value)
-            elif name == "srcset":
-                page.links += [part.split()[0] for part in value.split(",") if part.strip()]
+        take(page, element.tag, element.attrs)
     return page
+
+
+def take(page: _Page, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    """Add what one start tag names to `page`: an anchor (id, name) or the addresses it links to."""
+    for name, value in attrs:
+        if value is None:
+            continue
+        if name in ("id", "name") and tag != "meta":
+            page.ids.add(value)
+        elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
+            page.links.append(value)
+        elif name == "srcset":
+            page.links += [part.split()[0] for part in value.split(",") if part.strip()]
 
 
 def check_site(
