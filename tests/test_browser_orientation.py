@@ -1,11 +1,14 @@
-"""Every page of the real site on a phone, in Chromium at 375 px: nothing scrolls sideways, and no
-heading's ¶ and no footnote's ↩ sits alone on a line (issue 23, item 6).
+"""Every page of the real site on a phone, in Chromium at 375 px: it loads without a script error or
+a request that leaves the site, nothing scrolls sideways, and no heading's ¶ and no footnote's ↩ sits
+alone on a line (issue 23, item 6).
 
-One visit of each page serves both checks (`phone_tour`): a tour of the 80 pages takes half a minute.
+One visit of each page serves all three checks (`phone_tour`): a tour of the pages takes half a minute.
 """
 
 # ruff: noqa: F811  (the fixtures imported from test_browser are parameters of the tests here)
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 from test_browser import all_pages, site_url  # noqa: F401 (fixtures)
@@ -35,25 +38,49 @@ STRAY = """() => {
 }"""
 
 
+@dataclass
+class Tour:
+    pages: dict[str, dict]  # each page's width and stray marks
+    errors: list[str]  # script errors, with the page they came from
+    foreign: list[str]  # requests for anything outside the site, refused
+
+
 @pytest.fixture(scope="module")
-def phone_tour(browser, real_site, site_url) -> dict[str, dict]:
-    """Each page's width and stray marks, as a phone shows it."""
+def phone_tour(browser, real_site, site_url) -> Tour:
+    """Each page as a phone shows it, what its scripts said went wrong, and what it asked of other sites."""
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    tour = Tour({}, [], [])
+
+    def only_local(route):
+        if route.request.url.startswith(site_url):
+            route.continue_()
+        else:
+            tour.foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
     page = context.new_page()
-    seen = {}
+    page.on("console", lambda msg: msg.type == "error" and tour.errors.append(f"{page.url}: {msg.text}"))
+    page.on("pageerror", lambda exc: tour.errors.append(f"{page.url}: {exc}"))
     for path in all_pages(real_site):
-        page.goto(site_url + path)
-        seen[path] = {"width": page.evaluate("document.documentElement.scrollWidth"), "stray": page.evaluate(STRAY)}
+        page.goto(site_url + path, wait_until="load")
+        width, stray = page.evaluate("document.documentElement.scrollWidth"), page.evaluate(STRAY)
+        tour.pages[path] = {"width": width, "stray": stray}
     context.close()
-    return seen
+    return tour
+
+
+def test_every_page_loads_without_errors_or_requests_elsewhere(phone_tour):
+    assert len(phone_tour.pages) > 70
+    assert phone_tour.foreign == []
+    assert phone_tour.errors == []
 
 
 def test_no_page_scrolls_sideways_on_a_phone(phone_tour):
-    wide = [f"{path}: {seen['width']}px" for path, seen in phone_tour.items() if seen["width"] > 375]
-    assert len(phone_tour) > 70
+    wide = [f"{path}: {seen['width']}px" for path, seen in phone_tour.pages.items() if seen["width"] > 375]
     assert wide == []
 
 
 def test_no_pilcrow_or_return_mark_alone_on_a_line_at_phone_width(phone_tour):
-    stray = {path: seen["stray"] for path, seen in phone_tour.items() if seen["stray"]}
+    stray = {path: seen["stray"] for path, seen in phone_tour.pages.items() if seen["stray"]}
     assert stray == {}
