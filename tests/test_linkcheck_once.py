@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from briefing.check import forked as forked_module
-from briefing.check.active_content import read_page, read_site, scan_site
+from briefing.check.active_content import read_page, read_site, scan_site, site_pages
 from briefing.tools.linkcheck import _links, _Page, check_site, take
 
 
@@ -83,3 +83,16 @@ def test_halves_on_two_cores_find_what_one_core_finds(tmp_path, monkeypatch):
     assert len(found) >= 11  # nine handlers, two scripts: every half was read
     assert sorted(read) == ["index.html", *(f"p{i}/index.html" for i in range(9))]
     assert len([b for b in alone[0] if "gone" in getattr(b, "target", "")]) == 9
+
+
+def test_only_the_pages_listed_before_are_read(tmp_path):
+    """The build lists the pages before Pagefind starts writing in the site: a file that appears after
+    the list is not read, and the list's pages all are."""
+    site = _hostile_site(tmp_path)
+    listed = site_pages(site)
+    (site / "late").mkdir()
+    (site / "late" / "index.html").write_text("<script>late()</script><a href=../nowhere/>x</a>", encoding="utf-8")
+    found, read = read_site(site, also=_links, names=listed)
+    assert "late/index.html" not in read and not any("late" in str(f.loc) for f in found)
+    assert sorted(read) == sorted(n for n in listed if n.endswith(".html"))
+    assert any("late" in str(problem) for problem in check_site(site)[0])  # unlisted, it is read

@@ -89,11 +89,10 @@ def read_site(
     check's links and anchors), by page, so that a page is parsed once for both.
 
     Half the pages are read on the second core (check/forked.py); the findings are the same.
+    `names`: the pages to read, as site_pages listed them before anything else began writing in the site.
     """
     sources = hand_written(docs) if docs is not None else {}
-    names = [
-        p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.suffix.lower() in SCANNED and p.is_file()
-    ]
+    names = site_pages(site) if names is None else names
     reference = _reference(site, base)
 
     def read(part: list[str]) -> dict[str, tuple[list[Found], T | None]]:
