@@ -74,15 +74,10 @@ def pagefind_started(site: Path, where: Loc) -> Iterator[Callable[[], Problem | 
     Calling what this yields waits for Pagefind and puts its index in a stable order (a problem at
     `where` if either fails); leaving the block first stops a Pagefind still running.
     """
-    started = _start_pagefind(site, where)
-    if isinstance(started, Problem):
-        yield lambda: started
-        return
-    process, said, empty = started
-    try:
+    with _running(site, where) as ended:
 
         def finished() -> Problem | None:
-            problem = _wait_for_pagefind(site, where, process, said)
+            problem = ended()
             if problem is not None:
                 return problem
             unordered = pagefind_in_order(site / PAGEFIND_FOLDER)
@@ -91,23 +86,29 @@ def pagefind_started(site: Path, where: Loc) -> Iterator[Callable[[], Problem | 
             return None
 
         yield finished
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        said.close()
-        empty.cleanup()
 
 
 def run_pagefind(site: Path, where: Loc) -> Problem | None:
     """Run the locked wheel's Pagefind over the staged `site`, writing site/pagefind/ as Pagefind does; a problem if not."""
+    with _running(site, where) as ended:
+        return ended()
+
+
+@contextmanager
+def _running(site: Path, where: Loc) -> Iterator[Callable[[], Problem | None]]:
+    """Pagefind's process: what this yields waits for its end (a problem if it failed or could not
+    start); leaving the block kills and reaps a Pagefind still running, and removes its files."""
     started = _start_pagefind(site, where)
     if isinstance(started, Problem):
-        return started
+        yield lambda: started
+        return
     process, said, empty = started
     try:
-        return _wait_for_pagefind(site, where, process, said)
+        yield lambda: _wait_for_pagefind(site, where, process, said)
     finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
         said.close()
         empty.cleanup()
 
