@@ -137,3 +137,18 @@ def stop_server(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def refuse_elsewhere(context, site_url: str) -> list[str]:
+    """Route a browser context's requests: the site's go through, any other is refused and listed."""
+    foreign: list[str] = []
+
+    def only_local(route) -> None:
+        if route.request.url.startswith(site_url):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    return foreign

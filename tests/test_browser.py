@@ -14,7 +14,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from helpers import serve
+from helpers import refuse_elsewhere, serve
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -217,16 +217,7 @@ def test_search_loads_without_errors_or_requests_elsewhere(browser, site_url):
     """Material's search loads its index and worker from the site alone (every page's own load is
     test_browser_orientation's phone tour)."""
     context = browser.new_context()
-    foreign: list[str] = []
-
-    def only_local(route):
-        if route.request.url.startswith(site_url):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
+    foreign = refuse_elsewhere(context, site_url)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and errors.append(f"{page.url}: {msg.text}"))

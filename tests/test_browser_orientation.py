@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from helpers import refuse_elsewhere
 from test_browser import all_pages, site_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -49,16 +50,7 @@ class Tour:
 def phone_tour(browser, real_site, site_url) -> Tour:
     """Each page as a phone shows it, what its scripts said went wrong, and what it asked of other sites."""
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    tour = Tour({}, [], [])
-
-    def only_local(route):
-        if route.request.url.startswith(site_url):
-            route.continue_()
-        else:
-            tour.foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
+    tour = Tour({}, [], refuse_elsewhere(context, site_url))
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and tour.errors.append(f"{page.url}: {msg.text}"))
     page.on("pageerror", lambda exc: tour.errors.append(f"{page.url}: {exc}"))
