@@ -12,7 +12,8 @@ import json
 
 import pytest
 from helpers import serve
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser  # and each Zensical test: engines
 
@@ -158,12 +159,17 @@ def test_search_by_keyboard_only_on_both_engines(page, request, engine):
     page.goto(url + "timeline/", wait_until="networkidle")
     if engine == "mkdocs":
         page.keyboard.press("/")  # Material's shortcut: focuses the search box, which asks for the index
-        for _ in range(3):  # a query typed before Material's worker is ready is dropped: a reader types again
+        expect(page.locator(".md-search__input")).to_be_focused(timeout=10_000)
+        first = page.locator(".md-search-result__item").first
+        for _ in range(4):  # a query typed before Material's worker is ready is dropped: a reader types again
             page.keyboard.press("Control+a")
             page.keyboard.type("whopping")
-            if page.locator(".md-search-result__item").first.is_visible() or page.wait_for_timeout(2000):
+            try:
+                first.wait_for(timeout=4_000)
                 break
-        page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+            except PlaywrightTimeout:
+                continue
+        first.wait_for(timeout=10_000)
         page.keyboard.press("ArrowDown")  # the first result
     else:
         page.keyboard.press("Control+k")
