@@ -22,9 +22,9 @@ from helpers import GIT_ENV, Scan, commit, git
 from test_history_hostile import fast_import
 
 from briefing.load import history as history_module
-from briefing.load.validation import SCHEMA_PATH
 from briefing.project import read_settings, repository_problem, site_url_problem
 from briefing.render import kinds as kinds_module
+from briefing.vocabulary import SCHEMA_PATH
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # One line each: corrections and retractions take a line of at most 300 characters.
@@ -357,14 +357,45 @@ def test_a_kind_committed_in_the_project_folder_is_not_loaded(site_project, monk
     assert [k.name for k in kinds_module.kinds()] == [k.name for k in kinds_module.BUILT_IN]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owner: pyproject.toml / load/validation.py — in this repository the schema the build validates"
-    " against is facts/registry.schema.json (package-dir briefing.schema = facts), a file any pull request"
-    " touching facts/ can relax (the id pattern, line lengths), and SECURITY.md lists it as neither data nor code",
-)
 def test_the_schema_is_not_a_file_of_the_registrys_folder():
     assert not SCHEMA_PATH.resolve().is_relative_to((REPO / "facts").resolve())
+
+
+RELAXED = {"type": "object"}  # a copy of the schema that allows anything
+
+
+def test_a_relaxed_copy_of_the_schema_in_facts_relaxes_nothing(project):
+    """A pull request that rewrites facts/registry.schema.json: the build checks against its own schema, and says so."""
+    (project.facts / "registry.schema.json").write_text(json.dumps(RELAXED), encoding="utf-8")
+    project.edit("facts.yaml", "entities: [acme]\n", "entities: [acme]\n    smuggled: <script>alert(1)</script>\n")
+    result = project.run("check")
+    assert result.returncode == 1
+    assert "[unknown-field]" in result.stderr
+    assert "facts/registry.schema.json:1:1: warning:" in result.stderr and "[schema-copy-differs]" in result.stderr
+    strict = project.run("check", "--strict")
+    assert "facts/registry.schema.json:1:1: error:" in strict.stderr and "[schema-copy-differs]" in strict.stderr
+
+
+@pytest.mark.parametrize("kind", ["link-out", "fifo", "folder", "same-bytes"])
+def test_the_editors_copy_of_the_schema_is_compared_never_followed_or_waited_on(project, tmp_path, kind):
+    """A committed link, a named pipe (which an open would wait on for good) or a folder in its place is a warning."""
+    copy = project.facts / "registry.schema.json"
+    if kind == "link-out":
+        (tmp_path / "elsewhere.json").write_bytes(SCHEMA_PATH.read_bytes())
+        copy.symlink_to(tmp_path / "elsewhere.json")
+    elif kind == "fifo":
+        os.mkfifo(copy)
+    elif kind == "folder":
+        copy.mkdir()
+    else:
+        copy.write_bytes(SCHEMA_PATH.read_bytes())
+    result = project.run("check", "--strict")
+    if kind == "same-bytes":
+        assert result.returncode == 0, result.stderr
+        assert "schema-copy-differs" not in result.stderr
+    else:
+        assert result.returncode == 1
+        assert "facts/registry.schema.json:1:1: error:" in result.stderr and "[schema-copy-differs]" in result.stderr
 
 
 # --- what the history says on the terminal and in CI's log -----------------------------------------
@@ -395,18 +426,32 @@ def test_a_past_file_name_cannot_forge_a_ci_annotation_or_run_a_terminal_sequenc
         assert not any(line.lstrip().startswith("::") for line in stream.splitlines()), stream
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owner: load/discovery.py / problems.format_problem — a registry file's name is printed raw in a"
-    " text report: a committed name with a line break and ESC sequences starts a line CI reads as a command"
-    " and runs terminal sequences on a contributor's screen (the github format escapes it)",
-)
-def test_a_file_name_in_facts_cannot_forge_a_line_in_a_text_report(project):
-    (project.facts / "y\n::error file=README.md::x\x1b]0;pwned\x07.YAML").write_text("facts: []\n", encoding="utf-8")
-    result = project.run("check", "--format", "text")
+@pytest.mark.parametrize("report", ["text", "github"])
+def test_a_file_name_in_facts_cannot_forge_a_line_in_a_report(project, report):
+    """A committed name with a line break, an annotation and escape sequences: every report shows it as escapes."""
+    (project.facts / "y\n::error file=README.md::x\x1b]0;pwned\x07\u202e.YAML").write_text(
+        "facts: []\n", encoding="utf-8"
+    )
+    result = project.run("check", "--format", report)
     assert result.returncode == 1
-    assert "\x1b" not in result.stderr
-    assert not any(line.lstrip().startswith("::") for line in result.stderr.splitlines()), result.stderr
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream and "\u202e" not in stream
+        forged = [
+            line for line in stream.splitlines() if line.lstrip().startswith("::") and "[registry-suffix]" not in line
+        ]
+        assert forged == [], stream
+    assert "[registry-suffix]" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("report", ["text", "github"])
+def test_a_key_quoted_in_a_message_cannot_forge_a_line_or_run_a_terminal_sequence(project, report):
+    """A registry key the message repeats (an unknown field), with YAML escapes that make it ESC, BEL and RLO."""
+    project.edit("facts.yaml", "entities: [acme]\n", 'entities: [acme]\n    "zz\\e]0;pwned\\a\\u202e": 1\n')
+    result = project.run("check", "--format", report)
+    assert result.returncode == 1, result.stderr
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream and "\u202e" not in stream
+    assert "\\x1b]0;pwned" in result.stdout + result.stderr  # shown, as an escape
 
 
 # --- editors: names that read as blank -------------------------------------------------------------

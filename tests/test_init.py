@@ -14,6 +14,7 @@ import yaml
 from conftest import BRIEFING, REPO, run_briefing
 
 from briefing.tools.init import project_files
+from briefing.vocabulary import SCHEMA_PATH
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
 
@@ -48,7 +49,7 @@ def test_init_writes_a_whole_project_and_refuses_a_folder_in_use(tmp_path):
 
 def test_the_skeleton_s_schema_is_the_generator_s():
     files = project_files("Example Robotics")
-    assert files["facts/registry.schema.json"] == (REPO / "facts" / "registry.schema.json").read_bytes()
+    assert files["facts/registry.schema.json"] == SCHEMA_PATH.read_bytes()
 
 
 @pytest.mark.slow

@@ -28,6 +28,7 @@ from briefing.check.forked import forked
 from briefing.check.quotes import FoundQuotes, check_quotes
 from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.config import read_config
+from briefing.load.discovery import editor_schema_problems
 from briefing.load.git import last_commit_time
 from briefing.load.history import History, load_history
 from briefing.load.model import Registry
@@ -135,6 +136,7 @@ def load(options: Options, cache: bool = False, config: bool = False, built: dic
     tracked = TrackedCacheFiles(options.root)  # git lists them while the registry loads
     parse_cache = ParseCache(options.root / CACHE) if cache else None
     registry, problems = load_registry(options.facts_dir, options.root, parse_cache, built)
+    problems += editor_schema_problems(options.facts_dir, options.root, options.strict)
     remembered = Remembered()
     if parse_cache:
         remembered = Remembered(parse_cache.load_map(FIGURES), parse_cache.load_map(VERIFIED))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# Characters that reorder the text around them on screen (Unicode's bidirectional controls).
+BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 # Every kind of problem the tool reports, by its code, with what it means. Tests and tools may
 # match on a code; a message's words may change. tests/test_problem_codes.py holds the code base
@@ -32,6 +36,7 @@ CODES = {
     "file-name-not-utf8": "a registry file's name is not UTF-8",
     "registry-suffix": "a registry file's suffix is not lowercase .yaml or .yml",
     "linked-registry-folder": "a folder under facts/ is a symbolic link",
+    "schema-copy-differs": "facts/registry.schema.json, the editors' copy of the schema, is not the build's",
     "linked-registry-file": "a registry file is a symbolic link, or reached through one",
     "no-registry-files": "facts/ holds no registry file",
     "unreadable-file": "a registry file cannot be read",
@@ -218,8 +223,23 @@ def with_code(problem: Problem) -> str:
     return f"{problem} [{problem.code}]" if problem.code else str(problem)
 
 
+def terminal_safe(text: str) -> str:
+    """`text` with its control, line-breaking and direction characters written as escapes (\\x1b,
+    \\n, \\u202e): a file name or a value quoted in a report cannot start a line that CI reads
+    as a command, move a terminal's cursor, or reorder what a contributor reads."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if ch != "\t" and (unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ord(ch) in BIDI)
+        else ch
+        for ch in text
+    )
+
+
 def format_problem(problem: Problem, source_lines: list[str] | None = None) -> str:
-    """Render `path:line:col: error: message [code]`, the offending line with a caret, and the hint."""
+    """Render `path:line:col: error: message [code]`, the offending line with a caret, and the hint;
+    all of it terminal_safe."""
     out = [with_code(problem)]
     if source_lines and 0 < problem.loc.line <= len(source_lines):
         text = source_lines[problem.loc.line - 1].rstrip("\n")
@@ -229,14 +249,14 @@ def format_problem(problem: Problem, source_lines: list[str] | None = None) -> s
             out.append(f"  {' ' * len(number)} | {' ' * (problem.loc.col - 1)}^")
     if problem.hint:
         out.append(f"  hint: {problem.hint}")
-    return "\n".join(out)
+    return "\n".join(terminal_safe(line) for line in out)
 
 
 def format_github(problem: Problem) -> str:
     """Render a GitHub Actions workflow command, so the problem shows on the pull request's diff."""
 
     def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return terminal_safe(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
     def esc_prop(text: str) -> str:
         return esc(text).replace(":", "%3A").replace(",", "%2C")
@@ -247,9 +267,9 @@ def format_github(problem: Problem) -> str:
     return f"::{problem.severity} file={esc_prop(loc.path)},line={loc.line},col={loc.col}::{esc(message)}"
 
 
-# Where the generator's data folders are in a clone (an editable install): they stay where a
-# briefing project keeps them, and a wheel carries them inside the package (pyproject.toml).
-_IN_A_CLONE = {"briefing.templates": "templates", "briefing.schema": "facts"}
+# Where the generator's templates are in a clone (an editable install): where a briefing project
+# keeps them, and a wheel carries them inside the package (pyproject.toml).
+_IN_A_CLONE = {"briefing.templates": "templates"}
 
 
 def package_folder(name: str) -> Path:

@@ -1,6 +1,6 @@
 """One home for the registry's words: each closed list read from the JSON Schema, and how a reader sees it.
 
-The schema (facts/registry.schema.json) says which values a field takes; the command line's
+The schema (briefing/schema/registry.schema.json) says which values a field takes; the command line's
 choices are read from it here, and every label table below is keyed by exactly those values
 (tests/test_architecture.py holds them to it). Month names are here too, in English whatever
 the machine's locale.
@@ -13,7 +13,7 @@ from functools import cache
 
 from briefing.problems import package_folder
 
-SCHEMA_PATH = package_folder("briefing.schema") / "registry.schema.json"
+SCHEMA_PATH = package_folder("briefing.schema") / "registry.schema.json"  # the build's; facts/ has a copy for editors
 
 
 @cache

@@ -25,9 +25,8 @@ from typing import Any
 from briefing.files import TEMPORARY_PREFIX, replace_file
 from briefing.load.git import GitError, start_git
 from briefing.load.yaml_loader import YamlDocument
-from briefing.problems import Loc, Problem, error, package_folder, warning
-
-SCHEMA_PATH = package_folder("briefing.schema") / "registry.schema.json"
+from briefing.problems import Loc, Problem, error, warning
+from briefing.vocabulary import SCHEMA_PATH
 
 PACKAGE = Path(__file__).resolve().parent.parent
 KEY_BYTES = 32

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from briefing.problems import Loc, Problem, error
+from briefing.problems import Loc, Problem, error, warning
+from briefing.vocabulary import SCHEMA_PATH
 
 REGISTRY_SUFFIXES = (".yaml", ".yml")
+EDITOR_SCHEMA = "registry.schema.json"  # the copy in facts/ that the files' first line names to editors
 
 
 def find_registry_files(facts_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
@@ -55,6 +57,31 @@ def find_registry_files(facts_dir: Path, root: Path) -> tuple[list[Path], list[P
             else:
                 found.append(path)
     return sorted(found, key=lambda p: p.relative_to(facts_dir).as_posix()), problems
+
+
+def editor_schema_problems(facts_dir: Path, root: Path, strict: bool) -> list[Problem]:
+    """A warning (an error when `strict`) if facts/ holds a copy of the schema that is not the build's: editors would check
+    the files against other rules than the build does (it never reads the copy: a pull request
+    that relaxes it relaxes nothing but the editor's hints)."""
+    copy = facts_dir / EDITOR_SCHEMA
+    if not copy.exists() and not copy.is_symlink():
+        return []
+    own = SCHEMA_PATH.read_bytes()
+    if not copy.is_symlink() and copy.is_file():
+        with copy.open("rb") as file:
+            if file.read(len(own) + 1) == own:
+                return []
+    shown = display_path(copy, root)
+    make = error if strict else warning
+    return [
+        make(
+            Loc(shown),
+            "this copy of the registry's schema, which editors check the files against, is not the one the build"
+            " checks against",
+            f"replace it with the build's: cp {SCHEMA_PATH} {shown}",
+            code="schema-copy-differs",
+        )
+    ]
 
 
 def _printable(shown: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from briefing.problems import BIDI
+
 MAX_SUBJECT = 300  # characters of a commit's subject shown
-BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
 def plain_line(text: str, limit: int = MAX_SUBJECT) -> str:

@@ -14,10 +14,10 @@ import jsonschema
 
 from briefing.load.model import parse_date
 from briefing.load.yaml_loader import YamlDocument
-from briefing.problems import Loc, Problem, error, package_folder
+from briefing.problems import Loc, Problem, error
+from briefing.vocabulary import SCHEMA_PATH
 
 # The schema ships with the tool: facts/ holds it so that editors find it beside the data.
-SCHEMA_PATH = package_folder("briefing.schema") / "registry.schema.json"
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 SECTIONS = ("briefing", "topics", "sources", "entities", "facts", "disagreements", "coverage", "retractions")
 _SINGULAR = {
