@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import io
 import os
@@ -10,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,33 +185,56 @@ def built_site(_built_template: Path, tmp_path: Path) -> Project:
 SHARED_SOURCES = REPO.parent / "shared" / "sources"
 
 
+def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, made by `make` in whichever pytest-xdist worker asks first, and reused by the
+    others (each worker has a session of its own): it is read, never changed, by the tests."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, which every worker's own folder is in
+    folder, made = base / name, base / f"{name}.made"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait while one makes it
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            made.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Project:
     """The repository's own registry and site configuration, built once in a temporary folder."""
     if not SHARED_SOURCES.is_dir():
         pytest.fail(f"the source archive {SHARED_SOURCES} is missing: the real briefing cannot be verified")
-    root = tmp_path_factory.mktemp("real") / "project"
-    root.mkdir()
-    shutil.copytree(REPO / "facts", root / "facts")
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for shared in ("scripts", "templates"):
-        (root / shared).symlink_to(REPO / shared)
-    project = Project(root, SHARED_SOURCES)
-    result = project.run("build", "--strict", env={"SOURCE_DATE_EPOCH": "1750000000"})
-    assert result.returncode == 0, result.stderr
-    return project
+
+    def build(folder: Path) -> None:
+        root = folder / "project"
+        root.mkdir()
+        shutil.copytree(REPO / "facts", root / "facts")
+        shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        for shared in ("scripts", "templates"):
+            (root / shared).symlink_to(REPO / shared)
+        result = Project(root, SHARED_SOURCES).run("build", "--strict", env={"SOURCE_DATE_EPOCH": "1750000000"})
+        assert result.returncode == 0, result.stderr
+
+    return Project(made_once(tmp_path_factory, "real", build) / "project", SHARED_SOURCES)
 
 
 @pytest.fixture(scope="session")
 def zensical_site(real_site, tmp_path_factory) -> Project:
     """The same project built by the second engine, Zensical, from the same site source."""
-    root = tmp_path_factory.mktemp("zensical") / "project"
-    shutil.copytree(real_site.root, root, symlinks=True, ignore=shutil.ignore_patterns("site", "build", ".cache"))
-    project = Project(root, real_site.archive)
-    result = project.run("build", "--strict", "--engine", "zensical", env={"SOURCE_DATE_EPOCH": "1750000000"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+
+    def build(folder: Path) -> None:
+        root = folder / "project"
+        shutil.copytree(real_site.root, root, symlinks=True, ignore=shutil.ignore_patterns("site", "build", ".cache"))
+        result = Project(root, real_site.archive).run(
+            "build", "--strict", "--engine", "zensical", env={"SOURCE_DATE_EPOCH": "1750000000"}
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return Project(made_once(tmp_path_factory, "zensical", build) / "project", real_site.archive)
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -152,3 +152,32 @@ def refuse_elsewhere(context, site_url: str) -> list[str]:
 
     context.route("**/*", only_local)
     return foreign
+
+
+# --- axe-core, a screen reader's rules, in a page ------------------------------------------------
+# The light palette's scans run every rule, with touch targets of 24 px (axe's target-size, WCAG
+# 2.5.8, off by default: before, table links were 15 px tall at 375 px, issue 23). The palettes
+# differ in colours alone (CSS custom properties; briefing.css and briefing.js change nothing else
+# by palette), so the dark scans run the rules that read colours: the other rules would give the
+# light scan's answers, and the colour rules are most of a scan's time anyway.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+AXE_RUN = """([light, colours]) => axe.run(document, light
+  ? {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}}
+  : {resultTypes: ['violations'], runOnly: {type: 'rule', values: colours}})"""
+
+
+def axe_file() -> Path:
+    import axe_playwright_python
+
+    return Path(axe_playwright_python.__file__).with_name("axe.min.js")
+
+
+def axe_serious(page, scheme: str) -> list[str]:
+    """The serious and critical violations axe finds in the page as it is, in the palette `scheme`."""
+    page.add_script_tag(path=str(axe_file()))
+    result = page.evaluate(AXE_RUN, [scheme == "light", COLOUR_RULES])
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SHARED_SOURCES, Project
-from helpers import serve
+from helpers import axe_serious, serve
 from playwright.sync_api import Page, expect
-from test_browser import AXE
-from test_browser_readers import AXE_WITH_TARGET_SIZE, serious
 from test_browser_search import page, tab_to  # noqa: F401 (the fixture each test takes: 1280 px, a context of its own)
 from test_page_weight import _weights_within_limit
 
@@ -160,10 +158,9 @@ def test_axe_with_search_open(browser, site_url, scheme, width):
     page.goto(site_url + "?q=Shangcheng")
     results(page, "/")
     page.locator(".briefing-search__filters summary").click()
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(AXE_WITH_TARGET_SIZE)
+    serious = axe_serious(page, scheme)
     context.close()
-    assert serious(result) == []
+    assert serious == []
 
 
 def test_every_page_kind_weighs_at_most_150_kb(browser, pagefind_site):

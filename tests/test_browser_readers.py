@@ -15,9 +15,9 @@ import subprocess
 
 import pytest
 from conftest import BRIEFING
-from helpers import serve
+from helpers import axe_serious, serve
 from playwright.sync_api import Page, expect
-from test_browser import AXE, any_url, page, site_url, zensical_url  # noqa: F401 (fixtures)
+from test_browser import any_url, page, site_url, zensical_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -253,17 +253,6 @@ def test_quotes_read_in_the_text_s_own_colour(browser, site_url, scheme):
     assert contrast(colours["quote"], colours["background"]) >= 7
 
 
-def serious(result: dict) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-AXE_WITH_TARGET_SIZE = "() => axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_axe_with_search_results_open(browser, site_url, scheme, width):
@@ -283,10 +272,9 @@ def test_axe_with_search_results_open(browser, site_url, scheme, width):
             page.keyboard.type("g")
     expect(results.first).to_be_visible(timeout=7_000)
     expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(AXE_WITH_TARGET_SIZE)
+    serious = axe_serious(page, scheme)
     context.close()
-    assert serious(result) == []
+    assert serious == []
 
 
 @pytest.fixture(scope="module")

@@ -307,13 +307,13 @@ def test_without_a_clipboard_the_text_is_selected(browser, cite_site):
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_open_cite_box_passes_axe(browser, cite_site, scheme, width):
     """The buttons and the live region, once shown, in both palettes: contrast, names, 24 px targets."""
-    from test_browser import AXE
+    from helpers import axe_file
 
     context, page = cite_page(browser, cite_site, width, scheme)
     tab_to_button(page, "Copy BibTeX")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('details.cite[open] .cite-status').textContent === 'Copied'")
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(axe_file()))
     result = page.evaluate(
         "() => axe.run('details.cite[open]', {resultTypes: ['violations'], runOnly: {type: 'tag',"
         " values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice']}})"

@@ -84,7 +84,7 @@ def routes():
 
 
 class Trickle(socketserver.BaseRequestHandler):
-    """Sends its payload one byte every 0.2 s, then spaces, until the client hangs up: never finishes."""
+    """Sends its payload one byte every 0.1 s, then spaces, until the client hangs up: never finishes."""
 
     def handle(self) -> None:
         payload: bytes = self.server.payload  # type: ignore[attr-defined]
@@ -93,7 +93,7 @@ class Trickle(socketserver.BaseRequestHandler):
                 self.request.sendall(payload[i : i + 1] or b" ")
             except OSError:
                 return
-            if self.server.stop.wait(0.2):  # type: ignore[attr-defined]
+            if self.server.stop.wait(0.1):  # type: ignore[attr-defined]
                 return
 
 
@@ -210,15 +210,15 @@ def test_archive_names_the_charset_it_did_not_use(project: Project, tmp_path):
 
 
 def test_a_server_that_never_finishes_meets_the_deadline(trickle):
-    with pytest.raises(FetchError, match=r"^no answer within 1 s \(the deadline for one fetch\)$"):
-        fetch(trickle, deadline=1, max_bytes=archive.MAX_BYTES, allow=LOOPBACK)
+    with pytest.raises(FetchError, match=r"^no answer within 0.5 s \(the deadline for one fetch\)$"):
+        fetch(trickle, deadline=0.5, max_bytes=archive.MAX_BYTES, allow=LOOPBACK)
 
 
 def test_archive_gives_up_on_a_slow_server_and_writes_nothing(project: Project, trickle):
     before = unchanged(project)
-    result = project.run("archive", trickle, "--deadline", "1", "--allow-private", *FLAGS)
+    result = project.run("archive", trickle, "--deadline", "0.5", "--allow-private", *FLAGS)
     assert result.returncode == 1
-    assert f"error: {trickle}: cannot download it: no answer within 1 s" in result.stderr
+    assert f"error: {trickle}: cannot download it: no answer within 0.5 s" in result.stderr
     assert "Traceback" not in result.stderr
     assert unchanged(project) == before
 
@@ -234,9 +234,9 @@ def test_linkcheck_command_takes_a_deadline(project: Project, trickle, tmp_path)
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text(f'<a href="{trickle}">slow</a>', encoding="utf-8")
-    result = project.run("linkcheck", "--site-dir", str(site), "--external", "--deadline", "1", "--allow-private")
+    result = project.run("linkcheck", "--site-dir", str(site), "--external", "--deadline", "0.5", "--allow-private")
     assert result.returncode == 1
-    assert f"error: (external): broken link '{trickle}': no answer within 1 s" in result.stderr
+    assert f"error: (external): broken link '{trickle}': no answer within 0.5 s" in result.stderr
 
 
 def test_a_page_without_end_is_cut_at_the_size_cap(project: Project, endless):
