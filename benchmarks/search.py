@@ -19,6 +19,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -162,6 +163,8 @@ def browse(browser, site: Path, kind: str, query: str = QUERY) -> tuple[int, int
                     break
                 except PlaywrightTimeout:
                     page.evaluate(ZENSICAL_RETYPE, query)
+            else:
+                start = float("nan")  # no result in five minutes: no time to report
         else:
             page.keyboard.press("/")  # Material's shortcut: it opens and focuses the search box at any width
             page.keyboard.type(query)
@@ -173,6 +176,8 @@ def browse(browser, site: Path, kind: str, query: str = QUERY) -> tuple[int, int
                     break
                 except PlaywrightTimeout:
                     page.fill(".md-search__input", query)
+            else:
+                start = float("nan")
         seconds = time.perf_counter() - start
         page.wait_for_timeout(200)
         queried = sum(sizes) - loaded
@@ -279,11 +284,34 @@ def table(rows: list[Row]) -> str:
     ]
     for r in rows:
         added = "not separable" if r.build_added != r.build_added else f"{r.build_added:.1f} s"
+        first = "none in 5 min" if r.first_result != r.first_result else f"{r.first_result:.1f} s"
         lines.append(
             f"| {r.size:,} | {r.search} | {r.index_bytes / 2**20:.1f} MiB | {r.index_gzip / 2**10:,.0f} KiB | "
-            f"{r.load_bytes / 2**10:,.0f} KiB | {r.query_bytes / 2**10:,.0f} KiB | {r.first_result:.1f} s | {added} |"
+            f"{r.load_bytes / 2**10:,.0f} KiB | {r.query_bytes / 2**10:,.0f} KiB | {first} | {added} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _size(line: str) -> int:
+    """The number of facts a row of the table is for (0 for any other line)."""
+    match = re.match(r"\| ([\d,]+) \|", line)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def merged(page: str, text: str) -> str:
+    """The new table, with the page's rows for the sizes this run did not measure kept (a run of
+    --sizes 100000 adds its rows to those of 1 000 and 10 000 facts), in order of size."""
+    old = page.split(START, 1)[1].split(END, 1)[0] if START in page else ""
+    new = text.rstrip("\n").split("\n")
+    measured = {_size(line) for line in new} - {0}
+    kept = [line for line in old.split("\n") if _size(line) and _size(line) not in measured]
+    rows = sorted(kept + [line for line in new if _size(line)], key=_size)  # stable: a size's rows keep their order
+    note = [
+        f"Rows for {', '.join(f'{n:,}' for n in sorted({_size(k) for k in kept}))} facts are from an earlier run.",
+        "",
+    ]
+    header = [line for line in new if not _size(line)]
+    return "\n".join(header[:1] + (note if kept else [""]) + header[2:] + rows) + "\n"
 
 
 def update(page: Path, text: str) -> None:
@@ -291,6 +319,7 @@ def update(page: Path, text: str) -> None:
     body = page.read_text(encoding="utf-8")
     if START not in body:
         body = body.rstrip("\n") + "\n\n## Search at scale\n\n" + START + END + "\n"
+    text = merged(body, text)
     before, rest = body.split(START, 1)
     page.write_text(before + START + text + "\n" + END + rest.split(END, 1)[1], encoding="utf-8")
 
