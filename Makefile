@@ -70,10 +70,10 @@ $(TESTED): $(INSTALLED) requirements-test.txt
 	  tail -n 15 $(VENV)/install.log; echo "error: installing failed; the whole log is in .venv/install.log"; exit 1; }
 	@touch $@
 
-# Build-speed benchmark, then search at scale (half an hour; not part of the tests): see docs/performance.md.
+# Build speed, the live preview, then search at scale (benchmarks.bench runs benchmarks.search
+# last; half an hour; not part of the tests): see docs/performance.md.
 bench: $(TESTED) browser
 	@$(BIN)/python -m benchmarks.bench --update docs/performance.md
-	@$(BIN)/python -m benchmarks.search --sizes 1000 10000 --update docs/performance.md
 
 # Page weight and mobile Lighthouse on the built site, served gzip-compressed (a few minutes;
 # measured, not tested: see README, Performance). Lighthouse comes from npm, locked in benchmarks/lighthouse/.

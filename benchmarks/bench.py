@@ -24,23 +24,19 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from benchmarks.preview import preview_run, served_run
+from benchmarks.process import REPO, run
 from briefing.check.quotes import sha256_of
 from briefing.files import write_changed
 from briefing.load.history import History
 from briefing.pipeline import BUILD, Options, check, load, remember, render
-from briefing.preview import PREVIEW, preview
-from briefing.project import find_root
-
-REPO = find_root(Path.cwd())  # the project whose mkdocs.yml and docs/ the synthetic registry is built with
 
 WORDS = (
     "state fund investor round capital model launch partner government city office market chip export "
@@ -275,21 +271,6 @@ class Measured:
         return statistics.median(self.seconds) if self.seconds else float("nan")
 
 
-def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
-    """Run a command; return its wall time, its peak memory (MiB) and what it printed."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # pipes could fill and block it
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)  # wait4: the peak memory of this process alone
-        elapsed = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        printed, complaint = out.read().decode(), err.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{printed}\n{complaint}")
-    return elapsed, usage.ru_maxrss / 1024, printed
-
-
 def stages(root: Path, archive: Path) -> dict[str, float]:
     """The generator's stages once, in this process (pipeline.py); the parse cache is whatever is on disk."""
     options = Options(root, archive, strict=True, site_dir=root / "site")
@@ -327,42 +308,6 @@ def generator_run(root: Path, archive: Path) -> tuple[dict[str, float], float]:
     ]
     _, peak, printed = run(command, REPO)
     return json.loads(printed.strip().splitlines()[-1]), peak
-
-
-def _preview_worker(root: Path, archive: Path, edits: int) -> None:
-    """The live preview as `briefing serve --dirty` keeps it, in one process: a first rendering and
-    MkDocs build, then one-fact edits, each re-rendered (only the pages it reaches) and rebuilt dirty."""
-    options = Options(root, archive, strict=True, site_dir=root / "site")
-    state, _ = preview(options, None, search=False)
-    site = root / "site-preview"
-    shutil.rmtree(site, ignore_errors=True)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
-    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", "mkdocs.yml", "--site-dir", str(site)]
-    run(command, root / PREVIEW, env)
-    edited = root / "facts" / "facts-000.yaml"
-    original = edited.read_text(encoding="utf-8")
-    seen: dict[str, list] = {"render": [], "render_cpu": [], "mkdocs": [], "pages": [], "load": []}
-    try:
-        for r in range(edits):
-            edited.write_text(original.replace("(fact 0).", f"(fact 0, served{' again' * r}).", 1), encoding="utf-8")
-            start, cpu = time.perf_counter(), time.process_time()
-            state, _ = preview(options, state, search=False)
-            seen["render"].append(time.perf_counter() - start)
-            seen["render_cpu"].append(time.process_time() - cpu)  # the same on a busy machine
-            seen["pages"].append(-1 if state.rendered is None else len(state.rendered))
-            seen["mkdocs"].append(run([*command, "--dirty"], root / PREVIEW, env)[0])
-            seen["load"].append(os.getloadavg()[0])  # wall times on a shared machine need it beside them
-    finally:
-        edited.write_text(original, encoding="utf-8")
-    print(json.dumps(seen))
-
-
-def preview_run(root: Path, archive: Path, edits: int) -> dict[str, list]:
-    """Time the live preview after one-fact edits in a fresh process (see _preview_worker)."""
-    code = "from benchmarks.bench import _preview_worker; from pathlib import Path; "
-    code += f"_preview_worker(Path({str(root)!r}), Path({str(archive)!r}), {edits})"
-    _, peak, printed = run([sys.executable, "-c", code], REPO)
-    return {**json.loads(printed.strip().splitlines()[-1]), "peak_mib": [peak]}
 
 
 @dataclass
@@ -455,7 +400,7 @@ def measure(n: int, workdir: Path, repeat: int, compare: bool = True) -> Result:
         command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--quiet", "--site-dir", str(site)]
         preview.seconds.append(run(command, source, env)[0])
     edited.write_text(original, encoding="utf-8")
-    served = preview_run(root, archive, repeat)
+    served = {**preview_run(root, archive, repeat), "live": served_run(root, archive, repeat)["seconds"]}
     return Result(
         n,
         cold,
@@ -518,6 +463,10 @@ def table(result: Result) -> str:
         f"**{_median(result.served['render']) + _median(result.served['mkdocs']):.2f} s**; "
         f"the preview process's peak memory {_median(result.served['peak_mib']):.0f} MiB; "
         f"load average {_median(result.served['load']):.1f}",
+        f"- edit → page, the whole way (`briefing serve --dirty` running; from the file saved to the served page "
+        f"carrying the new words, both watchers' polling and MkDocs' rebuild in its server included): "
+        f"**{_median(result.served['live']):.2f} s** (median; {min(result.served['live']):.2f}-"
+        f"{max(result.served['live']):.2f} s over {len(result.served['live'])} edits)",
         f"- generator share of the cold whole build: {100 * result.generator_cold / whole:.1f} %; "
         f"after a one-file edit: {100 * result.generator_edit / whole:.2f} % of the cold whole build",
         "",

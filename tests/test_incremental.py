@@ -3,6 +3,7 @@ writes is byte for byte what a cold rendering of the same inputs writes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -475,3 +476,42 @@ def test_a_last_check_that_does_not_add_up_is_not_trusted(site_project: Project)
     # A last check without the warning the edited fact had: the sum does not add up, check everything.
     forged = replace(state, checked=Checked([], state.checked.figures, state.checked.quotes))
     assert recheck(options, loaded, forged) is None
+
+
+# --- what the preview reads to notice an edit (inputs_stamp) -------------------------------------------
+def _stamp_reads(folder: Path, known: dict | None, monkeypatch, later_ns: int = 0) -> tuple[tuple, dict, int]:
+    """inputs_stamp of `folder`, `later_ns` from now; and how many files it read."""
+    import time
+
+    from briefing import preview as preview_module
+
+    reads = []
+    real_hash, real_now = preview_module.sha256_of, time.time_ns
+    monkeypatch.setattr(preview_module, "sha256_of", lambda data: reads.append(1) or real_hash(data))
+    monkeypatch.setattr(preview_module.time, "time_ns", lambda: real_now() + later_ns)
+    stamp, hashed = preview_module.inputs_stamp((folder,), (), known)
+    monkeypatch.undo()
+    return stamp, hashed, len(reads)
+
+
+def test_a_settled_file_is_not_read_again_and_a_recent_one_is(tmp_path, monkeypatch):
+    (tmp_path / "a.yaml").write_text("facts: []\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("entities: []\n", encoding="utf-8")
+    first, known, reads = _stamp_reads(tmp_path, None, monkeypatch)
+    assert reads == 2
+    again, _, reads = _stamp_reads(tmp_path, known, monkeypatch)  # changed within 2 s: its clock may not show a change
+    assert (again, reads) == (first, 2)
+    later, _, reads = _stamp_reads(tmp_path, known, monkeypatch, later_ns=10**10)
+    assert (later, reads) == (first, 0)
+
+
+def test_the_same_size_written_again_with_its_old_time_is_seen(tmp_path, monkeypatch):
+    """An edit that keeps the file's size, its modification time put back: its change time and inode tell."""
+    path = tmp_path / "a.yaml"
+    path.write_text("facts: [x]\n", encoding="utf-8")
+    before = path.stat()
+    first, known, _ = _stamp_reads(tmp_path, None, monkeypatch, later_ns=10**10)
+    path.write_text("facts: [y]\n", encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after, _, reads = _stamp_reads(tmp_path, known, monkeypatch, later_ns=10**10)
+    assert reads == 1 and after != first

@@ -35,6 +35,11 @@ def run(options: Options, args: argparse.Namespace) -> int:
     return serve(options, args.dev_addr, args.dirty)
 
 
+# Seconds between two looks for an edit: 0.1 s, or five times as long as a look takes (a look
+# reads only the files whose status changed; at 10 000 facts it takes about 3 ms), at most 0.5 s.
+LOOK_AGAIN = (0.1, 0.5)
+
+
 def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     """Live preview: render the site source into .cache/preview/, serve it with MkDocs, re-render on change.
 
@@ -51,7 +56,7 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         return 1
     if dirty:
         print(DIRTY_NOTE, file=sys.stderr)
-    stamp = _regenerate(options, None, dirty)
+    stamp, _ = _regenerate(options, None, dirty)
     if not (options.root / PREVIEW / "mkdocs.yml").is_file():
         print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
         return 1
@@ -64,10 +69,14 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     )
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
+    pause = LOOK_AGAIN[0]
     try:
         while server.poll() is None:
-            time.sleep(0.5)
-            stamp = _regenerate(options, stamp, dirty)
+            time.sleep(pause)
+            started = time.perf_counter()
+            stamp, changed = _regenerate(options, stamp, dirty)
+            if not changed:  # a look that found nothing: look again after five times as long, within bounds
+                pause = min(LOOK_AGAIN[1], max(LOOK_AGAIN[0], 5 * (time.perf_counter() - started)))
         return server.returncode
     except KeyboardInterrupt:
         server.terminate()
@@ -75,12 +84,12 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         return 0
 
 
-def _regenerate(options: Options, stamp: Preview | None, dirty: bool) -> Preview:
-    """Re-render the preview if an input changed, and print what the rendering found."""
+def _regenerate(options: Options, stamp: Preview | None, dirty: bool) -> tuple[Preview, bool]:
+    """Re-render the preview if an input changed, and print what the rendering found; and whether one had."""
     stamp, report = preview(options, stamp, search=not dirty)
     if report is not None:
         print_report(report, github=False)
-    return stamp
+    return stamp, report is not None
 
 
 def _interrupt(signum: int, frame: object) -> None:
