@@ -8,6 +8,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -147,3 +148,25 @@ def _settled(count, log: Path, quiet: float = 3.0, timeout: float = 60.0) -> int
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_preview_is_not_written_again_until_mkdocs_has_built_and_listens():
+    """MkDocs listens once its first build is done; a preview written during that build could take a
+    page from under it (FileNotFoundError, and `mkdocs serve` ended: seen with an edit made at start)."""
+    from briefing.commands.serve import _wait_until_served
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    late = f"import socket, time; time.sleep(1); s = socket.socket(); s.bind(('127.0.0.1', {port})); s.listen(); time.sleep(60)"
+    server = subprocess.Popen([sys.executable, "-c", late])
+    try:
+        start = time.monotonic()
+        _wait_until_served(server, f"127.0.0.1:{port}")
+        assert time.monotonic() - start >= 0.9 and server.poll() is None
+    finally:
+        server.kill()
+        server.wait()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])  # a server that ends without listening
+    _wait_until_served(ended, f"127.0.0.1:{port}")
+    assert ended.returncode == 0
