@@ -153,7 +153,7 @@ def _port_free(port: int) -> bool:
 def test_the_preview_is_not_written_again_until_mkdocs_has_built_and_listens():
     """MkDocs listens once its first build is done; a preview written during that build could take a
     page from under it (FileNotFoundError, and `mkdocs serve` ended: seen with an edit made at start)."""
-    from briefing.commands.serve import _wait_until_served
+    from briefing.write.engine import wait_until_listening
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -162,11 +162,11 @@ def test_the_preview_is_not_written_again_until_mkdocs_has_built_and_listens():
     server = subprocess.Popen([sys.executable, "-c", late])
     try:
         start = time.monotonic()
-        _wait_until_served(server, f"127.0.0.1:{port}")
+        wait_until_listening(server, f"127.0.0.1:{port}")
         assert time.monotonic() - start >= 0.9 and server.poll() is None
     finally:
         server.kill()
         server.wait()
     ended = subprocess.Popen([sys.executable, "-c", "pass"])  # a server that ends without listening
-    _wait_until_served(ended, f"127.0.0.1:{port}")
+    wait_until_listening(ended, f"127.0.0.1:{port}")
     assert ended.returncode == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from briefing.load.model import Registry
 from briefing.pipeline import Options
 from briefing.preview import PREVIEW, Preview, preview
 from briefing.write import output
-from briefing.write.engine import die_with_parent
+from briefing.write.engine import die_with_parent, wait_until_listening
 
 DIRTY_NOTE = (
     "note: --dirty: this preview has no search, since a partial rebuild cannot refresh its index; "
@@ -72,7 +71,8 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         signal.signal(signum, _interrupt)
     pause = LOOK_AGAIN[0]
     try:
-        _wait_until_served(server, dev_addr)
+        # Its first build done: a preview written while that build reads the pages could take one away.
+        wait_until_listening(server, dev_addr)
         while server.poll() is None:
             time.sleep(pause)
             started = time.perf_counter()
@@ -84,18 +84,6 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         server.terminate()
         server.wait()
         return 0
-
-
-def _wait_until_served(server: subprocess.Popen, dev_addr: str) -> None:
-    """Wait for MkDocs to listen, which it does once its first build is done: a preview written while
-    that build reads the pages could take a page from under it, and a first build that fails ends it."""
-    host, _, port = dev_addr.rpartition(":")
-    while server.poll() is None:
-        try:
-            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=0.5):
-                return
-        except (OSError, ValueError):
-            time.sleep(0.1)
 
 
 def _regenerate(options: Options, stamp: Preview | None, dirty: bool) -> tuple[Preview, bool]:

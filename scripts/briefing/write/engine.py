@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -73,3 +75,16 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def wait_until_listening(server: subprocess.Popen, dev_addr: str) -> None:
+    """Wait for the engine's server to listen at `dev_addr` (`mkdocs serve` does once its first build
+    is done: a preview written while that build reads the pages could take a page from under it, and
+    a first build that fails ends the server), or to end."""
+    host, _, port = dev_addr.rpartition(":")
+    while server.poll() is None:
+        try:
+            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=0.5):
+                return
+        except (OSError, ValueError):
+            time.sleep(0.1)
