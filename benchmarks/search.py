@@ -69,6 +69,7 @@ class Row:
     first_result: float  # seconds from turning to search to the first result
     build_added: float  # seconds the search adds to the build (nan: not separable)
     results: int = 0
+    failure: str = ""  # why the site could not be built, if it could not
 
 
 def _gzip_size(path: Path) -> int:
@@ -96,40 +97,56 @@ def pagefind_command(site: Path) -> list[str]:
     ]
 
 
-def builds(n: int, workdir: Path, reuse: bool = False) -> dict[str, tuple[Path, float]]:
-    """The synthetic site of `n` facts built three ways; each search's site and the build time it added."""
+def builds(n: int, workdir: Path, reuse: bool = False) -> dict[str, tuple[Path, float | str]]:
+    """The synthetic site of `n` facts built three ways; each search's site and the build time it added
+    (or why its build failed). Each step's result is recorded in timings.json as it ends: with
+    `reuse`, the steps an earlier run finished (a 100 000-fact run takes most of an hour) are not run again."""
     root = workdir / f"search-{n}"
-    if reuse and (root / "timings.json").is_file():
-        times = json.loads((root / "timings.json").read_text(encoding="utf-8"))
-        return _sites(root, times)
-    shutil.rmtree(root, ignore_errors=True)
-    archive = generate(n, root)
-    generator_run(root, archive)
+    record = root / "timings.json"
+    times = json.loads(record.read_text(encoding="utf-8")) if reuse and record.is_file() else {}
+
+    def done(step: str, value: float | str) -> None:
+        times[step] = value
+        record.write_text(json.dumps(times), encoding="utf-8")
+
+    if "generated" not in times:
+        shutil.rmtree(root, ignore_errors=True)
+        generator_run(root, generate(n, root))
+        done("generated", 1.0)
     source = root / BUILD
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
     config = yaml.safe_load((source / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = [p for p in config.get("plugins", []) if p != "search"]
     (source / "mkdocs-nosearch.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    times = {}
     for name in ("mkdocs", "mkdocs-nosearch"):
-        site = root / f"site-{name}"
-        command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", f"{name}.yml", "--site-dir", str(site)]
-        times[name] = run(command, source, env)[0]
-    (source / "zensical.yml").write_text(zensical_config(source), encoding="utf-8")
-    run([sys.executable, "-m", "zensical", "build", "-f", "zensical.yml"], source, env)
-    pagefind_site = root / "site-pagefind"
-    shutil.copytree(root / "site-mkdocs-nosearch", pagefind_site)
-    # Pagefind takes settings from PAGEFIND_* variables and a pagefind.yml where it runs: neither here.
-    quiet = {key: value for key, value in env.items() if not key.startswith("PAGEFIND_")}
-    times["pagefind"] = run(pagefind_command(pagefind_site), root, quiet)[0]
-    (root / "timings.json").write_text(json.dumps(times), encoding="utf-8")
+        if name not in times:
+            site = root / f"site-{name}"
+            command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", f"{name}.yml", "--site-dir", str(site)]
+            done(name, run(command, source, env)[0])
+    if "zensical" not in times:
+        (source / "zensical.yml").write_text(zensical_config(source), encoding="utf-8")
+        try:
+            done("zensical", run([sys.executable, "-m", "zensical", "build", "-f", "zensical.yml"], source, env)[0])
+        except SystemExit as failed:  # its last line says why (at 100 000 facts: its search index's limits)
+            done("zensical", "build fails: " + str(failed).strip().splitlines()[-1])
+    if "pagefind" not in times:
+        pagefind_site = root / "site-pagefind"
+        shutil.rmtree(pagefind_site, ignore_errors=True)
+        shutil.copytree(root / "site-mkdocs-nosearch", pagefind_site)
+        # Pagefind takes settings from PAGEFIND_* variables and a pagefind.yml where it runs: neither here.
+        quiet = {key: value for key, value in env.items() if not key.startswith("PAGEFIND_")}
+        done("pagefind", run(pagefind_command(pagefind_site), root, quiet)[0])
     return _sites(root, times)
 
 
-def _sites(root: Path, times: dict[str, float]) -> dict[str, tuple[Path, float]]:
+def _sites(root: Path, times: dict[str, float | str]) -> dict[str, tuple[Path, float | str]]:
+    zensical = times["zensical"]
     return {
         "MkDocs + Material (lunr)": (root / "site-mkdocs", times["mkdocs"] - times["mkdocs-nosearch"]),
-        "Zensical 0.0.73 (built-in)": (root / BUILD / "site-zensical", float("nan")),
+        "Zensical 0.0.73 (built-in)": (
+            root / BUILD / "site-zensical",
+            zensical if isinstance(zensical, str) else float("nan"),
+        ),
         "Pagefind 1.5 (MkDocs site)": (root / "site-pagefind", times["pagefind"]),
     }
 
@@ -203,6 +220,9 @@ def measure(sizes: list[int], workdir: Path, reuse: bool = False) -> list[Row]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             for kind, (site, added) in sites.items():
+                if isinstance(added, str):  # the build failed: nothing to measure, and the reason said
+                    rows.append(Row(n, kind, 0, 0, 0, 0, float("nan"), float("nan"), failure=added))
+                    continue
                 index = {
                     "M": site / "search" / "search_index.json",
                     "Z": site / "search.json",
@@ -284,6 +304,9 @@ def table(rows: list[Row]) -> str:
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        if r.failure:
+            lines.append(f"| {r.size:,} | {r.search} | {r.failure} | | | | | |")
+            continue
         added = "not separable" if r.build_added != r.build_added else f"{r.build_added:.1f} s"
         first = "none in 5 min" if r.first_result != r.first_result else f"{r.first_result:.1f} s"
         lines.append(
