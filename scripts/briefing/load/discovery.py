@@ -60,9 +60,9 @@ def find_registry_files(facts_dir: Path, root: Path) -> tuple[list[Path], list[P
 
 
 def editor_schema_problems(facts_dir: Path, root: Path, strict: bool) -> list[Problem]:
-    """A warning (an error when `strict`) if facts/ holds a copy of the schema that is not the build's: editors would check
-    the files against other rules than the build does (it never reads the copy: a pull request
-    that relaxes it relaxes nothing but the editor's hints)."""
+    """A warning (an error when `strict`) if facts/ holds a copy of the schema that is not the build's:
+    editors would check the files against other rules than the build does. The build never reads
+    the copy for validation, so a pull request that relaxes it relaxes only the editor's hints."""
     copy = facts_dir / EDITOR_SCHEMA
     if not copy.exists() and not copy.is_symlink():
         return []
