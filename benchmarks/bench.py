@@ -21,7 +21,6 @@ import gc
 import importlib.util
 import json
 import os
-import random
 import shutil
 import statistics
 import sys
@@ -33,172 +32,10 @@ import yaml
 
 from benchmarks.preview import preview_run, served_run
 from benchmarks.process import REPO, run
-from briefing.check.quotes import sha256_of
+from benchmarks.registry import generate
 from briefing.files import write_changed
 from briefing.load.history import History
 from briefing.pipeline import BUILD, Options, check, load, remember, render
-
-WORDS = (
-    "state fund investor round capital model launch partner government city office market chip export "
-    "license platform agent cloud research lab contract revenue valuation listing board shares stake policy "
-    "programme region province ministry startup unicorn benchmark parameter dataset training inference "
-    "deployment customer enterprise sovereign infrastructure standard alliance centre hub talent subsidy"
-).split()
-FILLER = "according to people familiar with the matter the company said in a statement on its website".split()
-KINDS = ["organisation"] * 6 + ["person"] * 2 + ["place"] * 2 + ["model", "product", "programme", "policy"]
-TOPICS = 12
-FACTS_PER_FILE = 500
-
-
-# --- the synthetic registry -------------------------------------------------------------
-
-
-def _sentence(rng: random.Random, low: int, high: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
-    return " ".join(words).capitalize()
-
-
-def _date(rng: random.Random) -> str:
-    year, month, day = rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28)
-    roll = rng.random()
-    return f"{year}" if roll < 0.1 else f"{year}-{month:02d}" if roll < 0.3 else f"{year}-{month:02d}-{day:02d}"
-
-
-def generate(n: int, root: Path, seed: int = 7) -> Path:
-    """Write a project with `n` synthetic facts under `root`; return the archive folder."""
-    rng = random.Random(seed)
-    facts_dir, archive = root / "facts", root / "archive"
-    facts_dir.mkdir(parents=True)
-    archive.mkdir()
-    n_sources, n_entities = max(20, n // 20), max(60, n // 25)
-    topics = [
-        {
-            "id": f"topic-{t:02d}",
-            "title": f"Topic {t}: {_sentence(rng, 2, 4)}",
-            "description": _sentence(rng, 10, 20) + ".",
-        }
-        for t in range(TOPICS)
-    ]
-    entities = []
-    for e in range(n_entities):
-        kind = rng.choice(KINDS)
-        name = f"{_sentence(rng, 1, 3)} {e}"
-        entities.append(
-            {
-                "id": f"entity-{e:04d}",
-                "name": name,
-                "kind": kind,
-                "aliases": [f"E{e}", f"{name} Ltd"],
-                "description": _sentence(rng, 6, 12) + ".",
-            }
-        )
-    # A few entities are in many facts, most in few: as in a real briefing about one company.
-    weights = [1 / (rank + 1) for rank in range(n_entities)]
-    source_quotes: list[list[str]] = [[] for _ in range(n_sources)]
-    facts = []
-    for i in range(n):
-        value = None
-        if rng.random() < 0.2:
-            value = {"amount": rng.randint(1, 900) * 1_000_000, "unit": rng.choice(["CNY", "USD"])}
-        tagged = rng.random() < 0.05
-        if tagged:
-            value = {"amount": rng.randint(1, 900) * 1_000_000, "unit": "CNY"}
-        citations = []
-        for s in rng.sample(range(n_sources), rng.randint(1, 3)):
-            quote = f"{_sentence(rng, 8, 20)} number {i}-{s}"
-            if value:  # the value stands in every quote, its currency named: each counted source carries it
-                millions = value["amount"] // 1_000_000
-                quote += f" worth {millions} million yuan" if value["unit"] == "CNY" else f" worth ${millions} million"
-            source_quotes[s].append(quote)
-            citations.append({"source": f"source-{s:04d}", "quote": quote})
-        fact = {
-            "id": f"fact-{i:05d}",
-            "statement": f"{_sentence(rng, 12, 28)} (fact {i}).",
-            "topic": topics[rng.randrange(TOPICS)]["id"],
-            "date": _date(rng),
-            "entities": sorted(
-                {f"entity-{e:04d}" for e in rng.choices(range(n_entities), weights, k=rng.randint(1, 4))}
-            ),
-            "citations": citations,
-        }
-        if value:
-            fact["value"] = value
-        if tagged:
-            fact["tags"] = ["funding-round"]
-        facts.append(fact)
-    sources = []
-    for s in range(n_sources):
-        lines = []
-        for quote in source_quotes[s]:
-            lines.append(f"{' '.join(rng.sample(FILLER, 6)).capitalize()}: {quote} and more.")
-        text = "\n\n".join(lines) + "\n"
-        (archive / f"source-{s:04d}.txt").write_text(text, encoding="utf-8")
-        sources.append(
-            {
-                "id": f"source-{s:04d}",
-                "title": _sentence(rng, 5, 10),
-                "publisher": f"Publisher {s % 40}",
-                "published": _date(rng),
-                "url": f"https://news.example/{s}",
-                "kind": rng.choice(["news-report", "repost", "analysis", "primary-statement"]),
-                "archive": {"file": f"source-{s:04d}.txt", "sha256": sha256_of(text.encode("utf-8"))},
-                "reliability": _sentence(rng, 8, 14) + ".",
-                "summary": _sentence(rng, 20, 40) + ".",
-            }
-        )
-    disagreements = []
-    for d in range(n // 50):
-        a, b = rng.sample(facts, 2)
-        disagreements.append(
-            {
-                "id": f"disagreement-{d:04d}",
-                "subject": _sentence(rng, 4, 8),
-                "facts": [a["id"], b["id"]],
-                "verdict": "reconcilable",
-                "variants": [
-                    {"claim": _sentence(rng, 6, 12) + ".", "citations": [dict(a["citations"][0])]},
-                    {
-                        "claim": _sentence(rng, 6, 12) + ".",
-                        "rank": "preferred",
-                        "reason": _sentence(rng, 6, 12) + ".",
-                        "citations": [dict(b["citations"][0])],
-                    },
-                ],
-                "note": _sentence(rng, 15, 30) + ".",
-            }
-        )
-    used = {e for f in facts for e in f["entities"]}
-    entities = [e for e in entities if e["id"] in used]
-    valued = [f["id"] for f in facts if "value" in f][:5]
-    files = {
-        "briefing.yaml": {
-            "briefing": {
-                "title": "Synthetic briefing",
-                "subject": entities[0]["id"],
-                "summary": _sentence(rng, 30, 50) + ".",
-                "as_of": "2025",
-                "key_points": [f["id"] for f in facts[:8]],
-                "key_numbers": [{"fact": f, "label": f"Figure {k}"} for k, f in enumerate(valued)],
-            }
-        },
-        "topics.yaml": {"topics": topics},
-        "entities.yaml": {"entities": entities},
-        "disagreements.yaml": {"disagreements": disagreements},
-    }
-    for k in range(0, len(sources), 400):
-        files[f"sources-{k // 400:02d}.yaml"] = {"sources": sources[k : k + 400]}
-    for k in range(0, n, FACTS_PER_FILE):
-        files[f"facts-{k // FACTS_PER_FILE:03d}.yaml"] = {"facts": facts[k : k + FACTS_PER_FILE]}
-    header = "# yaml-language-server: $schema=registry.schema.json\n"
-    for name, data in files.items():
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096)
-        (facts_dir / name).write_text(header + text, encoding="utf-8")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
-    if (REPO / "templates").is_dir():
-        (root / "templates").symlink_to(REPO / "templates")
-    return archive
-
 
 # --- measuring ---------------------------------------------------------------------------
 
@@ -259,6 +96,9 @@ def zensical_config(source: Path) -> str:
     return (
         (source / "mkdocs.yml").read_text(encoding="utf-8").replace("site_dir: ../site\n", "site_dir: site-zensical\n")
     )
+
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")  # the engines' builds
 
 
 @dataclass
@@ -347,59 +187,13 @@ def measure(n: int, workdir: Path, repeat: int, compare: bool = True) -> Result:
     root = workdir / f"bench-{n}"
     shutil.rmtree(root, ignore_errors=True)
     archive = generate(n, root)
-    cache = root / ".cache"
-    cold: dict[str, Measured] = {k: Measured() for k in ("load", "check", "render", "write")}
-    edit: dict[str, Measured] = {k: Measured() for k in ("load", "check", "render", "write")}
-    peak = 0.0
-    for _ in range(repeat):  # cold: no parse cache, no generated pages
-        shutil.rmtree(cache, ignore_errors=True)
-        shutil.rmtree(root / BUILD, ignore_errors=True)
-        times, rss = generator_run(root, archive)
-        peak = max(peak, rss)
-        for k, v in times.items():
-            cold[k].seconds.append(v)
-    edited = root / "facts" / "facts-000.yaml"
-    original = edited.read_text(encoding="utf-8")
-    for r in range(repeat):  # a contributor edits one statement in one file
-        edited.write_text(original.replace("(fact 0).", f"(fact 0, edited{' again' * r}).", 1), encoding="utf-8")
-        times, rss = generator_run(root, archive)
-        for k, v in times.items():
-            edit[k].seconds.append(v)
-    edited.write_text(original, encoding="utf-8")
+    cold, edit, peak = _generator_times(root, archive, repeat)
     generator_run(root, archive)
-    source = root / BUILD
-    (source / "mkdocs-reference.yml").write_text(reference_config(source), encoding="utf-8")
-    (source / "zensical.yml").write_text(zensical_config(source), encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
-    ours, reference, zensical = Measured(), Measured(), Measured()
-    builds = repeat if n <= 2000 else 1  # a large reference build takes minutes; once is enough there
-    for _ in range(builds):
-        configs = (("mkdocs.yml", ours), ("mkdocs-reference.yml", reference))
-        for config, measured in configs if compare else configs[:1]:
-            site = root / f"site-{config.split('.')[0]}"
-            shutil.rmtree(site, ignore_errors=True)
-            command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", config, "--site-dir", str(site)]
-            seconds, rss, _ = run(command, source, env)
-            measured.seconds.append(seconds)
-            measured.peak_mib = max(measured.peak_mib, rss)
-        if compare and importlib.util.find_spec("zensical"):  # the same site source, built by the other engine
-            shutil.rmtree(source / "site-zensical", ignore_errors=True)
-            shutil.rmtree(source / ".cache", ignore_errors=True)
-            seconds, rss, _ = run([sys.executable, "-m", "zensical", "build", "-f", "zensical.yml"], source, env)
-            zensical.seconds.append(seconds)
-            zensical.peak_mib = max(zensical.peak_mib, rss)
+    ours, reference, zensical = _engine_builds(root, repeat if n <= 2000 else 1, compare)
     site = root / "site-mkdocs"
     html = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
     search_index = (site / "search" / "search_index.json").stat().st_size
-    # The live preview after a one-file edit (`briefing serve --dirty`): the generator rewrites the
-    # pages whose Markdown changed, and MkDocs rebuilds only those into the site built above.
-    preview = Measured()
-    for r in range(repeat):
-        edited.write_text(original.replace("(fact 0).", f"(fact 0, previewed{' again' * r}).", 1), encoding="utf-8")
-        generator_run(root, archive)
-        command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--quiet", "--site-dir", str(site)]
-        preview.seconds.append(run(command, source, env)[0])
-    edited.write_text(original, encoding="utf-8")
+    preview = _dirty_rebuilds(root, archive, site, repeat)
     served = {**preview_run(root, archive, repeat), "live": served_run(root, archive, repeat)["seconds"]}
     return Result(
         n,
@@ -415,6 +209,71 @@ def measure(n: int, workdir: Path, repeat: int, compare: bool = True) -> Result:
         search_index=search_index,
         largest_page=max(html),
     )
+
+
+EDITED = Path("facts") / "facts-000.yaml"  # the file a contributor edits: one statement in it
+
+
+def _generator_times(root: Path, archive: Path, repeat: int) -> tuple[dict, dict, float]:
+    """The generator's stages cold (no parse cache, no generated pages) and after a one-file edit; its peak memory."""
+    cold: dict[str, Measured] = {k: Measured() for k in ("load", "check", "render", "write")}
+    edit: dict[str, Measured] = {k: Measured() for k in ("load", "check", "render", "write")}
+    peak = 0.0
+    for _ in range(repeat):
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(root / BUILD, ignore_errors=True)
+        times, rss = generator_run(root, archive)
+        peak = max(peak, rss)
+        for k, v in times.items():
+            cold[k].seconds.append(v)
+    edited = root / EDITED
+    original = edited.read_text(encoding="utf-8")
+    for r in range(repeat):
+        edited.write_text(original.replace("(fact 0).", f"(fact 0, edited{' again' * r}).", 1), encoding="utf-8")
+        times, rss = generator_run(root, archive)
+        for k, v in times.items():
+            edit[k].seconds.append(v)
+    edited.write_text(original, encoding="utf-8")
+    return cold, edit, peak
+
+
+def _engine_builds(root: Path, builds: int, compare: bool) -> tuple[Measured, Measured, Measured]:
+    """MkDocs with this site's configuration and, with `compare`, the reference one and Zensical, `builds` times."""
+    source = root / BUILD
+    (source / "mkdocs-reference.yml").write_text(reference_config(source), encoding="utf-8")
+    (source / "zensical.yml").write_text(zensical_config(source), encoding="utf-8")
+    ours, reference, zensical = Measured(), Measured(), Measured()
+    for _ in range(builds):  # a large reference build takes minutes: once is enough there
+        configs = (("mkdocs.yml", ours), ("mkdocs-reference.yml", reference))
+        for config, measured in configs if compare else configs[:1]:
+            site = root / f"site-{config.split('.')[0]}"
+            shutil.rmtree(site, ignore_errors=True)
+            command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", config, "--site-dir", str(site)]
+            seconds, rss, _ = run(command, source, ENV)
+            measured.seconds.append(seconds)
+            measured.peak_mib = max(measured.peak_mib, rss)
+        if compare and importlib.util.find_spec("zensical"):  # the same site source, built by the other engine
+            shutil.rmtree(source / "site-zensical", ignore_errors=True)
+            shutil.rmtree(source / ".cache", ignore_errors=True)
+            seconds, rss, _ = run([sys.executable, "-m", "zensical", "build", "-f", "zensical.yml"], source, ENV)
+            zensical.seconds.append(seconds)
+            zensical.peak_mib = max(zensical.peak_mib, rss)
+    return ours, reference, zensical
+
+
+def _dirty_rebuilds(root: Path, archive: Path, site: Path, repeat: int) -> Measured:
+    """After a one-file edit, the generator rewrites the pages whose Markdown changed and MkDocs
+    rebuilds only those (`mkdocs build --dirty`) into the site built before."""
+    edited = root / EDITED
+    original = edited.read_text(encoding="utf-8")
+    preview = Measured()
+    for r in range(repeat):
+        edited.write_text(original.replace("(fact 0).", f"(fact 0, previewed{' again' * r}).", 1), encoding="utf-8")
+        generator_run(root, archive)
+        command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "--quiet", "--site-dir", str(site)]
+        preview.seconds.append(run(command, root / BUILD, ENV)[0])
+    edited.write_text(original, encoding="utf-8")
+    return preview
 
 
 def table(result: Result) -> str:

@@ -127,7 +127,7 @@ def served_run(root: Path, archive: Path, edits: int, start_within: float = 900)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.bench import generate
+    from benchmarks.registry import generate
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.preview", description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10000, help="facts in the synthetic registry (default: 10000)")

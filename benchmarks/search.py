@@ -28,9 +28,10 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.bench import generate, generator_run, zensical_config
+from benchmarks.bench import generator_run, zensical_config
 from benchmarks.pageweight import CHROMIUM, serve_compressed
 from benchmarks.process import REPO, run
+from benchmarks.registry import generate
 from briefing.pipeline import BUILD
 
 QUERY = "sovereign"  # a word of the synthetic registry, in many facts

@@ -142,7 +142,7 @@ def _page_of(address: str, pages: dict[str, str]) -> str:
 
 
 def test_split_listings_and_the_downloads_agree_on_where_everything_is(tmp_path):
-    from benchmarks.bench import generate
+    from benchmarks.registry import generate
 
     generate(2000, tmp_path)  # about 170 facts a topic: more than one page holds
     registry, problems = load_registry(tmp_path / "facts", tmp_path)
