@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.process import REPO, run
 from briefing.pipeline import Options
-from briefing.preview import PREVIEW, preview
+from briefing.preview import PREVIEW, preview, settle
 
 BRIEFING = str(Path(sys.executable).parent / "briefing")
 
@@ -34,6 +34,7 @@ def _preview_worker(root: Path, archive: Path, edits: int) -> None:
     MkDocs build, then one-fact edits, each re-rendered (only the pages it reaches) and rebuilt dirty."""
     options = Options(root, archive, strict=True, site_dir=root / "site")
     state, _ = preview(options, None, search=False)
+    settle()  # as serve does after each rendering
     site = root / "site-preview"
     shutil.rmtree(site, ignore_errors=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
@@ -52,6 +53,7 @@ def _preview_worker(root: Path, archive: Path, edits: int) -> None:
             seen["pages"].append(-1 if state.rendered is None else len(state.rendered))
             seen["mkdocs"].append(run([*command, "--dirty"], root / PREVIEW, env)[0])
             seen["load"].append(os.getloadavg()[0])  # wall times on a shared machine need it beside them
+            settle()
     finally:
         edited.write_text(original, encoding="utf-8")
     print(json.dumps(seen))

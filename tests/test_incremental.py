@@ -515,3 +515,26 @@ def test_the_same_size_written_again_with_its_old_time_is_seen(tmp_path, monkeyp
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     after, _, reads = _stamp_reads(tmp_path, known, monkeypatch, later_ns=10**10)
     assert reads == 1 and after != first
+
+
+def test_settling_between_edits_collects_the_last_renderings_cycles_and_freezes_the_rest():
+    """`briefing serve` settles after each rendering: nothing left over is kept for good, and what is kept
+    is out of the way of the next edit's collections (gc.freeze)."""
+    import gc
+    import weakref
+
+    from briefing.preview import settle
+
+    class Node:
+        pass
+
+    left = Node()
+    left.me = left  # a cycle: only the collector frees it
+    gone = weakref.ref(left)
+    del left
+    try:
+        settle()
+        assert gone() is None
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        gc.unfreeze()

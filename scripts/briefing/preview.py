@@ -10,6 +10,7 @@ for byte what a cold rendering writes, and its problems are those of a full chec
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections import Counter
@@ -113,6 +114,15 @@ def preview(options: Options, previous: Preview | None, search: bool = True) -> 
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
     return earlier, report
+
+
+def settle() -> None:
+    """Between edits, once a preview is written: collect what the last rendering left, then freeze
+    what is kept, so the next edit's garbage collections do not walk the whole registry and every
+    page again (at 10 000 facts a full walk took 0.2-0.3 s of every other edit)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _prepare(options: Options, earlier: Preview) -> Report:

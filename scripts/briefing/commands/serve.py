@@ -13,7 +13,7 @@ from briefing.commands.build import MATERIAL_END_OF_LIFE
 from briefing.commands.common import add_command, print_problems, print_report
 from briefing.load.model import Registry
 from briefing.pipeline import Options
-from briefing.preview import PREVIEW, Preview, preview
+from briefing.preview import PREVIEW, Preview, preview, settle
 from briefing.write import output
 from briefing.write.engine import die_with_parent, wait_until_listening
 
@@ -57,6 +57,7 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     if dirty:
         print(DIRTY_NOTE, file=sys.stderr)
     stamp, _ = _regenerate(options, None, dirty)
+    settle()
     if not (options.root / PREVIEW / "mkdocs.yml").is_file():
         print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
         return 1
@@ -77,7 +78,9 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
             time.sleep(pause)
             started = time.perf_counter()
             stamp, changed = _regenerate(options, stamp, dirty)
-            if not changed:  # a look that found nothing: look again after five times as long, within bounds
+            if changed:  # while MkDocs rebuilds on the other core
+                settle()
+            else:  # a look that found nothing: look again after five times as long, within bounds
                 pause = min(LOOK_AGAIN[1], max(LOOK_AGAIN[0], 5 * (time.perf_counter() - started)))
         return server.returncode
     except KeyboardInterrupt:
