@@ -223,6 +223,31 @@ def real_site(tmp_path_factory) -> Project:
 
 
 @pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Project:
+    """The briefing as it is published: the repository's registry, site configuration and briefing.toml
+    (its search is Pagefind's, with the site's own search box), built once for every worker.
+
+    `real_site` leaves briefing.toml out, so it has the engine's own search, which the tests of
+    that search use; what a reader sees page by page is checked here."""
+    if not SHARED_SOURCES.is_dir():
+        pytest.fail(f"the source archive {SHARED_SOURCES} is missing: the real briefing cannot be verified")
+
+    def build(folder: Path) -> None:
+        root = folder / "project"
+        root.mkdir()
+        shutil.copytree(REPO / "facts", root / "facts")
+        shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
+        for name in ("mkdocs.yml", "briefing.toml"):
+            shutil.copy(REPO / name, root / name)
+        for shared in ("scripts", "templates"):
+            (root / shared).symlink_to(REPO / shared)
+        result = Project(root, SHARED_SOURCES).run("build", "--strict", env={"SOURCE_DATE_EPOCH": "1750000000"})
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return Project(made_once(tmp_path_factory, "published", build) / "project", SHARED_SOURCES)
+
+
+@pytest.fixture(scope="session")
 def zensical_site(real_site, tmp_path_factory) -> Project:
     """The same project built by the second engine, Zensical, from the same site source."""
 

@@ -40,6 +40,12 @@ def site_url(real_site) -> str:
 
 
 @pytest.fixture(scope="session")
+def published_url(published_site) -> str:
+    """The briefing as readers get it (Pagefind's search and the site's own box), served."""
+    yield from serve(published_site.root / "site")
+
+
+@pytest.fixture(scope="session")
 def zensical_url(zensical_site) -> str:
     yield from serve(zensical_site.root / "site")
 
@@ -257,9 +263,10 @@ def tab(browser):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("name", sorted(A11Y_PAGES))
-def test_accessibility_has_no_serious_violations(tab, site_url, name, scheme, width):
+def test_accessibility_has_no_serious_violations(tab, published_url, name, scheme, width):
+    """Every kind of page of the briefing as published, in both palettes, on a phone and a desktop."""
     page = tab(width, scheme)
-    page.goto(site_url + A11Y_PAGES[name])
+    page.goto(published_url + A11Y_PAGES[name])
     assert axe_serious(page, scheme) == []
 
 
@@ -274,7 +281,7 @@ def test_pages_print_without_navigation(page, site_url):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_for_review(browser, site_url, scheme):
+def test_screenshots_for_review(browser, published_url, scheme):
     """Not an assertion of looks: pictures a person reviews (CI uploads them from build-artifacts/)."""
     named = os.environ.get("BRIEFING_SCREENSHOTS")
     if not named:  # pictures in a temporary folder would be seen by no one
@@ -290,12 +297,12 @@ def test_screenshots_for_review(browser, site_url, scheme):
         ("changes", "changes/"),
     )
     for name, path in shots:
-        page.goto(site_url + path)
+        page.goto(published_url + path)
         page.screenshot(path=str(shots_dir / f"{name}-{scheme}.png"), full_page=True)
         assert (shots_dir / f"{name}-{scheme}.png").stat().st_size > 10_000
     phone = browser.new_context(color_scheme=scheme, viewport={"width": 375, "height": 740}, is_mobile=True)
     mobile = phone.new_page()
-    mobile.goto(site_url)
+    mobile.goto(published_url)
     mobile.screenshot(path=str(shots_dir / f"home-phone-{scheme}.png"))
     phone.close()
     context.close()

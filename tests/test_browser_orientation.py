@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from helpers import refuse_elsewhere
-from test_browser import all_pages, site_url  # noqa: F401 (fixtures)
+from test_browser import all_pages, published_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -47,15 +47,16 @@ class Tour:
 
 
 @pytest.fixture(scope="module")
-def phone_tour(browser, real_site, site_url) -> Tour:
-    """Each page as a phone shows it, what its scripts said went wrong, and what it asked of other sites."""
+def phone_tour(browser, published_site, published_url) -> Tour:
+    """Each page of the briefing as published, as a phone shows it, what its scripts said went wrong,
+    and what it asked of other sites."""
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    tour = Tour({}, [], refuse_elsewhere(context, site_url))
+    tour = Tour({}, [], refuse_elsewhere(context, published_url))
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and tour.errors.append(f"{page.url}: {msg.text}"))
     page.on("pageerror", lambda exc: tour.errors.append(f"{page.url}: {exc}"))
-    for path in all_pages(real_site):
-        page.goto(site_url + path, wait_until="load")
+    for path in all_pages(published_site):
+        page.goto(published_url + path, wait_until="load")
         width, stray = page.evaluate("document.documentElement.scrollWidth"), page.evaluate(STRAY)
         tour.pages[path] = {"width": width, "stray": stray}
     context.close()

@@ -46,6 +46,9 @@ def pagefind_project(root: Path, engine: str) -> Project:
 
 @pytest.fixture(scope="module", params=ENGINES)
 def pagefind_site(request, tmp_path_factory) -> Path:
+    """The briefing as published (Pagefind's search), built by each engine."""
+    if request.param == "mkdocs":
+        return request.getfixturevalue("published_site").root / "site"
     return (
         pagefind_project(tmp_path_factory.mktemp(f"pagefind-{request.param}") / "project", request.param).root / "site"
     )
