@@ -202,49 +202,40 @@ def made_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path
     return folder
 
 
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Project:
-    """The repository's own registry and site configuration, built once in a temporary folder."""
+def repository_project(root: Path, settings: bool) -> Project:
+    """A copy of this repository's briefing in `root`: its registry, docs/ and mkdocs.yml (and, with
+    `settings`, its briefing.toml); the generator and templates linked, the archive beside the repository."""
     if not SHARED_SOURCES.is_dir():
         pytest.fail(f"the source archive {SHARED_SOURCES} is missing: the real briefing cannot be verified")
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "facts", root / "facts")
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
+    for name in ("mkdocs.yml", "briefing.toml") if settings else ("mkdocs.yml",):
+        shutil.copy(REPO / name, root / name)
+    for shared in ("scripts", "templates"):
+        (root / shared).symlink_to(REPO / shared)
+    return Project(root, SHARED_SOURCES)
 
-    def build(folder: Path) -> None:
-        root = folder / "project"
-        root.mkdir()
-        shutil.copytree(REPO / "facts", root / "facts")
-        shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        for shared in ("scripts", "templates"):
-            (root / shared).symlink_to(REPO / shared)
-        result = Project(root, SHARED_SOURCES).run("build", "--strict", env={"SOURCE_DATE_EPOCH": "1750000000"})
-        assert result.returncode == 0, result.stderr
 
-    return Project(made_once(tmp_path_factory, "real", build) / "project", SHARED_SOURCES)
+def _built(project: Project, *flags: str) -> None:
+    result = project.run("build", "--strict", *flags, env={"SOURCE_DATE_EPOCH": "1750000000"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Project:
+    """The repository's registry and site configuration without its briefing.toml, so with the engine's
+    own search (which the tests of that search use), built once for every worker."""
+    folder = made_once(tmp_path_factory, "real", lambda folder: _built(repository_project(folder / "project", False)))
+    return Project(folder / "project", SHARED_SOURCES)
 
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> Project:
-    """The briefing as it is published: the repository's registry, site configuration and briefing.toml
-    (its search is Pagefind's, with the site's own search box), built once for every worker.
-
-    `real_site` leaves briefing.toml out, so it has the engine's own search, which the tests of
-    that search use; what a reader sees page by page is checked here."""
-    if not SHARED_SOURCES.is_dir():
-        pytest.fail(f"the source archive {SHARED_SOURCES} is missing: the real briefing cannot be verified")
-
-    def build(folder: Path) -> None:
-        root = folder / "project"
-        root.mkdir()
-        shutil.copytree(REPO / "facts", root / "facts")
-        shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
-        for name in ("mkdocs.yml", "briefing.toml"):
-            shutil.copy(REPO / name, root / name)
-        for shared in ("scripts", "templates"):
-            (root / shared).symlink_to(REPO / shared)
-        result = Project(root, SHARED_SOURCES).run("build", "--strict", env={"SOURCE_DATE_EPOCH": "1750000000"})
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    return Project(made_once(tmp_path_factory, "published", build) / "project", SHARED_SOURCES)
+    """The briefing as it is published: with its briefing.toml, so Pagefind's search and the site's own
+    search box, built once for every worker. What a reader sees page by page is checked on it."""
+    made = made_once(tmp_path_factory, "published", lambda folder: _built(repository_project(folder / "project", True)))
+    return Project(made / "project", SHARED_SOURCES)
 
 
 @pytest.fixture(scope="session")

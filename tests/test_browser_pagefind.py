@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SHARED_SOURCES, Project
+from conftest import Project, repository_project
 from helpers import axe_serious, serve
 from playwright.sync_api import Page, expect
 from test_browser_search import page, tab_to  # noqa: F401 (the fixture each test takes: 1280 px, a context of its own)
@@ -26,18 +26,12 @@ RESULT_LINKS = "() => [...document.querySelectorAll('.briefing-search__results a
 
 
 def pagefind_project(root: Path, engine: str) -> Project:
-    """The repository's registry and site configuration with search = "pagefind", built by `engine`."""
-    root.mkdir(parents=True)
-    shutil.copytree(REPO / "facts", root / "facts")
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns(".*"))
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    settings = (REPO / "briefing.toml").read_text(encoding="utf-8")
+    """The repository's briefing with search = "pagefind" (whatever its briefing.toml says), built by `engine`."""
+    project = repository_project(root, settings=True)
+    settings = (root / "briefing.toml").read_text(encoding="utf-8")
     if "search =" not in settings:
         settings += 'search = "pagefind"\n'
     (root / "briefing.toml").write_text(settings.replace('search = "builtin"', 'search = "pagefind"'), encoding="utf-8")
-    for shared in ("scripts", "templates"):
-        (root / shared).symlink_to(REPO / shared)
-    project = Project(root, SHARED_SOURCES)
     result = project.run("build", "--strict", "--engine", engine, env={"SOURCE_DATE_EPOCH": "1750000000"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert (root / "site" / "pagefind" / "pagefind.js").is_file()
