@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -175,7 +176,9 @@ def _besides(stamp: tuple, folder: Path) -> list:
 RECENT = 2_000_000_000  # ns: a file changed this recently may change again within its clock's grain
 
 
-def inputs_stamp(folders: tuple[Path, ...], files: tuple[Path, ...] = (), known: dict | None = None) -> tuple:
+def inputs_stamp(
+    folders: tuple[Path, ...], files: tuple[Path, ...] = (), known: dict | None = None
+) -> tuple[tuple, dict]:
     """Every file the pages are made from, with a hash of its bytes: the same stamp, the same pages;
     and the hashes by path, with each file's status, for the next call (`known`).
 
@@ -183,11 +186,15 @@ def inputs_stamp(folders: tuple[Path, ...], files: tuple[Path, ...] = (), known:
     again unless its status (size, modification and change times, inode) is what `known` holds and
     it last changed more than 2 s ago, so a preview polling 10 000 facts' files reads none of them.
     """
-    paths = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()]
-    paths += [path for path in files if path.is_file()]
+    paths = [path for folder in folders for path in sorted(folder.rglob("*"))] + list(files)
     now, hashed = time.time_ns(), {}
     for path in paths:
-        info = path.stat()
+        try:
+            info = path.stat()  # one look at each: whether it is a file, and its status
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
         status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         seen = (known or {}).get(path.as_posix())
         settled = seen is not None and seen[0] == status and now - info.st_ctime_ns > RECENT
