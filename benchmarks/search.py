@@ -168,7 +168,7 @@ def browse(browser, site: Path, kind: str, query: str = QUERY) -> tuple[int, int
         page.goto(base, wait_until="networkidle", timeout=300_000)
         page.wait_for_timeout(1000)
         loaded = sum(sizes)
-        results = 0
+        results, shown = 0, True
         start = time.perf_counter()
         if kind.startswith("Pagefind"):
             results = page.evaluate(PAGEFIND_QUERY, query)[0]
@@ -183,7 +183,7 @@ def browse(browser, site: Path, kind: str, query: str = QUERY) -> tuple[int, int
                 except PlaywrightTimeout:
                     page.evaluate(ZENSICAL_RETYPE, query)
             else:
-                start = float("nan")  # no result in five minutes: no time to report
+                shown = False
         else:
             page.keyboard.press("/")  # Material's shortcut: it opens and focuses the search box at any width
             page.keyboard.type(query)
@@ -196,8 +196,8 @@ def browse(browser, site: Path, kind: str, query: str = QUERY) -> tuple[int, int
                 except PlaywrightTimeout:
                     page.fill(".md-search__input", query)
             else:
-                start = float("nan")
-        seconds = time.perf_counter() - start
+                shown = False
+        seconds = time.perf_counter() - start if shown else float("nan")  # none in five minutes: no time
         page.wait_for_timeout(200)
         queried = sum(sizes) - loaded
         context.close()
