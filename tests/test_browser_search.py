@@ -25,6 +25,24 @@ ZENSICAL_FOCUSED = """() => {
   const host = [...document.body.children].find(e => e.shadowRoot);
   return !!(host && host.shadowRoot.activeElement && host.shadowRoot.activeElement.tagName === 'INPUT');
 }"""
+ZENSICAL_OPENED = "() => !![...document.body.children].find(e => e.shadowRoot)"
+
+
+def open_zensical_search(page: Page) -> None:
+    """Ctrl+K, as a reader presses it, until Zensical's search box has the focus. Pressed before
+    Zensical's script listens (a loaded machine runs it late), the key opens nothing, and a reader
+    presses it again; a dialog that opened but is slow to take the focus is waited for, never closed."""
+    for _ in range(3):
+        page.keyboard.press("Control+k")
+        try:
+            page.wait_for_function(ZENSICAL_FOCUSED, timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if page.evaluate(ZENSICAL_OPENED):
+                break
+    page.wait_for_function(ZENSICAL_FOCUSED, timeout=10_000)
+
+
 STATUS = """() => {
   const host = [...document.body.children].find(e => e.shadowRoot);
   const status = host && host.shadowRoot.querySelector('[role=status]');
@@ -77,7 +95,7 @@ def test_a_q_link_finds_an_alias_on_zensical(page, zensical_url):
 def test_zensical_search_by_keyboard_only(page, zensical_url):
     """Before: the shortcut did nothing while the held index had not arrived."""
     page.goto(zensical_url + "timeline/", wait_until="networkidle")
-    page.keyboard.press("Control+k")
+    page.keyboard.press("Control+k")  # once: the first press must open it
     page.wait_for_function("() => !!([...document.body.children].find(e => e.shadowRoot) || {}).shadowRoot")
     page.wait_for_timeout(300)
     page.keyboard.type("Shangcheng")
@@ -172,8 +190,7 @@ def test_search_by_keyboard_only_on_both_engines(page, request, engine):
         first.wait_for(timeout=10_000)
         page.keyboard.press("ArrowDown")  # the first result
     else:
-        page.keyboard.press("Control+k")
-        page.wait_for_function(ZENSICAL_FOCUSED, timeout=10_000)
+        open_zensical_search(page)
         page.keyboard.type("whopping")
         _results(page, "march-2025-round-amount")
     page.keyboard.press("Enter")
