@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.process import REPO, run
+from briefing.files import replace_file
 from briefing.pipeline import Options
 from briefing.preview import PREVIEW, preview, settle
 
@@ -81,13 +82,6 @@ def _get(url: str) -> str:
         return ""
 
 
-def _saved(path: Path, text: str) -> None:
-    """Write a file whole, as an editor saves it."""
-    temporary = path.with_name(f".{path.name}.bench-tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-
-
 def served_run(root: Path, archive: Path, edits: int, start_within: float = 900) -> dict[str, list]:
     """`briefing serve --dirty` on the registry; for each one-fact edit, the seconds from the file
     saved to the served topic page carrying the new words (read every 20 ms)."""
@@ -112,7 +106,7 @@ def served_run(root: Path, archive: Path, edits: int, start_within: float = 900)
             page = base + shown[0].parent.relative_to(root / PREVIEW / "docs").as_posix() + "/"
             for r in range(edits):
                 words = f"(fact 0, live{' again' * r})."
-                _saved(edited, original.replace("(fact 0).", words, 1))
+                replace_file(edited, original.replace("(fact 0).", words, 1).encode("utf-8"), durable=False)
                 start = time.perf_counter()
                 while words not in _get(page):
                     if time.perf_counter() - start > 120:
@@ -122,7 +116,7 @@ def served_run(root: Path, archive: Path, edits: int, start_within: float = 900)
                 seen["load"].append(os.getloadavg()[0])
                 time.sleep(1)  # both watchers settle before the next edit
         finally:
-            _saved(edited, original)
+            replace_file(edited, original.encode("utf-8"), durable=False)
             server.terminate()
             server.wait(timeout=60)
     return seen

@@ -1,4 +1,4 @@
-"""Every page of the real site on a phone, in Chromium at 375 px: it loads without a script error or
+"""Every page of the briefing as published, on a phone, in Chromium at 375 px: it loads without a script error or
 a request that leaves the site, nothing scrolls sideways, and no heading's ¶ and no footnote's ↩ sits
 alone on a line (issue 23, item 6).
 
