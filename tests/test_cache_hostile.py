@@ -370,6 +370,28 @@ def test_serve_refuses_a_link_in_its_preview(site_project, tmp_path):
     assert snapshot(victim) == {"text.txt": b"an archived text\n"}
 
 
+@pytest.mark.parametrize("kind", ["file-link", "folder-link", "folder"])
+def test_serve_refuses_anything_but_its_own_file_where_it_signals_its_server(site_project, tmp_path, kind):
+    """The preview replaces .cache/preview.written after each edit (its server then rebuilds): a link
+    or folder committed there is refused before anything is written, and what it names is untouched."""
+    victim = _victim(tmp_path)
+    signal = site_project.root / ".cache" / "preview.written"
+    signal.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "file-link":
+        signal.symlink_to(victim / "text.txt")
+    elif kind == "folder-link":
+        signal.symlink_to(victim)
+    else:
+        signal.mkdir()
+    result = site_project.run("serve", "--dev-addr", "127.0.0.1:1")
+    assert result.returncode == 1
+    shown = "a folder" if kind == "folder" else "a symbolic link"
+    assert f".cache/preview.written:1:1: error: the preview's signal is {shown}, not a file of its own" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(victim) == {"text.txt": b"an archived text\n"}
+    assert not (site_project.root / ".cache" / "preview").exists()  # nothing rendered, nothing written
+
+
 # --- S5: the site folder -------------------------------------------------------------------------
 
 

@@ -538,3 +538,50 @@ def test_settling_between_edits_collects_the_last_renderings_cycles_and_freezes_
         assert gc.get_freeze_count() > 0 and gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+class _Server:
+    """A server that rebuilds only what changed, as `briefing serve --dirty` has: what the preview held
+    when it was told, and when it waited for the pages to be shown."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.seen = root, []
+
+    def mark(self) -> None:
+        self.seen.append(("mark", _on_disk(self.root)))
+
+    def wait(self) -> None:
+        self.seen.append(("wait", _on_disk(self.root)))
+
+
+def test_with_a_server_the_pages_of_an_edit_are_written_before_its_downloads(site_project: Project):
+    """An edited page shows sooner: its pages are written and the server told, and only once it shows
+    them are the downloads and the charts' data written. Then the preview is a cold rendering's."""
+    options, state = _first(site_project)
+    server = _Server(site_project.root)
+    site_project.edit("facts.yaml", *WORD_EDITS["may-2024-round"])
+    state, report = preview(options, state, server=server)
+    assert report is not None and report.files is not None, report.failures
+    [(_, before), (_, pages_shown)] = server.seen
+    new = b"a funding round led"
+    edited = {path for path, (data, _) in pages_shown.items() if new in data}
+    assert edited and all(path.endswith(".md") for path in edited)  # the downloads come after
+    assert new not in before["docs/data/facts.json"][0]  # the version it shows was marked before it was told
+    cold = prepare(options)
+    assert cold.files is not None and report.files == cold.files
+    disk = _on_disk(site_project.root)
+    assert new in disk["docs/data/facts.json"][0]
+    assert {path: data for path, (data, _) in disk.items()} == {
+        path: content if isinstance(content, bytes) else content.encode("utf-8") for path, content in cold.files.items()
+    }
+    signal = site_project.root / ".cache" / "preview.written"
+    assert signal.is_file() and not signal.is_symlink()
+
+
+def test_without_a_server_an_edit_is_written_whole_at_once(site_project: Project):
+    """`briefing serve` without --dirty rebuilds every page for each signal: one signal, everything in it."""
+    options, state = _first(site_project)
+    site_project.edit("facts.yaml", *WORD_EDITS["may-2024-round"])
+    state, report = preview(options, state)
+    assert report is not None and not state.pages_first and not state.later
+    assert WORD_EDITS["may-2024-round"][1].encode() in _on_disk(site_project.root)["docs/data/facts.json"][0]

@@ -71,8 +71,9 @@ def test_preview_follows_edits_and_keeps_the_last_good_pages(site_project: Proje
             "the edit to show",
             log,
         )
-        # The preview's own writes do not wake the file watcher again: the rebuilds settle. (The
-        # watcher polls, so one edit's files may reach it in one poll or two, never in a loop.)
+        # The server rebuilds when the preview signals, never on the preview's own writes: the
+        # rebuilds settle. (With --dirty the pages are signalled first and the downloads after them;
+        # a save that reaches the preview half-made is one more look, never a loop.)
         rebuilds = _settled(lambda: log.read_text(encoding="utf-8").count("Detected file changes"), log)
         assert 1 <= rebuilds <= 2
         # Every menu entry has its title, even for pages a dirty rebuild did not read.

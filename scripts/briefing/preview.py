@@ -28,6 +28,7 @@ from briefing.load.model import Registry
 from briefing.pipeline import Checked, Loaded, Options, Report, check, finish, load
 from briefing.render.dependencies import changed_facts, pages_showing
 from briefing.write import output
+from briefing.write.engine import Rebuilds
 
 PREVIEW = output.PREVIEW  # the live preview's site source: a preview never touches build/ and site/
 SEARCH_PLUGINS = ("search", "material/search")
@@ -50,6 +51,8 @@ class Preview:
     kept: dict = field(default_factory=dict)  # what an edit of some facts' words leaves as it was (Index.keep)
     searchless: tuple[str, str] = ("", "")  # the last mkdocs.yml, and it without search (see without_search)
     compared: tuple = ()  # the registries an edit was last compared between, and what changed_facts said
+    pages_first: bool = False  # after an edit of facts' words, write the pages before the other files
+    later: list = field(default_factory=list)  # then: makes the files that are not pages
 
     def changed_facts(self, new: Registry) -> set[str] | None:
         """The facts whose words alone changed since `registry` (None: anything else changed), found once
@@ -64,6 +67,8 @@ class Preview:
         """The pages, rendered again only where an edit of facts' words reaches; then remembered for the next.
 
         The downloads are joined from each fact's pieces, kept but for the facts the edit changed.
+        With `pages_first`, after an edit of facts' words they are made after the pages are written
+        (`files_later`): the last ones stand in for them until then.
         """
         from briefing.render.pages import render_site  # rendering needs Jinja; checking does not
 
@@ -73,35 +78,49 @@ class Preview:
         only = None if changed is None else pages_showing(self.pages, changed)
         kept = {} if changed is None else {key: made for key, made in self.kept.items() if key[0] not in changed}
         templates, settings = options.root / "templates", options.settings
-        pages = render_site(loaded.registry, templates, settings, history, checked.quotes, only=only, kept=kept)
-        self.pages = pages if only is None else {**self.pages, **pages}
+        later: list | None = [] if only is not None and self.pages_first else None
+        quotes = checked.quotes
+        made = render_site(loaded.registry, templates, settings, history, quotes, only=only, kept=kept, later=later)
+        self.pages = made if only is None else {**self.pages, **made}
         self.registry, self.history, self.checked, self.rendered = loaded.registry, _shown(history), checked, only
-        self.kept, self.compared = kept, ()
+        self.kept, self.compared, self.later = kept, (), later or []
         return self.pages
 
+    def files_later(self) -> dict[str, str]:
+        """The files render_pages left to make later (the downloads, the charts' data), now made; {} if none."""
+        if not self.later:
+            return {}
+        files, self.later = self.later[0](), []
+        self.pages.update(files)
+        return {f"docs/{rel}": text for rel, text in files.items()}
 
-def preview(options: Options, previous: Preview | None, search: bool = True) -> tuple[Preview, Report | None]:
+
+def preview(
+    options: Options, previous: Preview | None, search: bool = True, server: Rebuilds | None = None
+) -> tuple[Preview, Report | None]:
     """For the live preview: re-render the site source into PREVIEW if an input changed; keep the last good one.
 
     Returns what the preview was made from (`previous` if nothing changed) and the report of the
     rendering (None if nothing changed); the preview is written only if it has no errors. When
     only facts/ changed since `previous`, only the pages the edit reaches are rendered again.
     Without `search`, the preview has no search (see `without_search`); with it, the engine's own
-    search, even where the build's is Pagefind's (which a preview does not run).
+    search, even where the build's is Pagefind's (which a preview does not run). With `server`
+    (a server that rebuilds only what changed), after an edit of facts' words the pages are written
+    first, and the downloads and the charts' data once it shows them (it serves no page while it
+    rebuilds): an edited page shows sooner.
     """
-    from briefing.render.environment import TEMPLATES
-
     if options.settings.search == "pagefind":  # the preview runs no Pagefind: the engine's own search serves it
         options = replace(options, settings=replace(options.settings, search="builtin"))
     root = options.root
-    folders = (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")
     known = previous.hashed if previous else None
-    stamp, hashed = inputs_stamp(tuple(f for f in folders if f.is_dir()), (root / "mkdocs.yml",), known)
+    folders = tuple(f for f in preview_inputs(options) if f.is_dir())
+    stamp, hashed = inputs_stamp(folders, (root / "mkdocs.yml",), known)
     if previous is not None and stamp == previous.stamp:
         return replace(previous, hashed=hashed), None
     earlier = Preview() if previous is None else replace(previous, pages=dict(previous.pages))
     if _besides(stamp, options.facts_dir) != _besides(earlier.rendered_from, options.facts_dir):
         earlier = Preview(built=earlier.built)  # not only facts/ changed: render every page
+    earlier.pages_first = server is not None
     report = _prepare(options, earlier)
     if report.files is None:
         report.failures.append("preview not updated: fix the errors above")
@@ -114,7 +133,30 @@ def preview(options: Options, previous: Preview | None, search: bool = True) -> 
     if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
+    if server is not None and earlier.later:
+        server.mark()
+    _signal(root, written)
+    later = earlier.files_later()  # while the server rebuilds the pages on the other core
+    if later:
+        if server is not None:
+            server.wait()
+        earlier.written, report.files = {**files, **later}, {**report.files, **later}
+        _signal(root, _write_preview(root / PREVIEW, earlier.written, files))
     return earlier, report
+
+
+def _signal(root: Path, written: set[str]) -> None:
+    """Tell the preview's server (write/live_server.py) that files are written: it rebuilds now."""
+    if written:
+        replace_file(root / output.SIGNAL, b"written\n", durable=False)
+
+
+def preview_inputs(options: Options) -> tuple[Path, ...]:
+    """The folders the preview is made from (and mkdocs.yml): the registry, the templates, the archive, docs/."""
+    from briefing.render.environment import TEMPLATES
+
+    root = options.root
+    return (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")
 
 
 def settle() -> None:

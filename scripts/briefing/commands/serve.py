@@ -7,15 +7,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from briefing.commands.build import MATERIAL_END_OF_LIFE
 from briefing.commands.common import add_command, print_problems, print_report
 from briefing.load.model import Registry
 from briefing.pipeline import Options
-from briefing.preview import PREVIEW, Preview, preview, settle
+from briefing.preview import PREVIEW, Preview, preview, preview_inputs, settle
 from briefing.write import output
-from briefing.write.engine import die_with_parent, wait_until_listening
+from briefing.write.engine import Rebuilds, die_with_parent, wait_until_listening
 
 DIRTY_NOTE = (
     "note: --dirty: this preview has no search, since a partial rebuild cannot refresh its index; "
@@ -37,6 +38,7 @@ def run(options: Options, args: argparse.Namespace) -> int:
 
 # Seconds between two looks for an edit: 0.1 s, or five times as long as a look takes (a look
 # reads only the files whose status changed; at 10 000 facts it takes about 7 ms), at most 0.5 s.
+# Where the kernel tells of changed files (watchdog), a change wakes the look at once.
 LOOK_AGAIN = (0.1, 0.5)
 
 
@@ -61,7 +63,9 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     if not (options.root / PREVIEW / "mkdocs.yml").is_file():
         print("error: no preview to serve yet: fix the errors above", file=sys.stderr)
         return 1
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr, "-f", str(PREVIEW / "mkdocs.yml")]
+    # MkDocs' server, rebuilding when the preview signals its files written (write/live_server.py)
+    command = [sys.executable, "-m", "briefing.write.live_server", str(output.SIGNAL), "serve"]
+    command += ["--dev-addr", dev_addr, "-f", str(PREVIEW / "mkdocs.yml")]
     print(MATERIAL_END_OF_LIFE, file=sys.stderr)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # its ten-line banner: the line above says it
     # The server dies with us, however we end: Ctrl-C, a SIGTERM or SIGHUP, or a SIGKILL.
@@ -74,10 +78,12 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     try:
         # Its first build done: a preview written while that build reads the pages could take one away.
         wait_until_listening(server, dev_addr)
+        rebuilds, edited = Rebuilds(dev_addr), _woken_by_edits(options)
         while server.poll() is None:
-            time.sleep(pause)
+            edited.wait(pause)
+            edited.clear()
             started = time.perf_counter()
-            stamp, changed = _regenerate(options, stamp, dirty)
+            stamp, changed = _regenerate(options, stamp, dirty, rebuilds if dirty else None)
             if changed:  # while MkDocs rebuilds on the other core
                 settle()
             else:  # a look that found nothing: look again after five times as long, within bounds
@@ -89,9 +95,33 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         return 0
 
 
-def _regenerate(options: Options, stamp: Preview | None, dirty: bool) -> tuple[Preview, bool]:
+def _woken_by_edits(options: Options) -> threading.Event:
+    """An event set when the kernel says a file changed among the preview's inputs, so that an edit
+    is looked at at once rather than at the next look; never set where it cannot say (the looks
+    then find the edit, as they would anyway: the event only wakes them)."""
+    import watchdog.events
+    import watchdog.observers
+
+    woken = threading.Event()
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = lambda event: woken.set()  # type: ignore[method-assign]
+    folders = [(f, True) for f in preview_inputs(options) if f.is_dir()] + [(options.root, False)]
+    observer = watchdog.observers.Observer()
+    observer.daemon = True  # it ends with the preview
+    try:
+        for folder, recursive in folders:
+            observer.schedule(handler, str(folder), recursive=recursive)
+        observer.start()
+    except OSError:  # no notifications left to the user (inotify's limits): the looks alone find edits
+        pass
+    return woken
+
+
+def _regenerate(
+    options: Options, stamp: Preview | None, dirty: bool, server: Rebuilds | None = None
+) -> tuple[Preview, bool]:
     """Re-render the preview if an input changed, and print what the rendering found; and whether one had."""
-    stamp, report = preview(options, stamp, search=not dirty)
+    stamp, report = preview(options, stamp, search=not dirty, server=server)
     if report is not None:
         print_report(report, github=False)
     return stamp, report is not None

@@ -10,7 +10,7 @@ than interpreted.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import yaml
@@ -39,6 +39,7 @@ def render_site(
     page_kinds: tuple[Kind, ...] | None = None,
     only: Collection[str] | None = None,
     kept: dict | None = None,
+    later: list[Callable[[], dict[str, str]]] | None = None,
 ) -> dict[str, str]:
     """Every generated page keyed by its path in the site source, plus the navigation and the other files.
 
@@ -46,23 +47,33 @@ def render_site(
     `quotes` what the quote check found (each quote is shown as its archive prints it);
     `page_kinds` the kinds of page to make (the generator's and the installed ones by default);
     `only` the pages to render (the live preview's, see render/dependencies.py): the others are left out;
-    `kept` what the live preview kept from its last rendering (Index.keep).
+    `kept` what the live preview kept from its last rendering (Index.keep);
+    `later`: the files that are not pages (downloads, charts' data) are left out, and the function
+    that makes them is appended to it (the live preview shows an edited page before them).
     """
     with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
         index = Index(registry, templates, settings, history, quotes, kept)
         pages: dict[str, str] = {}
         menu: list[Page] = []
-        files: dict[str, str] = {}
-        for kind in kinds() if page_kinds is None else page_kinds:
+        chosen = kinds() if page_kinds is None else page_kinds
+        for kind in chosen:
             for page in kind.pages(index):
                 if only is None or page.path in only:
                     text = render_page(index, page, page.template or kind.template)
                     pages[page.path] = text + facets(index, page, kind.name)
                 if page.menu is not None:
                     menu.append(page)
-            files.update(kind.files(index))
         pages[".nav.yml"] = navigation(menu)
-        return pages | files
+        if later is not None:
+            later.append(lambda: _files(index, chosen))
+            return pages
+        return pages | _files(index, chosen)
+
+
+def _files(index: Index, chosen: tuple[Kind, ...]) -> dict[str, str]:
+    """The files of the kinds of page that are not pages, by path."""
+    with gc_paused():
+        return {path: text for kind in chosen for path, text in kind.files(index).items()}
 
 
 def render_page(index: Index, page: Page, template: str) -> str:

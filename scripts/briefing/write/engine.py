@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -88,3 +89,33 @@ def wait_until_listening(server: subprocess.Popen, dev_addr: str) -> None:
                 return
         except (OSError, ValueError):
             time.sleep(0.1)
+
+
+class Rebuilds:
+    """The preview's view of its server's rebuilds, through MkDocs' live-reload protocol (what a
+    browser showing a page asks): which version of the site is shown, and waiting for a newer one."""
+
+    def __init__(self, dev_addr: str) -> None:
+        host, _, port = dev_addr.rpartition(":")
+        host = host.strip("[]")
+        host = "127.0.0.1" if host in ("", "0.0.0.0") else f"[{host}]" if ":" in host else host
+        self.url = f"http://{host}:{port}/livereload/"
+        self.marked: int | None = None
+
+    def mark(self) -> None:
+        """Remember the version shown now (before files are written and the server told)."""
+        self.marked = self._version(0, within=1)
+
+    def wait(self, within: float = 5) -> None:
+        """Wait until the server shows a newer version than the one marked (at most `within` s: a
+        rebuild that fails leaves the server showing the last version)."""
+        if self.marked is not None:
+            self._version(self.marked, within)
+
+    def _version(self, after: int, within: float) -> int | None:
+        """The version shown once it is newer than `after`; None if the server does not say."""
+        try:
+            with urllib.request.urlopen(f"{self.url}{after}/0", timeout=within) as answer:
+                return int(answer.read(32))
+        except (OSError, ValueError):
+            return None

@@ -42,6 +42,8 @@ SITE_MARKER = ".briefing-site"  # in every site a build makes: a folder holding 
 MARKER_TEXT = "This folder is a site made by `briefing build`; the next build replaces it whole.\n"
 # The folders under .cache/ that builds, checks and previews write into: each must be a real folder.
 PREVIEW = Path(".cache") / "preview"
+# Replaced by the live preview once an edit's files are all written: its server rebuilds then (write/live_server.py).
+SIGNAL = Path(".cache") / "preview.written"
 OWN_FOLDERS = (Path(".cache"), STAGING, Path(".cache") / "briefing", PREVIEW)
 _TEMPORARY = r"[A-Za-z0-9_]{1,64}"  # the random part of a name tempfile.mkdtemp makes
 _DELETE_RECORD = (
@@ -85,6 +87,10 @@ def refusals(root: Path, site: Path | None = None, preview: bool = False) -> lis
     if _kind(root / LOCK) not in ("missing", "file"):
         problems.append(
             _not_own(LOCK, f"the build lock is {_shown(_kind(root / LOCK))}, not a file of the build's own")
+        )
+    if preview and _kind(root / SIGNAL) not in ("missing", "file"):
+        problems.append(
+            _not_own(SIGNAL, f"the preview's signal is {_shown(_kind(root / SIGNAL))}, not a file of its own")
         )
     if preview and not problems:
         for folder, names, files in os.walk(root / PREVIEW):
