@@ -1,0 +1,88 @@
+"""A kind with more entities than a listing holds is listed on pages of their own by the names'
+first letters (render/kinds/entities.py), so the Entities page stays short however many there are."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from conftest import Project
+
+from briefing.load.registry import load_registry
+from briefing.project import DEFAULTS
+from briefing.render.kinds.entities import letters, name_order, shelves
+from briefing.render.pages import render_site
+
+
+@dataclass
+class Named:
+    name: str
+
+
+def test_every_shelf_holds_at_most_a_listing_and_every_entity_is_on_one():
+    names = [f"Sino {word}" for word in ("Alpha", "Beta", "Gamma", "Delta")] + ["Sigma", "Sun", "Star"]
+    names += [
+        "Émile Borel",
+        "emma",
+        "智谱",
+        "01.AI",
+        "—",
+        "Zhipu",
+        "Zhipu",
+        "Zhipu",
+    ]  # accents, no Latin, one name 3 times
+    members = sorted((Named(n) for n in names), key=name_order)
+    found = shelves(members, limit=2)
+    keys = [key for key, _ in found]
+    assert len(keys) == len(set(keys)) and keys[-1] == "other"
+    assert sorted(id(e) for _, shelf in found for e in shelf) == sorted(id(e) for e in members)
+    for key, shelf in found:
+        if key != "other":
+            assert all(letters(e.name).startswith(key) for e in shelf), key
+        # a shelf is longer than the limit only when its names cannot be told apart by more letters
+        assert len(shelf) <= 2 or len({letters(e.name) for e in shelf}) == 1 or key == "other", key
+    by_key = dict(found)
+    assert [e.name for e in by_key["e"]] == ["Émile Borel", "emma"]  # accents folded: É files under e
+    assert {e.name for e in by_key["other"]} == {"智谱", "—"}
+    assert [e.name for e in by_key["zhipu"]] == ["Zhipu"] * 3  # the same name: one shelf, whatever the limit
+    assert "sinoa" in by_key and "sinob" in by_key  # a crowded "s" is split by as many letters as it takes
+
+
+def _pages(project: Project, limit: int) -> dict[str, str]:
+    registry, problems = load_registry(project.facts, project.root)
+    assert not [p for p in problems if p.severity == "error"]
+    return render_site(registry, settings=replace(DEFAULTS, listing_limit=limit))
+
+
+def test_the_entities_page_links_to_its_shelves_when_a_kind_is_too_long(project: Project):
+    project.edit(
+        "entities.yaml",
+        "  - id: portville\n",
+        "  - id: hostile\n    name: '<script>alert(1)</script> ](javascript:x)'\n    kind: organisation\n"
+        "    description: 'A name that is markup.'\n  - id: portville\n",
+    )
+    short = _pages(project, limit=150)
+    assert not [path for path in short if "--" in path]  # nothing split at the default limit
+    pages = _pages(project, limit=1)
+    index = pages["entities/index.md"]
+    shelf_pages = sorted(path for path in pages if path.startswith("entities/organisation--"))
+    assert shelf_pages == [
+        "entities/organisation--a/index.md",
+        "entities/organisation--h/index.md",
+        "entities/organisation--s/index.md",
+    ]
+    # The organisations are linked by shelf, with how many each holds; the one person and place are listed.
+    assert "3, by the first letters of their names: [A](../entities/organisation--a/index.md) (1)" in index
+    assert "(../entities/acme/index.md)" not in index
+    assert "[Ada Lovelace](../entities/ada-lovelace/index.md)" in index
+    listed = []
+    for path in shelf_pages:
+        page = pages[path]
+        assert "[All entities](../../entities/index.md)" in page
+        listed += re.findall(r"^- \[.*?\]\(\.\./\.\./entities/([a-z0-9-]+)/index\.md\)", page, re.M)
+    assert sorted(listed) == ["acme", "harbour-capital", "hostile"]  # each organisation on one shelf
+    hostile = pages["entities/organisation--s/index.md"]
+    assert "<script>" not in hostile and "](javascript:" not in hostile
+    assert 'title: "Organisations: S"' in hostile
+    # No shelf can take an entity's page: an id has single hyphens only.
+    assert not any(path.removeprefix("entities/").split("/")[0] == "organisation--s" for path in short)
