@@ -162,8 +162,6 @@ def element_problems(element: Element, xml: bool) -> list[Found]:
 
 
 def _address_problems(element: Element, tag: str, name: str, value: str, xml: bool) -> list[Found]:
-    shown = f"<{tag} {name}={_short(value)}>"
-    needles = (element.text, value.strip(), f"<{element.tag}")
     why = None
     for address in _srcset(value) if name == "srcset" else [value]:
         scheme = scheme_of(address)
@@ -184,7 +182,10 @@ def _address_problems(element: Element, tag: str, name: str, value: str, xml: bo
                 "a file from another site: a reader's browser would ask that site for it; link to it instead (<a href>)"
             )
             break
-    return [Found(shown, why, needles, element.line, _key(element))] if why else []
+    if why is None:
+        return []
+    needles = (element.text, value.strip(), f"<{element.tag}")
+    return [Found(f"<{tag} {name}={_short(value)}>", why, needles, element.line, _key(element))]
 
 
 def _style_problems(element: Element, tag: str, value: str) -> list[Found]:
@@ -215,16 +216,18 @@ def _css_char(match: re.Match) -> str:
     return match.group(2)
 
 
+_UNSEEN = re.compile(r"[\x00-\x20\x7f]+")  # what a browser drops from an address: white space, control characters
+
+
 def scheme_of(address: str) -> str:
     """An address's scheme as a browser reads it (white space and control characters dropped, any case); '' if none."""
-    cleaned = "".join(ch for ch in address if ord(ch) > 32 and ord(ch) != 127).lower()
-    match = _SCHEME.match(cleaned)
+    match = _SCHEME.match(_UNSEEN.sub("", address).lower())
     return match.group(1) if match else ""
 
 
 def is_elsewhere(address: str) -> bool:
     """Whether an address leaves the site: a scheme, or '//host' (browsers read '\\' as '/')."""
-    cleaned = "".join(ch for ch in address if ord(ch) > 32 and ord(ch) != 127).replace("\\", "/")
+    cleaned = _UNSEEN.sub("", address).replace("\\", "/")
     return bool(scheme_of(cleaned)) or cleaned.startswith("//")
 
 
