@@ -1,16 +1,23 @@
-"""The Sources page: every source with its publisher, date, kind and how many facts and claims cite it."""
+"""The Sources page: every source with its publisher, date, kind and how many facts and claims cite it.
+
+More sources than a listing holds (`listing_limit`) are tabled on a page per year of publication
+(`sources/published--2024/`, an address no source's id can take: ids have single hyphens), and
+the Sources page links to them with how many each holds.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from briefing.render.addresses import SOURCES, href, source_page
+from briefing.load.model import Source
+from briefing.render.addresses import SOURCES, href, page_file, source_page
 from briefing.render.escaping import md_text
 from briefing.render.facts import Link
 from briefing.render.index import Index
-from briefing.render.kinds.base import Kind, single_page
+from briefing.render.kinds.base import Kind, Page
 from briefing.vocabulary import SOURCE_KINDS
 
 
@@ -22,7 +29,16 @@ class SourceRow:
     count: int  # facts and disputed claims citing it
 
 
-def source_rows(index: Index) -> list[SourceRow]:
+@dataclass
+class Year:
+    """A year's page of sources, linked from the Sources page when they are too many for one table."""
+
+    label: str
+    link: Link
+    count: int
+
+
+def source_rows(index: Index, sources: list[Source] | None = None) -> list[SourceRow]:
     return [
         SourceRow(
             Link(md_text(index.source_names[s.id]), href(source_page(s.id))),
@@ -30,10 +46,33 @@ def source_rows(index: Index) -> list[SourceRow]:
             SOURCE_KINDS[s.kind],
             len({id(owner) for _, _, owner in index.citing.get(s.id, [])}),
         )
-        for s in index.registry.sources
+        for s in (index.registry.sources if sources is None else sources)
     ]
 
 
+def _year_page(year: int) -> str:
+    return page_file(f"sources/published--{year}")
+
+
+def pages(index: Index) -> Iterator[Page]:
+    """The Sources page, and a page per year of publication when there are more sources than a listing holds."""
+    everyone = index.registry.sources
+    if len(everyone) <= index.settings.listing_limit:
+        views = {"sources": source_rows(index), "years": [], "year": None, "back": None}
+        yield Page(SOURCES, "Sources", DESCRIPTION, views, menu=("Sources",))
+        return
+    by_year: dict[int, list[Source]] = {}
+    for source in everyone:
+        by_year.setdefault(source.published.year, []).append(source)
+    years = [Year(str(y), Link(Markup(str(y)), href(_year_page(y))), len(by_year[y])) for y in sorted(by_year)]
+    views = {"sources": [], "years": years, "year": None, "back": None}
+    yield Page(SOURCES, "Sources", DESCRIPTION, views, menu=("Sources",))
+    for year in sorted(by_year):
+        title = f"Sources published in {year}"
+        description = f"The {len(by_year[year])} of this briefing's {len(everyone)} sources published in {year}."
+        views = {"sources": source_rows(index, by_year[year]), "years": [], "year": str(year), "back": href(SOURCES)}
+        yield Page(_year_page(year), title, description, views)
+
+
 DESCRIPTION = "The documents this briefing is built from; every quote is checked against an archived copy."
-PAGES = single_page(SOURCES, "Sources", DESCRIPTION, lambda index: {"sources": source_rows(index)}, menu=("Sources",))
-KIND = Kind("sources", "sources.md.j2", PAGES)
+KIND = Kind("sources", "sources.md.j2", pages)

@@ -1,5 +1,6 @@
 """A kind with more entities than a listing holds is listed on pages of their own by the names'
-first letters (render/kinds/entities.py), so the Entities page stays short however many there are."""
+first letters (render/kinds/entities.py), and more sources by year of publication
+(render/kinds/sources.py): the Entities and Sources pages stay short however many there are."""
 
 from __future__ import annotations
 
@@ -86,3 +87,21 @@ def test_the_entities_page_links_to_its_shelves_when_a_kind_is_too_long(project:
     assert 'title: "Organisations: S"' in hostile
     # No shelf can take an entity's page: an id has single hyphens only.
     assert not any(path.removeprefix("entities/").split("/")[0] == "organisation--s" for path in short)
+
+
+def test_more_sources_than_a_listing_are_tabled_by_year_of_publication(project: Project):
+    pages = _pages(project, limit=1)
+    index = pages["sources/index.md"]
+    years = sorted(path for path in pages if path.startswith("sources/published--"))
+    assert years and all(path.endswith("/index.md") for path in years)
+    assert "<table" not in index and "By year of publication: [" in index
+    tabled = []
+    for path in years:
+        year = path.split("--")[1].split("/")[0]
+        page = pages[path]
+        assert f"# Sources published in {year}" in page and "[All sources](../../sources/index.md)" in page
+        tabled += re.findall(r'<a href="\.\./\.\./sources/([a-z0-9-]+)/">', page)
+        assert f"](../{path})" in index  # linked from the Sources page
+    assert sorted(tabled) == sorted(s.id for s in load_registry(project.facts, project.root)[0].sources)
+    whole = _pages(project, limit=150)["sources/index.md"]
+    assert "<table" in whole and "published--" not in whole  # one table while they fit
