@@ -136,3 +136,20 @@ def test_the_previews_view_of_its_server_never_hangs_on_a_server_that_does_not_a
     closed = Rebuilds(f"127.0.0.1:{_free_port()}")
     closed.mark()
     assert closed.marked is None
+
+
+def test_a_saved_file_wakes_the_preview_at_once_and_its_own_writes_do_not(tmp_path: Path):
+    """The kernel's events on the inputs wake the preview's next look; what it writes under .cache/ does not."""
+    from briefing.commands.serve import _woken_by_edits
+    from briefing.pipeline import Options
+
+    root = tmp_path / "project"
+    (root / "facts").mkdir(parents=True)
+    (root / "facts" / "facts.yaml").write_text("facts: []\n", encoding="utf-8")
+    (root / ".cache" / "preview").mkdir(parents=True)
+    woken = _woken_by_edits(Options(root, tmp_path / "archive", strict=False, site_dir=Path("site")))
+    replace_file(root / ".cache" / "preview" / "index.md", b"written by the preview\n", durable=False)
+    replace_file(root / ".cache" / "preview.written", b"written\n", durable=False)
+    assert not woken.wait(1)
+    replace_file(root / "facts" / "facts.yaml", b"facts: [] # edited\n", durable=False)
+    assert woken.wait(30)
