@@ -73,7 +73,8 @@ def test_the_entities_page_links_to_its_shelves_when_a_kind_is_too_long(project:
         "entities/organisation--s/index.md",
     ]
     # The organisations are linked by shelf, with how many each holds; the one person and place are listed.
-    assert "3, by the first letters of their names: [A](../entities/organisation--a/index.md) (1)" in index
+    assert "3 in all, too many for one page" in index
+    assert '<li><a href="../entities/organisation--a/">A</a> <span class="shelf-count">(1)</span></li>' in index
     assert "(../entities/acme/index.md)" not in index
     assert "[Ada Lovelace](../entities/ada-lovelace/index.md)" in index
     listed = []
@@ -94,14 +95,14 @@ def test_more_sources_than_a_listing_are_tabled_by_year_of_publication(project: 
     index = pages["sources/index.md"]
     years = sorted(path for path in pages if path.startswith("sources/published--"))
     assert years and all(path.endswith("/index.md") for path in years)
-    assert "<table" not in index and "By year of publication: [" in index
+    assert "<table" not in index and "sources, too many for one table" in index
     tabled = []
     for path in years:
         year = path.split("--")[1].split("/")[0]
         page = pages[path]
         assert f"# Sources published in {year}" in page and "[All sources](../../sources/index.md)" in page
         tabled += re.findall(r'<a href="\.\./\.\./sources/([a-z0-9-]+)/">', page)
-        assert f"](../{path})" in index  # linked from the Sources page
+        assert f'<a href="../{path.removesuffix("index.md")}">{year}</a>' in index  # linked from the Sources page
     assert sorted(tabled) == sorted(s.id for s in load_registry(project.facts, project.root)[0].sources)
     whole = _pages(project, limit=150)["sources/index.md"]
     assert "<table" in whole and "published--" not in whole  # one table while they fit

@@ -65,12 +65,13 @@ def pages(index: Index) -> Iterator[Page]:
     for source in everyone:
         by_year.setdefault(source.published.year, []).append(source)
     years = [Year(str(y), Link(Markup(str(y)), href(_year_page(y))), len(by_year[y])) for y in sorted(by_year)]
-    views = {"sources": [], "years": years, "year": None, "back": None}
+    views = {"sources": [], "years": years, "year": None, "back": None, "total": len(everyone)}
     yield Page(SOURCES, "Sources", DESCRIPTION, views, menu=("Sources",))
     for year in sorted(by_year):
         title = f"Sources published in {year}"
         description = f"The {len(by_year[year])} of this briefing's {len(everyone)} sources published in {year}."
-        views = {"sources": source_rows(index, by_year[year]), "years": [], "year": str(year), "back": href(SOURCES)}
+        in_order = sorted(by_year[year], key=lambda s: s.published.sort_key)  # a year's page reads by date
+        views = {"sources": source_rows(index, in_order), "years": [], "year": str(year), "back": href(SOURCES)}
         yield Page(_year_page(year), title, description, views)
 
 
