@@ -140,16 +140,17 @@ def test_the_previews_view_of_its_server_never_hangs_on_a_server_that_does_not_a
 
 def test_a_saved_file_wakes_the_preview_at_once_and_its_own_writes_do_not(tmp_path: Path):
     """The kernel's events on the inputs wake the preview's next look; what it writes under .cache/ does not."""
-    from briefing.commands.serve import _woken_by_edits
     from briefing.pipeline import Options
+    from briefing.preview import woken_by_edits
 
     root = tmp_path / "project"
     (root / "facts").mkdir(parents=True)
     (root / "facts" / "facts.yaml").write_text("facts: []\n", encoding="utf-8")
     (root / ".cache" / "preview").mkdir(parents=True)
-    woken = _woken_by_edits(Options(root, tmp_path / "archive", strict=False, site_dir=Path("site")))
+    woken = woken_by_edits(Options(root, tmp_path / "archive", strict=False, site_dir=Path("site")))
     replace_file(root / ".cache" / "preview" / "index.md", b"written by the preview\n", durable=False)
     replace_file(root / ".cache" / "preview.written", b"written\n", durable=False)
+    (root / "facts" / "facts.yaml").read_bytes()  # reading an input is no edit either
     assert not woken.wait(1)
     replace_file(root / "facts" / "facts.yaml", b"facts: [] # edited\n", durable=False)
     assert woken.wait(30)

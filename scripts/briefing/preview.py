@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -157,6 +158,36 @@ def preview_inputs(options: Options) -> tuple[Path, ...]:
 
     root = options.root
     return (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")
+
+
+READS = ("opened", "closed_no_write")  # file events that change nothing: the preview's own reading makes them
+
+
+def woken_by_edits(options: Options) -> threading.Event:
+    """An event set when the kernel says a file changed among the preview's inputs, so that an edit
+    is looked at at once rather than at the next look; never set where it cannot say (the looks
+    then find the edit, as they would anyway: the event only wakes them)."""
+    import watchdog.events
+    import watchdog.observers
+
+    woken = threading.Event()
+
+    def changed(event: watchdog.events.FileSystemEvent) -> None:
+        if event.event_type not in READS:
+            woken.set()
+
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = changed  # type: ignore[method-assign]
+    folders = [(f, True) for f in preview_inputs(options) if f.is_dir()] + [(options.root, False)]
+    observer = watchdog.observers.Observer()
+    observer.daemon = True  # it ends with the preview
+    try:
+        for folder, recursive in folders:
+            observer.schedule(handler, str(folder), recursive=recursive)
+        observer.start()
+    except OSError:  # no notifications left to the user (inotify's limits): the looks alone find edits
+        pass
+    return woken
 
 
 def settle() -> None:

@@ -7,14 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 from briefing.commands.build import MATERIAL_END_OF_LIFE
 from briefing.commands.common import add_command, print_problems, print_report
 from briefing.load.model import Registry
 from briefing.pipeline import Options
-from briefing.preview import PREVIEW, Preview, preview, preview_inputs, settle
+from briefing.preview import PREVIEW, Preview, preview, settle, woken_by_edits
 from briefing.write import output
 from briefing.write.engine import Rebuilds, die_with_parent, wait_until_listening
 
@@ -78,7 +77,7 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
     try:
         # Its first build done: a preview written while that build reads the pages could take one away.
         wait_until_listening(server, dev_addr)
-        rebuilds, edited = Rebuilds(dev_addr), _woken_by_edits(options)
+        rebuilds, edited = Rebuilds(dev_addr), woken_by_edits(options)
         while server.poll() is None:
             edited.wait(pause)
             edited.clear()
@@ -93,28 +92,6 @@ def serve(options: Options, dev_addr: str, dirty: bool = False) -> int:
         server.terminate()
         server.wait()
         return 0
-
-
-def _woken_by_edits(options: Options) -> threading.Event:
-    """An event set when the kernel says a file changed among the preview's inputs, so that an edit
-    is looked at at once rather than at the next look; never set where it cannot say (the looks
-    then find the edit, as they would anyway: the event only wakes them)."""
-    import watchdog.events
-    import watchdog.observers
-
-    woken = threading.Event()
-    handler = watchdog.events.FileSystemEventHandler()
-    handler.on_any_event = lambda event: woken.set()  # type: ignore[method-assign]
-    folders = [(f, True) for f in preview_inputs(options) if f.is_dir()] + [(options.root, False)]
-    observer = watchdog.observers.Observer()
-    observer.daemon = True  # it ends with the preview
-    try:
-        for folder, recursive in folders:
-            observer.schedule(handler, str(folder), recursive=recursive)
-        observer.start()
-    except OSError:  # no notifications left to the user (inotify's limits): the looks alone find edits
-        pass
-    return woken
 
 
 def _regenerate(
