@@ -258,12 +258,15 @@ def finish(
     checked: Checked,
     pages: PageMaker | None = None,
     made: tuple[list[str], list[Problem], dict] | None = None,
+    remembered: bool = True,
 ) -> Report:
     """After the checks: remember what they found, read the history and render, unless there are errors.
 
     `made`: what `rendered` gave before the checks ended (prepare), used if there are no errors.
+    Without `remembered`, the caller remembers (the live preview does once the pages are written).
     """
-    remember(loaded, checked)
+    if remembered:
+        remember(loaded, checked)
     report = Report(loaded.registry, loaded.problems + checked.problems)
     if loaded.config is not None and not report.errors:
         report.notes, more, report.files = made or rendered(options, loaded, checked, pages)

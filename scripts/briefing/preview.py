@@ -16,6 +16,7 @@ import stat
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from briefing.files import replace_file, write_changed
 from briefing.load.config import CONFIG
 from briefing.load.history import History
 from briefing.load.model import Registry
-from briefing.pipeline import Checked, Loaded, Options, Report, check, finish, load
+from briefing.pipeline import Checked, Loaded, Options, Report, check, finish, load, remember
 from briefing.render.dependencies import changed_facts, pages_showing
 from briefing.write import output
 from briefing.write.engine import Rebuilds
@@ -122,8 +123,9 @@ def preview(
     if _besides(stamp, options.facts_dir) != _besides(earlier.rendered_from, options.facts_dir):
         earlier = Preview(built=earlier.built)  # not only facts/ changed: render every page
     earlier.pages_first = server is not None
-    report = _prepare(options, earlier)
+    report, keep_found = _prepare(options, earlier)
     if report.files is None:
+        keep_found()
         report.failures.append("preview not updated: fix the errors above")
         return replace(previous or Preview(), stamp=stamp, hashed=hashed), report
     earlier.stamp = earlier.rendered_from = stamp
@@ -137,7 +139,8 @@ def preview(
     if server is not None and earlier.later:
         server.mark()
     _signal(root, written)
-    later = earlier.files_later()  # while the server rebuilds the pages on the other core
+    keep_found()  # while the server rebuilds the pages on the other core
+    later = earlier.files_later()
     if later:
         if server is not None:
             server.wait()
@@ -199,11 +202,12 @@ def settle() -> None:
     gc.freeze()
 
 
-def _prepare(options: Options, earlier: Preview) -> Report:
-    """Load, check and render as `pipeline.prepare` does, again only where the edit since `earlier` reaches."""
+def _prepare(options: Options, earlier: Preview) -> tuple[Report, Callable[[], None]]:
+    """Load, check and render as `pipeline.prepare` does, again only where the edit since `earlier` reaches;
+    and how to keep what the checks found in the parse cache (after the pages are written)."""
     loaded = load(options, cache=True, config=True, built=earlier.built)
     checked = recheck(options, loaded, earlier) or check(loaded.registry, options, loaded.remembered)
-    return finish(options, loaded, checked, earlier.render_pages)
+    return finish(options, loaded, checked, earlier.render_pages, remembered=False), lambda: remember(loaded, checked)
 
 
 def _write_preview(folder: Path, files: dict[str, str | bytes], before: dict | None) -> set[str]:
