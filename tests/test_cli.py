@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import yaml
 from helpers import snapshot
 
@@ -171,3 +173,18 @@ def test_new_source_refuses_an_archive_name_before_reading_it(project, tmp_path)
         "(no folders, '..', backslashes or leading dot)\n"
     )
     assert "sha256" not in result.stdout + result.stderr
+
+
+def test_a_project_named_by_a_relative_root_builds_from_any_folder(site_project):
+    """`--root ../x` from elsewhere: the engine runs in a folder of its own, so the project's paths must not
+    be relative to the folder the command was started in (MkDocs, then Zensical, were given paths from it)."""
+    from conftest import run_briefing
+
+    outside = site_project.root.parent / "elsewhere"
+    outside.mkdir()
+    env = {**os.environ, "BRIEFING_SOURCES": str(site_project.archive)}
+    env.pop("GITHUB_ACTIONS", None)
+    result = run_briefing(["build", "--strict", "--root", "../project"], outside, env)
+    assert result.returncode == 0, result.stderr
+    assert (site_project.root / "site" / "index.html").is_file()
+    assert not (outside / "site").exists() and not (outside / "build").exists()

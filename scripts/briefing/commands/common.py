@@ -52,7 +52,8 @@ def add_command(
 
 def project_settings(args: argparse.Namespace) -> tuple[Path, Settings | None]:
     """The project's root and settings (briefing.toml, BRIEFING_SITE_URL); None, the problems printed, if wrong."""
-    root = getattr(args, "root", None) or find_root(Path.cwd())
+    # Absolute: the engine runs in a folder of its own, where a path from here would name nothing.
+    root = Path(os.path.abspath(getattr(args, "root", None) or find_root(Path.cwd())))
     settings, problems = read_settings(root, os.environ)  # BRIEFING_SITE_URL: where a deployment publishes it
     if problems:
         print_problems(problems, Registry(), github=False)
