@@ -1,6 +1,7 @@
 """A kind with more entities than a listing holds is listed on pages of their own by the names'
 first letters (render/kinds/entities.py), and more sources by year of publication
-(render/kinds/sources.py): the Entities and Sources pages stay short however many there are."""
+(render/kinds/sources.py): the Entities and Sources pages stay short however many there are; and a
+split funding topic tables each part's rounds on that part (render/funding.py), not all on its first page."""
 
 from __future__ import annotations
 
@@ -106,3 +107,15 @@ def test_more_sources_than_a_listing_are_tabled_by_year_of_publication(project: 
     assert sorted(tabled) == sorted(s.id for s in load_registry(project.facts, project.root)[0].sources)
     whole = _pages(project, limit=150)["sources/index.md"]
     assert "<table" in whole and "published--" not in whole  # one table while they fit
+
+
+def test_a_split_funding_topic_tables_each_rounds_on_its_own_part(project: Project):
+    pages = _pages(project, limit=1)
+    first, part = pages["topics/funding/index.md"], pages["topics/funding/2024/index.md"]
+    assert "## Funding rounds" in first and "<svg" in first  # the chart of every round stays on the first page
+    assert "Each page of this topic tables the rounds among its facts." in first
+    assert '<td data-label="Date">' not in first  # no table of every round
+    assert part.count('<td data-label="Date">') == 1 and "May 2024" in part.split("## Funding rounds")[1]
+    assert "<svg" not in part.split("## Funding rounds")[1].split("</table>")[0]
+    whole = _pages(project, limit=150)["topics/funding/index.md"]  # one page: chart and table, as before
+    assert whole.count('<td data-label="Date">') == 1 and "<svg" in whole and "Each page of this topic" not in whole

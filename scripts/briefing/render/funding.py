@@ -33,7 +33,8 @@ class Round:
 @dataclass
 class Funding:
     rows: list[Round]
-    chart: Markup
+    chart: Markup  # empty on the parts of a split topic: the chart is on its first page
+    by_part: bool = False  # on the first page of a split topic: each part tables its own rounds
 
 
 def funding_topic(index: Index) -> str | None:
@@ -58,11 +59,23 @@ def investor_ids(index: Index, fact: Fact) -> tuple[str, ...]:
     return tuple(e for e in fact.entities if e != subject and index.entities[e].kind in INVESTOR_KINDS)
 
 
-def funding_view(index: Index) -> Funding:
-    """The table of rounds (amounts as each source reports them) and the chart of funding over time."""
-    rows = []
+def funding_view(index: Index, parts: list[list[Fact]] | None = None, part: int | None = None) -> Funding:
+    """The table of rounds (amounts as each source reports them) and the chart of funding over time.
+
+    For a topic split over `parts` (a page per year or month), the first page (`part` None) has the
+    chart, and the table of the rounds no part shows (those filed under other topics); each part
+    tables the rounds among its facts. So no page tables every round of a long history.
+    """
     rounds = funding_rounds(index)
-    for fact in rounds:
+    split = parts is not None and len(parts) > 1
+    if split:
+        on_parts = [{f.id for f in facts} for facts in parts]
+        shown = on_parts[part] if part is not None else set().union(*on_parts)
+        tabled = [f for f in rounds if (f.id in shown) == (part is not None)]
+    else:
+        tabled = rounds
+    rows = []
+    for fact in tabled:
         investors = []
         for entity_id in investor_ids(index, fact):
             entity = index.entities[entity_id]
@@ -74,5 +87,7 @@ def funding_view(index: Index) -> Funding:
             for c in fact.converted
         ]
         rows.append(Round(fact.date.label if fact.date else "Undated", amounts, investors, index.fact_view(fact)))
+    if split and part is not None:
+        return Funding(rows, Markup(""))
     charted = [f for f in rounds if f.value is not None and f.date is not None]
-    return Funding(rows, funding_chart(charted, index.sources))
+    return Funding(rows, funding_chart(charted, index.sources), by_part=split)

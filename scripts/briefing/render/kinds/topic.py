@@ -21,7 +21,7 @@ from briefing.render.listings import first_page
 class Topic:
     title: Markup
     description: Markup
-    funding: Funding | None  # on the first page of the topic that holds the funding rounds
+    funding: Funding | None  # on the pages of the topic that holds the funding rounds
     retracted: list  # notices for facts since retracted (render/changes.py), on its first page
     changes: str  # the Changes page, which says when
 
@@ -33,11 +33,14 @@ def pages(index: Index) -> Iterator[Page]:
 
         def views(number: int | None, topic=topic, parts=parts) -> dict[str, object]:
             first = first_page(number, parts)
+            funding = None
+            if topic.id == funding_id:  # a split topic's first page charts the rounds; each part tables its own
+                funding = funding_view(index, [p.facts for p in parts], None if first else number)
             return {
                 "topic": Topic(
                     md_text(topic.title),
                     md_text(topic.description),
-                    funding_view(index) if topic.id == funding_id and first else None,
+                    funding,
                     retractions(index, topic.id, addresses) if first else [],
                     href(CHANGES),
                 )
