@@ -10,15 +10,23 @@ from dataclasses import dataclass, replace
 
 from conftest import Project
 
+from briefing.load.model import PartialDate
 from briefing.load.registry import load_registry
 from briefing.project import DEFAULTS
 from briefing.render.kinds.entities import letters, name_order, shelves
+from briefing.render.kinds.sources import periods
 from briefing.render.pages import render_site
 
 
 @dataclass
 class Named:
     name: str
+
+
+@dataclass
+class Dated:
+    id: str
+    published: PartialDate
 
 
 def test_every_shelf_holds_at_most_a_listing_and_every_entity_is_on_one():
@@ -94,19 +102,35 @@ def test_the_entities_page_links_to_its_shelves_when_a_kind_is_too_long(project:
 def test_more_sources_than_a_listing_are_tabled_by_year_of_publication(project: Project):
     pages = _pages(project, limit=1)
     index = pages["sources/index.md"]
-    years = sorted(path for path in pages if path.startswith("sources/published--"))
-    assert years and all(path.endswith("/index.md") for path in years)
+    periods = sorted(path for path in pages if path.startswith("sources/published--"))
+    assert periods and all(path.endswith("/index.md") for path in periods)
     assert "<table" not in index and "sources, too many for one table" in index
     tabled = []
-    for path in years:
-        year = path.split("--")[1].split("/")[0]
+    for path in periods:
         page = pages[path]
-        assert f"# Sources published in {year}" in page and "[All sources](../../sources/index.md)" in page
+        label = re.search(r"^# Sources published in (.+)$", page, re.M)[1]
+        assert f"were published in {label}. [All sources](../../sources/index.md)" in page
         tabled += re.findall(r'<a href="\.\./\.\./sources/([a-z0-9-]+)/">', page)
-        assert f'<a href="../{path.removesuffix("index.md")}">{year}</a>' in index  # linked from the Sources page
+        assert f'<a href="../{path.removesuffix("index.md")}">{label}</a>' in index  # linked from the Sources page
     assert sorted(tabled) == sorted(s.id for s in load_registry(project.facts, project.root)[0].sources)
     whole = _pages(project, limit=150)["sources/index.md"]
     assert "<table" in whole and "published--" not in whole  # one table while they fit
+
+
+def test_a_crowded_year_of_sources_is_split_by_month_and_each_source_is_on_one_page():
+    def source(name: str, date: str) -> Dated:
+        return Dated(name, PartialDate(*(int(part) for part in date.split("-"))))
+
+    sources = [source("a", "2024-03-02"), source("b", "2024"), source("c", "2024-03-01"), source("d", "2024-07")]
+    sources += [source("e", "2023-05-05"), source("f", "2025-01-01"), source("g", "2025-02-01")]
+    found = periods(sources, limit=2)
+    assert [(key, label, [s.id for s in group]) for key, label, group in found] == [
+        ("2023", "2023", ["e"]),
+        ("2024-no-month", "2024 (month unknown)", ["b"]),
+        ("2024-03", "March 2024", ["c", "a"]),  # by date within the page
+        ("2024-07", "July 2024", ["d"]),
+        ("2025", "2025", ["f", "g"]),  # two fit: not split
+    ]
 
 
 def test_a_split_funding_topic_tables_each_rounds_on_its_own_part(project: Project):
