@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import pytest
 from conftest import Project
 
 from briefing.load.model import PartialDate
@@ -143,3 +144,16 @@ def test_a_split_funding_topic_tables_each_rounds_on_its_own_part(project: Proje
     assert "<svg" not in part.split("## Funding rounds")[1].split("</table>")[0]
     whole = _pages(project, limit=150)["topics/funding/index.md"]  # one page: chart and table, as before
     assert whole.count('<td data-label="Date">') == 1 and "<svg" in whole and "Each page of this topic" not in whole
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_split_pages_build_on_both_engines_with_every_link_checked(site_project: Project, engine: str):
+    (site_project.root / "briefing.toml").write_text("[briefing]\nlisting_limit = 1\n", encoding="utf-8")
+    result = site_project.run("build", "--strict", "--engine", engine)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = site_project.root / "site"
+    for page in ("entities/organisation--a", "sources/published--2024-05", "topics/funding/2024"):
+        assert (site / page / "index.html").is_file(), page
+    index = (site / "entities" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../entities/organisation--a/"' in index or 'href="organisation--a/"' in index
