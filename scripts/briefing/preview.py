@@ -136,13 +136,14 @@ def preview(
     if "mkdocs.yml" in written:  # every page shows the navigation: `serve --dirty` must rebuild them all
         for page in (root / PREVIEW).rglob("*.md"):
             os.utime(page)
-    if server is not None and earlier.later:
+    waits = server is not None and bool(earlier.later) and bool(written)  # for a rebuild the signal starts
+    if waits:
         server.mark()
     _signal(root, written)
     keep_found()  # while the server rebuilds the pages on the other core
     later = earlier.files_later()
     if later:
-        if server is not None:
+        if waits:
             server.wait()
         earlier.written, report.files = {**files, **later}, {**report.files, **later}
         _signal(root, _write_preview(root / PREVIEW, earlier.written, files))
