@@ -157,3 +157,36 @@ def test_the_split_pages_build_on_both_engines_with_every_link_checked(site_proj
         assert (site / page / "index.html").is_file(), page
     index = (site / "entities" / "index.html").read_text(encoding="utf-8")
     assert 'href="../entities/organisation--a/"' in index or 'href="organisation--a/"' in index
+
+
+@dataclass
+class DatedFact:
+    date: PartialDate | None
+
+
+def test_an_overview_of_many_parts_lists_them_under_a_heading_per_year():
+    """At 100 000 facts the timeline's overview listed 734 parts in one section, which Zensical's search refused."""
+    from briefing.render.addresses import page_file
+    from briefing.render.environment import environment
+    from briefing.render.listings import PARTS_UNDER_YEARS, Part, listing
+
+    def parts(years: tuple[int, ...]) -> list[Part]:
+        made = [
+            Part(page_file(f"timeline/{y}-{m:02d}"), f"{m:02d}/{y}", "month", [DatedFact(PartialDate(y, m))])
+            for y in years
+            for m in range(1, 13)
+        ]
+        return made + [Part(page_file("timeline/undated"), "Undated", "month", [DatedFact(None)])]
+
+    many = listing(None, parts((2023, 2024, 2025)), None, "timeline/index.md", "Timeline")  # type: ignore[arg-type]
+    assert len(many.parts) > PARTS_UNDER_YEARS
+    assert [(year, len(links)) for year, links in many.years] == [
+        ("2023", 12),
+        ("2024", 12),
+        ("2025", 12),
+        ("Undated", 1),
+    ]
+    text = environment().get_template("_listing.md.j2").render(listing=many)
+    assert "## By date\n\n### 2023\n\n- [01/2023](" in text and "### Undated\n\n- [Undated](" in text
+    few = listing(None, parts((2024,)), None, "timeline/index.md", "Timeline")  # type: ignore[arg-type]
+    assert few.years == [] and "###" not in environment().get_template("_listing.md.j2").render(listing=few)

@@ -6,7 +6,7 @@ page addresses follow the facts' dates, so a fact stays on its page as others ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from briefing.load.model import Fact
@@ -119,6 +119,12 @@ class Listing:
     up: Link | None = None
     previous: Link | None = None
     next: Link | None = None
+    years: list[tuple[str, list[PartLink]]] = field(default_factory=list)  # `parts` by year, when they are many
+
+
+# An overview listing more parts than this lists them under a heading per year: one section of
+# hundreds of links is long to scan, and more than Zensical's search takes in one section.
+PARTS_UNDER_YEARS = 24
 
 
 def listing(
@@ -129,7 +135,12 @@ def listing(
     With `facts` False the page lays out its facts itself (a source page shows quotes instead).
     """
     if number is None:
-        return Listing("", [PartLink(p.label, href(p.path), len(p.facts)) for p in parts], [])
+        links = [PartLink(p.label, href(p.path), len(p.facts)) for p in parts]
+        years: dict[str, list[PartLink]] = {}
+        if len(parts) > PARTS_UNDER_YEARS:
+            for p, part_link in zip(parts, links, strict=True):
+                years.setdefault(str(p.facts[0].date.year) if p.facts[0].date else "Undated", []).append(part_link)
+        return Listing("", links, [], years=list(years.items()))
     part = parts[number]
     if not facts:
         groups = []
