@@ -63,7 +63,7 @@ def test_the_server_rebuilds_when_signalled_and_only_then(tmp_path: Path):
         rebuilds.mark()
         assert rebuilds.marked is not None  # the version shown, as MkDocs' live-reload script reads it
         replace_file(page, b"# After\n", durable=False)
-        time.sleep(2)  # four of MkDocs' own polls
+        time.sleep(1.2)  # two of MkDocs' own polls, and its wait for quiet
         assert "Before" in _page(url)
         replace_file(signal, b"written\n", durable=False)
         rebuilds.wait(within=60)  # answered once the rebuild is shown
@@ -151,6 +151,6 @@ def test_a_saved_file_wakes_the_preview_at_once_and_its_own_writes_do_not(tmp_pa
     replace_file(root / ".cache" / "preview" / "index.md", b"written by the preview\n", durable=False)
     replace_file(root / ".cache" / "preview.written", b"written\n", durable=False)
     (root / "facts" / "facts.yaml").read_bytes()  # reading an input is no edit either
-    assert not woken.wait(1)
+    assert not woken.wait(0.5)
     replace_file(root / "facts" / "facts.yaml", b"facts: [] # edited\n", durable=False)
     assert woken.wait(30)
