@@ -103,8 +103,10 @@ class SignalledServer(LiveReloadServer):
 
     def _on_event(self, event: watchdog.events.FileSystemEvent) -> None:
         """Rebuild when the signal file is replaced (or made), whatever else happens in its folder."""
+        if event.is_directory or event.event_type in ("opened", "closed_no_write"):  # a read changes nothing
+            return
         touched = {Path(str(event.src_path)), Path(str(getattr(event, "dest_path", "") or event.src_path))}
-        if self.signal in touched and not event.is_directory:
+        if self.signal in touched:
             with self._rebuild_cond:
                 self._want_rebuild = True
                 self._rebuild_cond.notify_all()
