@@ -30,7 +30,7 @@ from briefing.load.model import Registry
 from briefing.pipeline import Checked, Loaded, Options, Report, check, finish, load, remember
 from briefing.render.dependencies import changed_facts, pages_showing
 from briefing.write import output
-from briefing.write.engine import Rebuilds
+from briefing.write.engine import FILE_READS, Rebuilds
 
 PREVIEW = output.PREVIEW  # the live preview's site source: a preview never touches build/ and site/
 SEARCH_PLUGINS = ("search", "material/search")
@@ -164,9 +164,6 @@ def preview_inputs(options: Options) -> tuple[Path, ...]:
     return (options.facts_dir, TEMPLATES, root / "templates", options.archive_dir, root / "docs")
 
 
-READS = ("opened", "closed_no_write")  # file events that change nothing: the preview's own reading makes them
-
-
 def woken_by_edits(options: Options) -> threading.Event:
     """An event set when the kernel says a file changed among the preview's inputs, so that an edit
     is looked at at once rather than at the next look; never set where it cannot say (the looks
@@ -177,7 +174,7 @@ def woken_by_edits(options: Options) -> threading.Event:
     woken = threading.Event()
 
     def changed(event: watchdog.events.FileSystemEvent) -> None:
-        if event.event_type not in READS:
+        if event.event_type not in FILE_READS:
             woken.set()
 
     handler = watchdog.events.FileSystemEventHandler()

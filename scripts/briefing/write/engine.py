@@ -19,6 +19,8 @@ from briefing.write.output import Staged
 from briefing.write.search import zensical_index_as_text
 
 ENGINES = ("mkdocs", "zensical")
+# File events that change nothing (watchdog's names): the preview's and the engines' own reading makes them.
+FILE_READS = ("opened", "closed_no_write")
 
 
 def engine_missing(engine: str) -> str | None:

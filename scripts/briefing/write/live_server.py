@@ -29,6 +29,8 @@ from mkdocs.__main__ import cli
 from mkdocs.commands import serve as mkdocs_serve
 from mkdocs.livereload import LiveReloadServer
 
+from briefing.write.engine import FILE_READS
+
 POLL = 0.05  # seconds between two looks at the signal where the kernel cannot tell us
 
 
@@ -103,7 +105,7 @@ class SignalledServer(LiveReloadServer):
 
     def _on_event(self, event: watchdog.events.FileSystemEvent) -> None:
         """Rebuild when the signal file is replaced (or made), whatever else happens in its folder."""
-        if event.is_directory or event.event_type in ("opened", "closed_no_write"):  # a read changes nothing
+        if event.is_directory or event.event_type in FILE_READS:  # a read changes nothing
             return
         touched = {Path(str(event.src_path)), Path(str(getattr(event, "dest_path", "") or event.src_path))}
         if self.signal in touched:
