@@ -43,6 +43,48 @@ def test_finds_missing_pages_anchors_and_unsafe_schemes(tmp_path):
     assert external == {"https://example.org/", "https://cdn.example/x"}
 
 
+def test_a_link_to_the_home_page_has_its_anchor_checked_from_any_folder(tmp_path):
+    """'../#x' from a folder's page is the home page's anchor x: it was taken for './index.html' and never checked."""
+    site = tmp_path / "site"
+    write(site, "index.html", '<h1 id="top">Home</h1>')
+    write(site, "a/index.html", '<a href="../#top">ok</a><a href="../#gone">x</a><a href="..#gone2">x</a>')
+    write(site, "a/b/index.html", '<a href="../../#gone3">x</a><a href="../../index.html#top">ok</a>')
+    assert [str(b) for b in check_site(site)[0]] == [
+        "a/b/index.html: broken link '../../#gone3': no anchor #gone3 in index.html",
+        "a/index.html: broken link '../#gone': no anchor #gone in index.html",
+        "a/index.html: broken link '..#gone2': no anchor #gone2 in index.html",
+    ]
+
+
+def test_one_address_means_what_it_means_from_each_folder(tmp_path):
+    """Verdicts are worked out once per folder and address: the same words from another folder, or from
+    the 404 page (served anywhere, so linked from the root), are judged again."""
+    site = tmp_path / "site"
+    write(site, "index.html", '<a href="b/">ok</a><a href="/b/">x</a>')
+    write(site, "b/index.html", '<a href="b/">x</a><a href="../b/">ok</a>')
+    write(site, "c/index.html", '<a href="b/">x</a><a href="../b/">ok</a>')
+    write(site, "404.html", '<a href="/b/">ok</a><a href="b/">ok</a>')
+    assert [str(b) for b in check_site(site)[0]] == [
+        "b/index.html: broken link 'b/': no such file",
+        "c/index.html: broken link 'b/': no such file",
+        "index.html: broken link '/b/': absolute path: the site must work from any folder",
+    ]
+
+
+def test_links_are_resolved_against_the_files_listed_before_the_search_index_is_written(tmp_path):
+    """The build lists the site once MkDocs is done; Pagefind then writes in it while the links are
+    checked. A file that appears after the list is no file a link may count on, whenever it comes."""
+    from briefing.check.active_content import site_files
+
+    site = tmp_path / "site"
+    write(site, "index.html", '<a href="late.js">x</a><a href="early.js">ok</a>')
+    (site / "early.js").write_text("", encoding="utf-8")
+    listed = site_files(site)
+    (site / "late.js").write_text("", encoding="utf-8")
+    assert [str(b) for b in check_site(site, files=listed)[0]] == ["index.html: broken link 'late.js': no such file"]
+    assert check_site(site)[0] == []  # listed now, it is there
+
+
 def test_404_page_links_from_the_root(tmp_path):
     site = tmp_path / "site"
     region = '<article class="md-content__inner">{}</article>'

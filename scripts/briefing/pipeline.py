@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefing.check.active_content import ActiveContent, site_pages
+from briefing.check.active_content import ActiveContent, site_files
 from briefing.check.checks import check_registry
 from briefing.check.corrections import check_corrections, check_retractions
 from briefing.check.coverage import check_coverage
@@ -323,10 +323,10 @@ def _site_made(options: Options, staged: output.Staged, lock: int, engine: str, 
     if not run_engine(staged, lock, engine, last_commit_time(options.root)):
         report.failures.append(f"{engine} build failed: build/ and site/ are as they were")
         return False
-    pages = site_pages(staged.site)  # listed before Pagefind writes its folder in the site
+    files = site_files(staged.site)  # listed before Pagefind writes its folder in the site
     pagefind = options.settings.search == "pagefind"
     with pagefind_started(staged.site, setting_place(options.root, "search")) if pagefind else _nothing() as indexed:
-        broken = check_site(staged.site, options.base_path, docs=options.root / "docs", names=pages)[0]
+        broken = check_site(staged.site, options.base_path, docs=options.root / "docs", files=files)[0]
         if broken:
             report.failures += [_site_problem(found) for found in broken]
             report.failures.append(f"{engine} build failed: build/ and site/ are as they were")

@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from briefing.check.forked import forked
@@ -104,10 +104,11 @@ def read_site(
             out[name] = (scan_page(reader, name, base, reference, themed), extra)
         return out
 
-    half = len(names) // 2
-    with forked(lambda: read(names[:half])) as first:
-        later = read(names[half:])
-        pages = {**first.result(), **later}
+    first_half, second_half = _halves(site, names)
+    with forked(lambda: read(first_half)) as first:
+        later = read(second_half)
+        both = {**first.result(), **later}
+    pages = {name: both[name] for name in names}  # in the listing's order, however the parts were made
     texts: dict[str, str] = {}
     out: list[ActiveContent] = []
     for name in names:
@@ -119,11 +120,34 @@ def read_site(
     return sorted(out, key=lambda f: (f.loc, f.message)), read_also
 
 
-def site_pages(site: Path) -> list[str]:
-    """Every file of the site a browser may render as a page, from the site's root, in order."""
-    return [
-        p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.suffix.lower() in SCANNED and p.is_file()
-    ]
+def _halves(site: Path, names: list[str]) -> tuple[list[str], list[str]]:
+    """`names` in two parts of about as many bytes each, read on the two cores: the largest page first to the lighter part."""
+    sizes = {name: _size(site / name) for name in names}
+    parts: tuple[list[str], list[str]] = ([], [])
+    weights = [0, 0]
+    for name in sorted(names, key=lambda n: (-sizes[n], n)):
+        lighter = 0 if weights[0] <= weights[1] else 1
+        parts[lighter].append(name)
+        weights[lighter] += sizes[name]
+    return parts
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_site says why it cannot be read
+
+
+def site_files(site: Path) -> list[str]:
+    """Every file of the site, from the site's root, in order: listed once, before anything else writes in it."""
+    return [p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.is_file()]
+
+
+def site_pages(site: Path, files: list[str] | None = None) -> list[str]:
+    """Every file of the site (of `files`, as site_files listed them) a browser may render as a page, in order."""
+    listed = site_files(site) if files is None else files
+    return [name for name in listed if PurePosixPath(name).suffix.lower() in SCANNED]
 
 
 def read_page(text: str) -> Reader:

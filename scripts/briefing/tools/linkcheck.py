@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefing.check.active_content import ActiveContent, read_site
+from briefing.check.active_content import ActiveContent, read_site, site_files, site_pages
 from briefing.check.markup import Reader
 from briefing.tools.fetch import DEADLINE, EVERYWHERE, FetchError, fetch
 
@@ -59,56 +59,85 @@ def take(page: _Page, tag: str, attrs: list[tuple[str, str | None]]) -> None:
 
 
 def check_site(
-    site: Path, base: str = "/", docs: Path | None = None, names: list[str] | None = None
+    site: Path, base: str = "/", docs: Path | None = None, files: list[str] | None = None
 ) -> tuple[list[BrokenLink | ActiveContent], set[str]]:
     """Broken internal links and anchors of the site, active content in its pages, and every external URL it links to.
 
     `base` is the path the site is published under (from its site_url: '/briefing/'), which
     the 404 page's links start with. `docs` is the project's docs/ folder: active content in a
-    page made from it is reported at its line there (check/active_content.py). `names`: the pages
-    to read (check/active_content.site_pages), listed before Pagefind began writing its index.
+    page made from it is reported at its line there (check/active_content.py). `files`: the
+    site's files as site_files listed them before Pagefind began writing its index; a link is
+    resolved against that list, and each address once per folder that links to it.
     """
-    active, pages = read_site(site, base, docs, also=_links, names=names)
+    files = site_files(site) if files is None else files
+    active, pages = read_site(site, base, docs, also=_links, names=site_pages(site, files))
+    site_map = _SiteMap(set(files), {posixpath.dirname(name) for name in files}, pages, base)
     broken: list[BrokenLink] = []
     external: set[str] = set()
     for name, page in pages.items():
         for link in page.links:
-            try:
-                parts = urlsplit(link)
-            except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
-                broken.append(BrokenLink(name, link, f"not a valid address: {exc}"))
-                continue
-            if parts.scheme in ("http", "https") or link.startswith("//"):
-                external.add("https:" + link if link.startswith("//") else link)  # '//host/x': as an https page has it
-                continue
-            if parts.scheme:
-                continue  # javascript:, data: and the like are active content, reported below
-            problem = _resolve(site, pages, name, parts.path, parts.fragment, base)
-            if problem:
-                broken.append(BrokenLink(name, link, problem))
+            verdict = site_map.verdict(name, link)
+            if verdict.startswith(EXTERNAL):
+                external.add(verdict[len(EXTERNAL) :])
+            elif verdict:
+                broken.append(BrokenLink(name, link, verdict))
     return [*broken, *active], external
 
 
-def _resolve(site: Path, pages: dict[str, _Page], name: str, path: str, fragment: str, base: str) -> str | None:
-    if path.startswith("/"):
-        if name != "404.html":  # the 404 page is served at any address, so MkDocs links it from the root
-            return "absolute path: the site must work from any folder"
-        if not path.startswith(base):
-            return f"outside the site's address ({base})"
-        path, name = path[len(base) :] or ".", "index.html"
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path))) if path else name
-    if target.startswith(".."):
-        return "leads outside the site"
-    if path and (path.endswith("/") or (site / target).is_dir()):
-        target = posixpath.join(target, "index.html")
-    if target == ".":
-        target = "index.html"
-    if not (site / target).is_file():
-        return "no such file"
-    fragment = unquote(fragment)
-    if fragment and target in pages and fragment not in pages[target].ids:
-        return f"no anchor #{fragment} in {target}"
-    return None
+EXTERNAL = "external:"  # a verdict naming an address on another site, not a problem
+
+
+@dataclass
+class _SiteMap:
+    """The site's files, folders and pages' anchors, and each link's verdict, worked out once per folder and address."""
+
+    files: set[str]
+    folders: set[str]
+    pages: dict[str, _Page]
+    base: str
+    verdicts: dict[tuple[str, bool, str], str] = field(default_factory=dict)
+
+    def verdict(self, name: str, link: str) -> str:
+        """'' if `link` from page `name` is sound, EXTERNAL + its address if it leaves the site, else why it is broken."""
+        key = (posixpath.dirname(name), name == "404.html", link)  # a link's meaning depends on nothing else
+        if key not in self.verdicts:
+            self.verdicts[key] = self._judge(name, link)
+        return self.verdicts[key]
+
+    def _judge(self, name: str, link: str) -> str:
+        try:
+            parts = urlsplit(link)
+        except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
+            return f"not a valid address: {exc}"
+        if parts.scheme in ("http", "https") or link.startswith("//"):
+            return EXTERNAL + (
+                "https:" + link if link.startswith("//") else link
+            )  # '//host/x': as an https page has it
+        if parts.scheme:
+            return ""  # javascript:, data: and the like are active content, reported by read_site
+        return self._resolve(name, parts.path, parts.fragment) or ""
+
+    def _resolve(self, name: str, path: str, fragment: str) -> str | None:
+        base = self.base
+        if path.startswith("/"):
+            if name != "404.html":  # the 404 page is served at any address, so MkDocs links it from the root
+                return "absolute path: the site must work from any folder"
+            if not path.startswith(base):
+                return f"outside the site's address ({base})"
+            path, name = path[len(base) :] or ".", "index.html"
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path))) if path else name
+        if target.startswith(".."):
+            return "leads outside the site"
+        if target == ".":  # the site's root, whose anchors are checked like any page's
+            target = "index.html"
+        elif path and (path.endswith("/") or target in self.folders):
+            target = posixpath.join(target, "index.html")
+        if target not in self.files:
+            return "no such file"
+        fragment = unquote(fragment)
+        if fragment and target in self.pages and fragment not in self.pages[target].ids:
+            return f"no anchor #{fragment} in {target}"
+        return None
 
 
 def check_external(
