@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.process import REPO, run
+from benchmarks.process import REPO, free_port, run
 from briefing.files import replace_file
 from briefing.pipeline import Options
 from briefing.preview import PREVIEW, preview, settle
@@ -69,12 +68,6 @@ def preview_run(root: Path, archive: Path, edits: int) -> dict[str, list]:
     return {**json.loads(printed.strip().splitlines()[-1]), "peak_mib": [peak]}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(url: str, timeout: float = 5) -> str:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -106,7 +99,7 @@ def served_run(
 ) -> dict[str, list]:
     """`briefing serve --dirty` on the registry; for each one-fact edit, the seconds from the file
     saved to the served topic page carrying the new words, as a browser showing it reloads it."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", BRIEFING_SOURCES=str(archive))
     edited = root / "facts" / "facts-000.yaml"
     original = edited.read_text(encoding="utf-8")

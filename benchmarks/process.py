@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import tempfile
 import time
@@ -26,3 +27,10 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{printed}\n{complaint}")
     return elapsed, usage.ru_maxrss / 1024, printed
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now, for a server a measurement or a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -13,17 +13,13 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from conftest import BRIEFING
 from helpers import stop_server
 
+from benchmarks.process import free_port
 from briefing.files import replace_file
 from briefing.write.engine import Rebuilds
 from briefing.write.live_server import CompiledTemplates, InstalledListedOnce
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _page(url: str) -> str:
@@ -51,7 +47,7 @@ def test_the_server_rebuilds_when_signalled_and_only_then(tmp_path: Path):
     page = source / "docs" / "index.md"
     page.write_text("# Before\n", encoding="utf-8")
     signal = tmp_path / "preview.written"
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "briefing.write.live_server", str(signal), "serve"]
     command += ["-f", str(source / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -133,7 +129,7 @@ def test_the_previews_view_of_its_server_never_hangs_on_a_server_that_does_not_a
         rebuilds.mark()
         assert rebuilds.marked is None  # not a version: the preview waits for nothing
 
-    closed = Rebuilds(f"127.0.0.1:{_free_port()}")
+    closed = Rebuilds(f"127.0.0.1:{free_port()}")
     closed.mark()
     assert closed.marked is None
 
@@ -154,3 +150,64 @@ def test_a_saved_file_wakes_the_preview_at_once_and_its_own_writes_do_not(tmp_pa
     assert not woken.wait(0.5)
     replace_file(root / "facts" / "facts.yaml", b"facts: [] # edited\n", durable=False)
     assert woken.wait(30)
+
+
+def test_the_previews_server_is_asked_directly_never_through_the_environments_proxy(monkeypatch):
+    """An http_proxy in the environment would see every address the preview asks its server for, and
+    could answer for it (a version that makes the preview wait, or none). The preview asks directly."""
+    import http.server
+
+    class Versions(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            body = b"5" if self.path == "/livereload/0/0" else b""
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    asked: list[bytes] = []
+    with socket.socket() as proxy, http.server.ThreadingHTTPServer(("127.0.0.1", 0), Versions) as server:
+        proxy.bind(("127.0.0.1", 0))
+        proxy.listen()
+        proxy.settimeout(0.5)
+
+        def record() -> None:
+            try:
+                connection, _ = proxy.accept()
+                with connection:
+                    asked.append(connection.recv(1024))
+                    connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\n9")
+            except OSError:
+                pass
+
+        listener = threading.Thread(target=record, daemon=True)
+        listener.start()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        for name in ("http_proxy", "HTTP_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, f"http://127.0.0.1:{proxy.getsockname()[1]}")
+        rebuilds = Rebuilds(f"127.0.0.1:{server.server_address[1]}")
+        rebuilds.mark()
+        listener.join()
+        server.shutdown()
+    assert rebuilds.marked == 5  # the server's answer, not the proxy's 9
+    assert asked == []
+
+
+@pytest.mark.parametrize(
+    "address", ["nope", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:80x", "evil@host:80", "a/b:80"]
+)
+def test_a_dev_addr_that_is_not_host_and_port_is_refused_before_anything_starts(address, tmp_path):
+    result = subprocess.run(
+        [BRIEFING, "serve", "--root", str(tmp_path), "--dev-addr", address],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "is not HOST:PORT, such as 127.0.0.1:8000" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

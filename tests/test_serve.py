@@ -18,13 +18,9 @@ import pytest
 from conftest import BRIEFING, Project
 from helpers import stop_server
 
+from benchmarks.process import free_port
+
 NAV_TITLE = re.compile(r'class="md-ellipsis">\s*(.*?)\s*<', re.S)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> str | None:
@@ -47,7 +43,7 @@ def _wait_for(condition, what: str, log: Path, timeout: float = 60.0):
 
 @pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["full", "dirty"])
 def test_preview_follows_edits_and_keeps_the_last_good_pages(site_project: Project, tmp_path: Path, flags):
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "BRIEFING_SOURCES": str(site_project.archive)}
     env.pop("GITHUB_ACTIONS", None)
@@ -105,7 +101,7 @@ def test_preview_follows_edits_and_keeps_the_last_good_pages(site_project: Proje
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_serve_says_one_line_and_a_signal_stops_its_server_too(site_project: Project, tmp_path: Path, signum):
     """No banner, no false anchor lines; SIGTERM or SIGHUP to `briefing serve` frees the port."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "BRIEFING_SOURCES": str(site_project.archive)}
     env.pop("GITHUB_ACTIONS", None)

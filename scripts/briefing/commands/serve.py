@@ -15,7 +15,7 @@ from briefing.load.model import Registry
 from briefing.pipeline import Options
 from briefing.preview import PREVIEW, Preview, preview, settle, woken_by_edits
 from briefing.write import output
-from briefing.write.engine import Rebuilds, die_with_parent, wait_until_listening
+from briefing.write.engine import Rebuilds, die_with_parent, local_address, wait_until_listening
 
 DIRTY_NOTE = (
     "note: --dirty: this preview has no search, since a partial rebuild cannot refresh its index; "
@@ -25,10 +25,21 @@ DIRTY_NOTE = (
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = add_command(commands, "serve", "live preview: re-renders when facts/ or templates/ change", run)
-    parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    parser.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", type=_address, help="address to serve on (default: 127.0.0.1:8000)"
+    )
     parser.add_argument(
         "--dirty", action="store_true", help="rebuild only the pages that changed (fast previews of a large registry)"
     )
+
+
+def _address(text: str) -> str:
+    """--dev-addr as MkDocs takes it, HOST:PORT; refused here, with how to write it, if it is not."""
+    try:
+        local_address(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT, such as 127.0.0.1:8000") from None
+    return text
 
 
 def run(options: Options, args: argparse.Namespace) -> int:

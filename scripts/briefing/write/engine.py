@@ -84,13 +84,26 @@ def wait_until_listening(server: subprocess.Popen, dev_addr: str) -> None:
     """Wait for the engine's server to listen at `dev_addr` (`mkdocs serve` does once its first build
     is done: a preview written while that build reads the pages could take a page from under it, and
     a first build that fails ends the server), or to end."""
-    host, _, port = dev_addr.rpartition(":")
     while server.poll() is None:
         try:
-            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=0.5):
+            with socket.create_connection(local_address(dev_addr), timeout=0.5):
                 return
         except (OSError, ValueError):
             time.sleep(0.1)
+
+
+def local_address(dev_addr: str) -> tuple[str, int]:
+    """Where this machine reaches a server listening at `dev_addr` ('127.0.0.1:8000', '[::1]:8000', ':8000', '0.0.0.0:8000')."""
+    host, _, port = dev_addr.rpartition(":")
+    host, number = host.strip("[]"), int(port)  # ValueError: not a port
+    if not 0 < number < 65536 or any(c.isspace() or c in "/?#@" for c in host):
+        raise ValueError(f"not HOST:PORT: {dev_addr!r}")
+    return ("127.0.0.1" if host in ("", "0.0.0.0") else host), number
+
+
+# The preview's own server is on this machine: asked directly, never through the http_proxy of the
+# environment, which would see the preview's addresses and could answer for the server.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class Rebuilds:
@@ -98,10 +111,8 @@ class Rebuilds:
     browser showing a page asks): which version of the site is shown, and waiting for a newer one."""
 
     def __init__(self, dev_addr: str) -> None:
-        host, _, port = dev_addr.rpartition(":")
-        host = host.strip("[]")
-        host = "127.0.0.1" if host in ("", "0.0.0.0") else f"[{host}]" if ":" in host else host
-        self.url = f"http://{host}:{port}/livereload/"
+        host, port = local_address(dev_addr)
+        self.url = f"http://{f'[{host}]' if ':' in host else host}:{port}/livereload/"
         self.marked: int | None = None
 
     def mark(self) -> None:
@@ -117,7 +128,7 @@ class Rebuilds:
     def _version(self, after: int, within: float) -> int | None:
         """The version shown once it is newer than `after`; None if the server does not say."""
         try:
-            with urllib.request.urlopen(f"{self.url}{after}/0", timeout=within) as answer:
+            with _DIRECT.open(f"{self.url}{after}/0", timeout=within) as answer:
                 return int(answer.read(32))
         except (OSError, ValueError):
             return None
