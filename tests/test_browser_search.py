@@ -72,7 +72,7 @@ def tab_to(page: Page, css_class: str, presses: int) -> None:
 
 
 def _results(page: Page, anchor: str) -> list[str]:
-    page.wait_for_function(f"() => ({RESULTS})().some(href => href.includes('#{anchor}'))", timeout=10_000)
+    page.wait_for_function(f"() => ({RESULTS})().some(href => href.includes('#{anchor}'))", timeout=20_000)
     return page.evaluate(RESULTS)
 
 
@@ -96,8 +96,12 @@ def test_zensical_search_by_keyboard_only(page, zensical_url):
     """Before: the shortcut did nothing while the held index had not arrived."""
     page.goto(zensical_url + "timeline/", wait_until="networkidle")
     page.keyboard.press("Control+k")  # once: the first press must open it
-    page.wait_for_function("() => !!([...document.body.children].find(e => e.shadowRoot) || {}).shadowRoot")
-    page.wait_for_timeout(300)
+    # Typed once its field has the focus the shortcut gives it (a fixed pause was too short under load).
+    page.wait_for_function(
+        "() => { const host = [...document.body.children].find(e => e.shadowRoot);"
+        " const focused = host && host.shadowRoot.activeElement; return !!focused && focused.tagName === 'INPUT'; }",
+        timeout=20_000,
+    )
     page.keyboard.type("Shangcheng")
     _results(page, "hangzhou-investors-controlled-by-government")
     page.keyboard.press("Enter")  # the first result is selected as the reader types
