@@ -128,3 +128,28 @@ def test_an_error_found_on_the_other_core_stops_the_build_before_anything_is_wri
     assert report.problems == _sequential(_options(site_project)).problems
     assert not (site_project.root / "build").exists()
     assert not (site_project.root / "site").exists()
+
+
+def test_pages_rendered_on_two_cores_are_the_pages_one_core_renders(project, monkeypatch, forks):
+    """From SHARED_FROM pages on, every other page is rendered in a forked child: the same files,
+    byte for byte and in the same order, as rendering them all here, downloads included."""
+    from briefing.check import forked as forked_module
+    from briefing.load.registry import load_registry
+    from briefing.render import pages as pages_module
+
+    registry, problems = load_registry(project.facts, project.root)
+    assert not [p for p in problems if p.severity == "error"]
+    alone = pages_module.render_site(registry)
+    assert len(alone) > 20 and alone.keys() >= {".nav.yml"}
+    monkeypatch.setattr(pages_module, "SHARED_FROM", 2)
+    forks: list[int] = []
+    real_fork = forked_module.os.fork
+
+    def counted_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(forked_module.os, "fork", counted_fork)
+    shared = pages_module.render_site(registry)
+    assert forks, "the pages were not shared with a second core"
+    assert list(shared.items()) == list(alone.items())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from briefing.check.forked import forked
 from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
 from briefing.load.model import Registry
@@ -53,21 +54,36 @@ def render_site(
     """
     with gc_paused():  # rendering makes no cyclic garbage worth collecting, and a large heap to scan
         index = Index(registry, templates, settings, history, quotes, kept)
-        pages: dict[str, str] = {}
-        menu: list[Page] = []
         chosen = kinds() if page_kinds is None else page_kinds
-        for kind in chosen:
-            for page in kind.pages(index):
-                if only is None or page.path in only:
-                    text = render_page(index, page, page.template or kind.template)
-                    pages[page.path] = text + facets(index, page, kind.name)
-                if page.menu is not None:
-                    menu.append(page)
-        pages[".nav.yml"] = navigation(menu)
+        listed = [(kind, page) for kind in chosen for page in kind.pages(index)]
+        wanted = [(kind, page) for kind, page in listed if only is None or page.path in only]
+        pages = _rendered(index, wanted)
+        pages[".nav.yml"] = navigation([page for _, page in listed if page.menu is not None])
         if later is not None:
             later.append(lambda: _files(index, chosen))
             return pages
         return pages | _files(index, chosen)
+
+
+SHARED_FROM = 200  # pages: fewer are rendered here alone (a fork of a large registry's process costs more)
+
+
+def _rendered(index: Index, wanted: list[tuple[Kind, Page]]) -> dict[str, str]:
+    """The pages' Markdown by path, in `wanted`'s order; from SHARED_FROM pages on, every other one is
+    rendered on the second core (check/forked.py), while the index's caches fill here for the downloads."""
+
+    def render(part: list[tuple[Kind, Page]]) -> dict[str, str]:
+        return {
+            page.path: render_page(index, page, page.template or kind.template) + facets(index, page, kind.name)
+            for kind, page in part
+        }
+
+    if len(wanted) < SHARED_FROM:
+        return render(wanted)
+    with forked(lambda: render(wanted[1::2])) as other:
+        here = render(wanted[0::2])
+        both = here | other.result()
+    return {page.path: both[page.path] for _, page in wanted}
 
 
 def _files(index: Index, chosen: tuple[Kind, ...]) -> dict[str, str]:
