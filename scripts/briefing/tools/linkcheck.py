@@ -77,14 +77,19 @@ def check_site(
     for name, page in pages.items():
         for link in page.links:
             verdict = site_map.verdict(name, link)
-            if verdict.startswith(EXTERNAL):
-                external.add(verdict[len(EXTERNAL) :])
-            elif verdict:
-                broken.append(BrokenLink(name, link, verdict))
+            if verdict.external:
+                external.add(verdict.external)
+            elif verdict.problem:
+                broken.append(BrokenLink(name, link, verdict.problem))
     return [*broken, *active], external
 
 
-EXTERNAL = "external:"  # a verdict naming an address on another site, not a problem
+@dataclass(frozen=True)
+class _Verdict:
+    """What one link is: sound (both empty), an address on another site, or broken, and why."""
+
+    external: str = ""
+    problem: str = ""
 
 
 @dataclass
@@ -95,27 +100,27 @@ class _SiteMap:
     folders: set[str]
     pages: dict[str, _Page]
     base: str
-    verdicts: dict[tuple[str, bool, str], str] = field(default_factory=dict)
+    verdicts: dict[tuple[str, bool, str], _Verdict] = field(default_factory=dict)
 
-    def verdict(self, name: str, link: str) -> str:
-        """'' if `link` from page `name` is sound, EXTERNAL + its address if it leaves the site, else why it is broken."""
+    def verdict(self, name: str, link: str) -> _Verdict:
+        """What `link` is from page `name`."""
         key = (posixpath.dirname(name), name == "404.html", link)  # a link's meaning depends on nothing else
         if key not in self.verdicts:
             self.verdicts[key] = self._judge(name, link)
         return self.verdicts[key]
 
-    def _judge(self, name: str, link: str) -> str:
+    def _judge(self, name: str, link: str) -> _Verdict:
         try:
             parts = urlsplit(link)
         except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
-            return f"not a valid address: {exc}"
-        if parts.scheme in ("http", "https") or link.startswith("//"):
-            return EXTERNAL + (
-                "https:" + link if link.startswith("//") else link
-            )  # '//host/x': as an https page has it
+            return _Verdict(problem=f"not a valid address: {exc}")
+        if parts.scheme in ("http", "https"):
+            return _Verdict(external=link)
+        if link.startswith("//"):
+            return _Verdict(external="https:" + link)  # '//host/x': as an https page has it
         if parts.scheme:
-            return ""  # javascript:, data: and the like are active content, reported by read_site
-        return self._resolve(name, parts.path, parts.fragment) or ""
+            return _Verdict()  # javascript:, data: and the like are active content, reported by read_site
+        return _Verdict(problem=self._resolve(name, parts.path, parts.fragment) or "")
 
     def _resolve(self, name: str, path: str, fragment: str) -> str | None:
         base = self.base
