@@ -37,7 +37,7 @@ from briefing.problems import Problem, format_problem, sort_problems
 from briefing.project import DEFAULTS, Settings, setting_place
 from briefing.tools.linkcheck import BrokenLink, check_site
 from briefing.write import output
-from briefing.write.engine import engine_missing, run_engine
+from briefing.write.engine import engine_missing, give_back_memory, run_engine
 from briefing.write.search import pagefind_started
 
 BUILD = Path("build")  # the site source: mkdocs.yml and docs/, which any mkdocs.yml-reading engine builds
@@ -120,7 +120,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said before the problems: what happened on the way
     failures: list[str] = field(default_factory=list)  # said after them: why nothing was written
-    files: dict[str, str | bytes] | None = None  # the site source, once written
+    files: dict[str, str | bytes] | None = None  # the site source once written; emptied when an engine builds it
     status: int = 0  # the exit status: 0 done, 1 the input has problems, 2 the command cannot run
 
     @property
@@ -309,6 +309,9 @@ def build(options: Options, engine: str | None = "mkdocs") -> Report:
             return report
         staged = output.stage(options.root, site)
         output.write_files(staged.source, report.files)
+        if engine:  # written: the engine reads them from there, and needs the memory they hold
+            report.files = {}
+            give_back_memory()
         if engine and not _site_made(options, staged, lock, engine, report):
             output.discard(staged)
             report.files, report.status = None, 1
