@@ -312,10 +312,10 @@ def build(options: Options, engine: str | None = "mkdocs") -> Report:
         if engine:  # written: the engine reads them from there, and needs the memory they hold
             report.files = {}
             give_back_memory()
-        if engine and not _site_made(options, staged, lock, engine, report):
-            output.discard(staged)
-            report.files, report.status = None, 1
-            return report
+            if not _site_made(options, staged, lock, engine, report):
+                output.discard(staged)
+                report.files, report.status = None, 1
+                return report
         output.switch(options.root, staged, options.root / BUILD, site if engine else None)
     return report
 
