@@ -69,8 +69,7 @@ def funding_view(index: Index, parts: list[list[Fact]] | None = None, part: int 
     rounds = funding_rounds(index)
     split = parts is not None and len(parts) > 1
     if split:
-        on_parts = [{f.id for f in facts} for facts in parts]
-        shown = on_parts[part] if part is not None else set().union(*on_parts)
+        shown = {f.id for f in (parts[part] if part is not None else [f for facts in parts for f in facts])}
         tabled = [f for f in rounds if (f.id in shown) == (part is not None)]
     else:
         tabled = rounds
