@@ -8,7 +8,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from briefing.tools import linkcheck
 from briefing.tools.linkcheck import check_external, check_site
 
 
@@ -83,6 +86,22 @@ def test_links_are_resolved_against_the_files_listed_before_the_search_index_is_
     (site / "late.js").write_text("", encoding="utf-8")
     assert [str(b) for b in check_site(site, files=listed)[0]] == ["index.html: broken link 'late.js': no such file"]
     assert check_site(site)[0] == []  # listed now, it is there
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    link=st.text(alphabet="ab/.#?:%20 \t\n\x01-_~+", max_size=14),
+    name=st.sampled_from(["index.html", "a/index.html", "a/b/index.html", "404.html"]),
+)
+def test_a_plain_link_read_without_urlsplit_means_what_urlsplit_says(link, name):
+    """Most links are plain paths ('../a/#x'), which the check splits itself; anything else goes through urlsplit."""
+    files = {"index.html", "a/index.html", "a/b/index.html", "404.html", "b/x.png"}
+    quick = linkcheck._SiteMap(files, {"", "a", "a/b", "b"}, "/")
+    slow = linkcheck._SiteMap(files, {"", "a", "a/b", "b"}, "/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(linkcheck, "_PLAIN", re.compile(r"(?!)"))  # never plain: urlsplit for every link
+        expected = slow.verdict(name, link)
+    assert quick.verdict(name, link) == expected
 
 
 def test_404_page_links_from_the_root(tmp_path):

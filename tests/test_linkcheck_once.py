@@ -57,6 +57,10 @@ def test_the_real_sites_pages_give_the_same_anchors_and_links(real_site):
         assert (page.ids, page.links) == _old(text), path
 
 
+def _by_page(reading, name):
+    return _links(reading)
+
+
 def _hostile_site(tmp_path):
     site = tmp_path / "site"
     for i in range(9):
@@ -74,10 +78,10 @@ def test_halves_on_two_cores_find_what_one_core_finds(tmp_path, monkeypatch):
     site = _hostile_site(tmp_path)
     monkeypatch.setattr(forked_module, "_can_fork", lambda: False)
     alone = check_site(site)
-    found_alone, read_alone = read_site(site, also=_links)
+    found_alone, read_alone = read_site(site, also=_by_page)
     monkeypatch.setattr(forked_module, "_can_fork", lambda: hasattr(forked_module.os, "fork"))
     assert check_site(site) == alone
-    found, read = read_site(site, also=_links)
+    found, read = read_site(site, also=_by_page)
     assert (found, read) == (found_alone, read_alone)
     assert scan_site(site) == found
     assert len(found) >= 11  # nine handlers, two scripts: every half was read
@@ -92,7 +96,7 @@ def test_only_the_pages_listed_before_are_read(tmp_path):
     listed = site_pages(site)
     (site / "late").mkdir()
     (site / "late" / "index.html").write_text("<script>late()</script><a href=../nowhere/>x</a>", encoding="utf-8")
-    found, read = read_site(site, also=_links, names=listed)
+    found, read = read_site(site, also=_by_page, names=listed)
     assert "late/index.html" not in read and not any("late" in str(f.loc) for f in found)
     assert sorted(read) == sorted(n for n in listed if n.endswith(".html"))
     assert any("late" in str(problem) for problem in check_site(site)[0])  # unlisted, it is read

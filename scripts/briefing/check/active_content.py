@@ -21,15 +21,18 @@ is the error, so nothing can hide from this reading and run in the browser's.
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
+from briefing.check.browser_reading import FAST_SUFFIXES, is_odd, read_as_browser
 from briefing.check.forked import forked
 from briefing.check.markup import (
     LOADING_RELS,
@@ -38,6 +41,7 @@ from briefing.check.markup import (
     Element,
     Found,
     Reader,
+    Reading,
     element_problems,
     is_elsewhere,
     rels,
@@ -82,30 +86,32 @@ def read_site(
     site: Path,
     base: str = "/",
     docs: Path | None = None,
-    also: Callable[[Reader], T] | None = None,
+    also: Callable[[Reading, str], T] | None = None,
     names: list[str] | None = None,
 ) -> tuple[list[ActiveContent], dict[str, T]]:
-    """scan_site's findings, and what `also` reads from each HTML page as it is parsed (the link
-    check's links and anchors), by page, so that a page is parsed once for both.
+    """scan_site's findings, and what `also` reads from each HTML page and its name as it is parsed
+    (the link check's links and anchors), by page, so that a page is parsed once for both.
 
     Half the pages are read on the second core (check/forked.py); the findings are the same.
     `names`: the pages to read, as site_pages listed them before anything else began writing in the site.
     """
     sources = hand_written(docs) if docs is not None else {}
     names = site_pages(site) if names is None else names
-    reference = _reference(site, base)
+    references = (_reference(site, base, read_as_browser), _reference(site, base, read_page))
 
     def read(part: list[str]) -> dict[str, tuple[list[Found], T | None]]:
         out = {}
         for name in part:
             themed = name not in sources or sources[name][1]  # a file copied from docs/ as it is has no theme
-            reader = read_page((site / name).read_text(encoding="utf-8", errors="replace"))
-            extra = also(reader) if also is not None and name.endswith(".html") else None
-            out[name] = (scan_page(reader, name, base, reference, themed), extra)
+            text = (site / name).read_text(encoding="utf-8", errors="replace")
+            generated = docs is not None and name not in sources  # not a contributor's page, nor of unknown origin
+            reading, found = _scan(text, name, base, references, themed, generated)
+            extra = also(reading, name) if also is not None and name.endswith(".html") else None
+            out[name] = (found, extra)
         return out
 
     first_half, second_half = _halves(site, names)
-    with forked(lambda: read(first_half)) as first:
+    with _no_cycle_collection(), forked(lambda: read(first_half)) as first:
         later = read(second_half)
         both = {**first.result(), **later}
     pages = {name: both[name] for name in names}  # in the listing's order, however the parts were made
@@ -118,6 +124,44 @@ def read_site(
         out += _locate(pages[name][0], name, source[0] if source else None, texts, docs is not None)
     read_also = {name: extra for name, (_, extra) in pages.items() if extra is not None}
     return sorted(out, key=lambda f: (f.loc, f.message)), read_also
+
+
+def _scan(
+    text: str, name: str, base: str, references: tuple[Counter, Counter], themed: bool, generated: bool
+) -> tuple[Reading, list[Found]]:
+    """A page as a browser reads it (lexbor) and what is found in it, at the lines Python's parser gives.
+
+    Python's parser also reads every page a contributor wrote (or of unknown origin), for what
+    only it reports: markup inside a tag's attributes, comments a browser ends early. A generated
+    page, whose text the generator escapes, it re-reads only where lexbor finds something or the
+    page holds markup the two read apart (browser_reading.is_odd). A finding only lexbor's reading
+    has is kept, at the line where what it names first stands in the page.
+    """
+    if not name.lower().endswith(FAST_SUFFIXES):  # SVG, XML, XHTML: XML rules, which lexbor does not follow
+        reading = read_page(text)
+        return reading, scan_page(reading, name, base, references[1], themed)
+    seen = read_as_browser(text)
+    found = scan_page(seen, name, base, references[0], themed)
+    if found or not generated or is_odd(text):
+        located = scan_page(read_page(text), name, base, references[1], themed)
+        named = {item.what for item in located}
+        cursor: dict[str, int] = {}  # each at the next place its markup stands
+        unseen = [replace(item, line=_find(text, item.needles, cursor)[0]) for item in found if item.what not in named]
+        found = _unique(located + unseen)
+    return seen, found
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while pages are read: each reading makes thousands of objects
+    and no cycle, and the collector walking them all again and again took half the check's time."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _halves(site: Path, names: list[str]) -> tuple[list[str], list[str]]:
@@ -159,7 +203,7 @@ def read_page(text: str) -> Reader:
 
 
 def scan_page(
-    page: str | Reader, name: str, base: str = "/", reference: Counter | None = None, themed: bool = True
+    page: str | Reading, name: str, base: str = "/", reference: Counter | None = None, themed: bool = True
 ) -> list[Found]:
     """What a browser would run or fetch in one page; outside the content region, beyond `reference`."""
     reader = read_page(page) if isinstance(page, str) else page
@@ -183,14 +227,12 @@ def scan_page(
     return _unique(found)
 
 
-def _reference(site: Path, base: str) -> Counter:
-    """The theme's own active elements outside the content region, as the home page has them."""
+def _reference(site: Path, base: str, read: Callable[[str], Reading]) -> Counter:
+    """The theme's own active elements outside the content region, as the home page has them, in `read`'s reading."""
     home = site / "index.html"
     if not home.is_file():
         return Counter()
-    reader = Reader()
-    reader.feed(home.read_text(encoding="utf-8", errors="replace"))
-    reader.close()
+    reader = read(home.read_text(encoding="utf-8", errors="replace"))
     if not reader.region:
         return Counter()
     keys = [_signature(e, "index.html", base) for e in reader.elements if not e.inside]

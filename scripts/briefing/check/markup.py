@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Protocol
 
 CONTENT_CLASS = "md-content__inner"  # the content region's article, in Material and Zensical alike
 
@@ -68,6 +69,14 @@ class Found:
     key: str = ""  # the markup as written: the same markup twice on a page is one finding
     inside: bool = True
     by_tag: bool = False  # a problem in content only, or outside it in an element not the theme's
+
+
+class Reading(Protocol):
+    """A page's elements as one parser read them: Python's (Reader) or a browser's (browser_reading)."""
+
+    elements: list[Element]
+    odd: list[Found]  # markup the parser and a browser read apart
+    region: bool  # whether the page has the theme's content region
 
 
 class Reader(HTMLParser):

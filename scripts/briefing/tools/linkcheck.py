@@ -9,16 +9,19 @@ them (through tools/fetch.py: public addresses only, one deadline each).
 from __future__ import annotations
 
 import posixpath
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from briefing.check.active_content import ActiveContent, read_site, site_files, site_pages
-from briefing.check.markup import Reader
+from briefing.check.markup import Reading
 from briefing.tools.fetch import DEADLINE, EVERYWHERE, FetchError, fetch
 
 LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster"}
+_UNSPLIT = re.compile(r"[\t\r\n]")  # what urlsplit drops from anywhere in an address
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class _Page:
     links: list[str] = field(default_factory=list)
 
 
-def _links(reader: Reader) -> _Page:
+def _links(reader: Reading) -> _Page:
     """A page's anchors and links, from the elements the active-content check read (one parse a page)."""
     page = _Page()
     for element in reader.elements:
@@ -67,40 +70,63 @@ def check_site(
     the 404 page's links start with. `docs` is the project's docs/ folder: active content in a
     page made from it is reported at its line there (check/active_content.py). `files`: the
     site's files as site_files listed them before Pagefind began writing its index; a link is
-    resolved against that list, and each address once per folder that links to it.
+    resolved against that list, on the core that read its page; its anchor is looked up once
+    every page is read.
     """
     files = site_files(site) if files is None else files
-    active, pages = read_site(site, base, docs, also=_links, names=site_pages(site, files))
-    site_map = _SiteMap(set(files), {posixpath.dirname(name) for name in files}, pages, base)
+    site_map = _SiteMap(set(files), {posixpath.dirname(name) for name in files}, base)
+    active, pages = read_site(site, base, docs, also=site_map.judged, names=site_pages(site, files))
     broken: list[BrokenLink] = []
     external: set[str] = set()
     for name, page in pages.items():
-        for link in page.links:
-            verdict = site_map.verdict(name, link)
+        for link, verdict in page.links:
             if verdict.external:
                 external.add(verdict.external)
             elif verdict.problem:
                 broken.append(BrokenLink(name, link, verdict.problem))
+            elif verdict.target in pages and verdict.fragment not in pages[verdict.target].ids:
+                broken.append(BrokenLink(name, link, f"no anchor #{verdict.fragment} in {verdict.target}"))
     return [*broken, *active], external
 
 
-@dataclass(frozen=True)
-class _Verdict:
-    """What one link is: sound (both empty), an address on another site, or broken, and why."""
+class _Verdict(NamedTuple):
+    """What one link is: an address on another site, broken and why, or an anchor still to look up.
+
+    A tuple: a core hands hundreds of thousands of them to the other (a frozen dataclass took 5 s).
+    """
 
     external: str = ""
     problem: str = ""
+    target: str = ""  # the page whose anchor `fragment` is, once every page's anchors are known
+    fragment: str = ""
+
+
+@dataclass
+class _Judged:
+    """A page's anchors, and those of its links that need more than the file list: each with its verdict."""
+
+    ids: set[str]
+    links: list[tuple[str, _Verdict]]
+
+
+SOUND = _Verdict()
+_PLAIN = re.compile(r"[A-Za-z0-9_./~%+-]*")  # a path urlsplit would return as it is: no scheme, query or space
 
 
 @dataclass
 class _SiteMap:
-    """The site's files, folders and pages' anchors, and each link's verdict, worked out once per folder and address."""
+    """The site's files and folders, and each link's verdict, worked out once per folder and address."""
 
     files: set[str]
     folders: set[str]
-    pages: dict[str, _Page]
     base: str
     verdicts: dict[tuple[str, bool, str], _Verdict] = field(default_factory=dict)
+
+    def judged(self, reading: Reading, name: str) -> _Judged:
+        """A page's anchors and the links that are not plainly sound, read on the core that read the page."""
+        page = _links(reading)
+        verdicts = ((link, self.verdict(name, link)) for link in page.links)
+        return _Judged(page.ids, [(link, verdict) for link, verdict in verdicts if verdict is not SOUND])
 
     def verdict(self, name: str, link: str) -> _Verdict:
         """What `link` is from page `name`."""
@@ -110,39 +136,42 @@ class _SiteMap:
         return self.verdicts[key]
 
     def _judge(self, name: str, link: str) -> _Verdict:
-        try:
-            parts = urlsplit(link)
-        except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
-            return _Verdict(problem=f"not a valid address: {exc}")
-        if parts.scheme in ("http", "https"):
-            return _Verdict(external=link)
-        if link.startswith("//"):
-            return _Verdict(external="https:" + link)  # '//host/x': as an https page has it
-        if parts.scheme:
-            return _Verdict()  # javascript:, data: and the like are active content, reported by read_site
-        return _Verdict(problem=self._resolve(name, parts.path, parts.fragment) or "")
+        path, _, fragment = link.partition("#")
+        if not (_PLAIN.fullmatch(path) and not _UNSPLIT.search(fragment)):
+            try:
+                parts = urlsplit(link)
+            except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
+                return _Verdict(problem=f"not a valid address: {exc}")
+            if parts.scheme in ("http", "https"):
+                return _Verdict(external=link)
+            if link.startswith("//"):
+                return _Verdict(external="https:" + link)  # '//host/x': as an https page has it
+            if parts.scheme:
+                return SOUND  # javascript:, data: and the like are active content, reported by read_site
+            path, fragment = parts.path, parts.fragment
+        elif path.startswith("//"):
+            return _Verdict(external="https:" + link)
+        return self._resolve(name, path, fragment)
 
-    def _resolve(self, name: str, path: str, fragment: str) -> str | None:
+    def _resolve(self, name: str, path: str, fragment: str) -> _Verdict:
         base = self.base
         if path.startswith("/"):
             if name != "404.html":  # the 404 page is served at any address, so MkDocs links it from the root
-                return "absolute path: the site must work from any folder"
+                return _Verdict(problem="absolute path: the site must work from any folder")
             if not path.startswith(base):
-                return f"outside the site's address ({base})"
+                return _Verdict(problem=f"outside the site's address ({base})")
             path, name = path[len(base) :] or ".", "index.html"
         target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path))) if path else name
         if target.startswith(".."):
-            return "leads outside the site"
+            return _Verdict(problem="leads outside the site")
         if target == ".":  # the site's root, whose anchors are checked like any page's
             target = "index.html"
         elif path and (path.endswith("/") or target in self.folders):
             target = posixpath.join(target, "index.html")
         if target not in self.files:
-            return "no such file"
+            return _Verdict(problem="no such file")
         fragment = unquote(fragment)
-        if fragment and target in self.pages and fragment not in self.pages[target].ids:
-            return f"no anchor #{fragment} in {target}"
-        return None
+        return _Verdict(target=target, fragment=fragment) if fragment else SOUND
 
 
 def check_external(
