@@ -92,6 +92,11 @@ def forked(work: Callable[[], T]) -> Iterator[Pending[T]]:
         pending.stop()
 
 
+def can_fork() -> bool:
+    """Whether work can go to a forked child here (for a fork that is not `forked`'s: write/mkdocs_halves.py)."""
+    return _can_fork()
+
+
 def _can_fork() -> bool:
     """A second core to run on, fork itself, no other thread (a lock it holds would stay held in the
     child), and the memory for a second copy of this process."""
