@@ -5,11 +5,13 @@ page holds markup the two read apart, a contributor's page always. Every attack 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_pages_hostile import ATTACKS, SCHEME, built_page
 
 from briefing.check.active_content import read_page, scan_site
-from briefing.check.browser_reading import is_odd, read_as_browser
-from briefing.tools.linkcheck import _links
+from briefing.check.browser_reading import _watched, is_odd, read_as_browser
+from briefing.check.markup import Element, element_problems
 
 RAW = {name: attack for name, attack in ATTACKS.items() if attack[0].startswith("<")}  # HTML as it is, not Markdown
 
@@ -73,7 +75,7 @@ def test_a_duplicate_attribute_is_read_as_a_browser_reads_it(tmp_path):
     """A browser keeps the first of two attributes of one name: a generated page's second href
     leads nowhere. A contributor's page is read by Python's parser too, which reports it."""
     payload = '<a href="../" href="javascript:alert(1)">x</a>'
-    assert [e.attrs for e in read_as_browser(payload).elements if e.tag == "a"] == [[("href", "../")]]
+    assert read_as_browser(payload).linked().links == ["../"]
     site, docs = _site(tmp_path, built_page(payload), hand_written=f"# A\n\n{payload}\n")
     assert [f.loc.line for f in scan_site(site, docs=docs)] == [3]
     (docs / "a.md").unlink()
@@ -85,22 +87,43 @@ def test_the_real_site_s_links_and_anchors_are_the_same_in_both_readings(real_si
     assert len(pages) > 20
     for path in pages:
         text = path.read_text(encoding="utf-8")
-        browser, python = _links(read_as_browser(text)), _links(read_page(text))
+        browser, python = read_as_browser(text).linked(), read_page(text).linked()
         assert (browser.ids, browser.links) == (python.ids, python.links), path
 
 
-def test_elements_where_nothing_runs_or_links_are_left_out_and_the_rest_kept():
+def test_only_elements_a_finding_can_be_about_are_kept_and_every_link_and_anchor():
     page = (
-        '<div class="x" aria-label="y"><span data-x="1">t</span><a href="../b/">b</a><h2 id="h">h</h2>'
-        '<svg viewBox="0 0 1 1"><path d="M0"/><a xlink:href="#h"/></svg><p onclick="go()">p</p></div>'
+        '<div class="x" aria-label="y"><span data-x="1">t</span><a href="../b/#c">b</a><h2 id="h">h</h2>'
+        '<svg viewBox="0 0 1 1"><path d="M0"/><a xlink:href="#h"/></svg><p onclick="go()">p</p>'
+        '<a href="/abs/">a</a><button formaction="go">x</button><a href="../b/" ping="p">z</a>'
+        '<img src="p.png" style="x" name="n" srcset="a.png 1x, b.png 2x"></div>'
     )
-    kept = [(e.tag, e.attrs, e.svg) for e in read_as_browser(page).elements]
+    reading = read_as_browser(page)
+    kept = [(e.tag, e.attrs, e.svg) for e in reading.elements]
     assert kept == [
-        ("a", [("href", "../b/")], False),
-        ("h2", [("id", "h")], False),
-        ("a", [("xlink:href", "#h")], True),
         ("p", [("onclick", "go()")], False),
+        ("a", [("href", "/abs/")], False),  # not plainly relative: element_problems reads it
+        ("button", [("formaction", "go")], False),  # whatever it holds
+        ("a", [("href", "../b/"), ("ping", "p")], False),
+        ("img", [("src", "p.png"), ("style", "x"), ("name", "n"), ("srcset", "a.png 1x, b.png 2x")], False),
     ]
+    assert reading.linked().ids == {"h", "n"}
+    assert reading.linked().links == ["../b/#c", "#h", "/abs/", "../b/", "p.png", "a.png", "b.png"]
+    assert (reading.linked().ids, reading.linked().links) == (
+        read_page(page).linked().ids,
+        read_page(page).linked().links,
+    )
+
+
+def test_a_plain_address_on_a_submitting_attribute_is_still_found(tmp_path):
+    for n, (payload, what) in enumerate(
+        (
+            ('<button formaction="go">x</button>', "a <button formaction> attribute"),
+            ('<a href="../" ping="count">x</a>', "an <a ping> attribute"),
+        )
+    ):
+        site, docs = _site(tmp_path / str(n), built_page(payload))
+        assert [f.message.split(" in this")[0] for f in scan_site(site, docs=docs)] == [what]
 
 
 def test_the_theme_s_elements_are_counted_in_a_generated_page_as_in_any(tmp_path):
@@ -114,3 +137,37 @@ def test_the_theme_s_elements_are_counted_in_a_generated_page_as_in_any(tmp_path
         "a <script src=https",
         "a <script> element in this generated page",
     ]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    tag=st.sampled_from(
+        ["a", "area", "img", "use", "p", "video", "button", "image", "source"]
+    ),  # none in WHY: those are kept whatever they hold
+    name=st.sampled_from(["href", "src", "xlink:href", "action", "poster", "data", "cite", "srcset", "ping", "id"]),
+    value=st.text(alphabet="jJavscrip:t/\\. \t\x01#%hH?wm@d-", max_size=16)
+    | st.sampled_from(["https://x/", "HTTPS://x", "mailto:a@b", "javascript:x", "//x", "../x/#y", "data:x"]),
+)
+def test_an_attribute_left_out_is_one_no_check_can_find_anything_in(tag, name, value):
+    """The reading leaves out an element only where markup.element_problems would find nothing in it."""
+    if not _watched(tag, name, value):
+        element = Element(tag, [(name, value)], 1, f"<{tag}>", inside=True)
+        assert element_problems(element, xml=False) == []
+
+
+def test_addresses_that_can_run_or_load_are_watched():
+    for tag, name, value in [
+        ("a", "href", "javascript:alert(1)"),
+        ("a", "href", "JaVaScRiPt:alert(1)"),
+        ("a", "href", " javascript:x"),
+        ("a", "href", "java\tscript:x"),
+        ("img", "src", "//evil.example/x.png"),
+        ("img", "src", "\\\\evil.example/x.png"),
+        ("img", "src", "https://evil.example/x.png"),
+        ("a", "href", "data:text/html,x"),
+        ("button", "formaction", "go"),
+        ("p", "onclick", "x"),
+    ]:
+        assert _watched(tag, name, value), (tag, name, value)
+    for tag, name, value in [("a", "href", "../x/#y"), ("a", "href", "https://x/#:~:text=a"), ("img", "src", "p.png")]:
+        assert not _watched(tag, name, value), (tag, name, value)

@@ -9,7 +9,8 @@ import pytest
 
 from briefing.check import forked as forked_module
 from briefing.check.active_content import read_page, read_site, scan_site, site_pages
-from briefing.tools.linkcheck import _links, _Page, check_site, take
+from briefing.check.markup import Linked, take
+from briefing.tools.linkcheck import check_site
 
 
 class OldParser(HTMLParser):
@@ -18,7 +19,7 @@ class OldParser(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.page = _Page()
+        self.page = Linked()
 
     def handle_starttag(self, tag, attrs):
         take(self.page, tag, attrs)
@@ -44,7 +45,7 @@ def _old(text: str) -> tuple[set[str], list[str]]:
 
 @pytest.mark.parametrize("text", PAGES)
 def test_one_parse_gives_the_anchors_and_links_of_the_old_one(text):
-    page = _links(read_page(text))
+    page = read_page(text).linked()
     assert (page.ids, page.links) == _old(text)
 
 
@@ -53,12 +54,12 @@ def test_the_real_sites_pages_give_the_same_anchors_and_links(real_site):
     assert len(pages) > 20
     for path in pages:
         text = path.read_text(encoding="utf-8")
-        page = _links(read_page(text))
+        page = read_page(text).linked()
         assert (page.ids, page.links) == _old(text), path
 
 
 def _by_page(reading, name):
-    return _links(reading)
+    return reading.linked()
 
 
 def _hostile_site(tmp_path):

@@ -8,7 +8,7 @@ ends early, CDATA, a raw-text element), the markup is itself the finding. Each f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Protocol
 
@@ -71,12 +71,40 @@ class Found:
     by_tag: bool = False  # a problem in content only, or outside it in an element not the theme's
 
 
-class Reading(Protocol):
-    """A page's elements as one parser read them: Python's (Reader) or a browser's (browser_reading)."""
+LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster"}  # the addresses the link check follows
 
-    elements: list[Element]
+
+@dataclass
+class Linked:
+    """A page's anchors (id, name) and the addresses it links to, in order, for the link check."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)
+
+
+def take(page: Linked, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    """Add what one start tag names to `page`: an anchor (id, name) or the addresses it links to."""
+    for name, value in attrs:
+        if value is None:
+            continue
+        if name in ("id", "name") and tag != "meta":
+            page.ids.add(value)
+        elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
+            page.links.append(value)
+        elif name == "srcset":
+            page.links += [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+class Reading(Protocol):
+    """A page as one parser read it: Python's (Reader) or a browser's (browser_reading)."""
+
+    elements: list[Element]  # every element a finding can be about (the browser's reading leaves the rest out)
     odd: list[Found]  # markup the parser and a browser read apart
     region: bool  # whether the page has the theme's content region
+
+    def linked(self) -> Linked:
+        """The page's anchors and links."""
+        ...
 
 
 class Reader(HTMLParser):
@@ -90,6 +118,13 @@ class Reader(HTMLParser):
         self._depth = 0
         self._svg = 0
         self._open: Element | None = None
+
+    def linked(self) -> Linked:
+        """The page's anchors and links, read from its elements."""
+        page = Linked()
+        for element in self.elements:
+            take(page, element.tag, element.attrs)
+        return page
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs, closed=False)

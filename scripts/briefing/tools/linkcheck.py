@@ -20,7 +20,6 @@ from briefing.check.active_content import ActiveContent, read_site, site_files, 
 from briefing.check.markup import Reading
 from briefing.tools.fetch import DEADLINE, EVERYWHERE, FetchError, fetch
 
-LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster"}
 _UNSPLIT = re.compile(r"[\t\r\n]")  # what urlsplit drops from anywhere in an address
 
 
@@ -32,33 +31,6 @@ class BrokenLink:
 
     def __str__(self) -> str:
         return f"{self.page}: broken link {self.target!r}: {self.reason}"
-
-
-@dataclass
-class _Page:
-    ids: set[str] = field(default_factory=set)
-    links: list[str] = field(default_factory=list)
-
-
-def _links(reader: Reading) -> _Page:
-    """A page's anchors and links, from the elements the active-content check read (one parse a page)."""
-    page = _Page()
-    for element in reader.elements:
-        take(page, element.tag, element.attrs)
-    return page
-
-
-def take(page: _Page, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-    """Add what one start tag names to `page`: an anchor (id, name) or the addresses it links to."""
-    for name, value in attrs:
-        if value is None:
-            continue
-        if name in ("id", "name") and tag != "meta":
-            page.ids.add(value)
-        elif name in LINK_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
-            page.links.append(value)
-        elif name == "srcset":
-            page.links += [part.split()[0] for part in value.split(",") if part.strip()]
 
 
 def check_site(
@@ -124,7 +96,7 @@ class _SiteMap:
 
     def judged(self, reading: Reading, name: str) -> _Judged:
         """A page's anchors and the links that are not plainly sound, read on the core that read the page."""
-        page = _links(reading)
+        page = reading.linked()
         verdicts = ((link, self.verdict(name, link)) for link in page.links)
         return _Judged(page.ids, [(link, verdict) for link, verdict in verdicts if verdict is not SOUND])
 
