@@ -250,7 +250,8 @@ def _engine_builds(root: Path, builds: int, compare: bool) -> tuple[Measured, Me
     (source / "zensical.yml").write_text(zensical_config(source), encoding="utf-8")
     ours, reference, zensical = Measured(), Measured(), Measured()
     for _ in range(builds):  # a large reference build takes minutes: once is enough there
-        # ours as `briefing build` runs MkDocs (half the pages on the second core); the reference as MkDocs alone
+        # ours as `briefing build` runs MkDocs (write/mkdocs_halves.py: with the engine's own search, which
+        # this registry has, on one core, as it must); the reference as MkDocs alone
         configs = (("mkdocs.yml", ours, HALVES), ("mkdocs-reference.yml", reference, "mkdocs"))
         for config, measured, module in configs if compare else configs[:1]:
             site = root / f"site-{config.split('.')[0]}"
@@ -314,7 +315,7 @@ def table(result: Result) -> str:
         ("write (changed files only)", result.cold["write"].median, result.edit["write"].median, ""),
         ("generator, all stages", result.generator_cold, result.generator_edit, f"{result.generator_peak:.0f} MiB"),
         (
-            "mkdocs build, this site's config (half the pages on the second core)",
+            "mkdocs build, this site's config",
             result.ours.median,
             result.preview.median,
             f"{result.ours.peak_mib:.0f} MiB",
