@@ -58,7 +58,8 @@ def run_engine(staged: Staged, lock: int, engine: str, source_date_epoch: str) -
     if engine == "mkdocs":
         env["NO_MKDOCS_2_WARNING"] = "1"  # its ten-line banner; the build says the same in one line
         # MkDocs itself, with half the pages built on the second core (write/mkdocs_halves.py)
-        command = [sys.executable, "-m", "briefing.write.mkdocs_halves", "build", "--strict", "--quiet"]
+        # and its warnings counted: with --quiet, --strict would count none (mkdocs_halves.warnings_only)
+        command = [sys.executable, "-m", "briefing.write.mkdocs_halves", "build", "--strict"]
         command += ["-f", str(staged.source / "mkdocs.yml"), "--site-dir", str(staged.site)]
         cwd = staged.source
     else:  # Zensical takes its folders from its config, inside the config's folder: a copy beside the source

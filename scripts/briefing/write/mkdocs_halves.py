@@ -17,6 +17,7 @@ arguments. Where forking is not safe (check/forked.py), MkDocs runs as it is.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -128,6 +129,7 @@ def install(halves: Halves) -> None:
         return nav
 
     def build_both(config: Any, **kwargs: Any) -> None:
+        warnings_only()
         try:
             build(config, **kwargs)
         except BaseException:
@@ -148,14 +150,30 @@ def install(halves: Halves) -> None:
     Files.copy_static_files = static_files  # type: ignore[method-assign]
 
 
+def warnings_only() -> None:
+    """MkDocs' console shows its warnings and errors only, as `--quiet` would show errors, and every
+    warning still counts for `--strict`: `--quiet` drops warnings before `--strict` counts them, so
+    that `mkdocs build --strict --quiet` fails on no warning at all."""
+    for handler in logging.getLogger("mkdocs").handlers:
+        handler.addFilter(lambda record: record.levelno >= logging.WARNING)
+
+
 # MkDocs' steps this replaces (MkDocs 1.6): where a version lacks one, MkDocs runs as it is.
 STEPS = ("build", "get_navigation", "_populate_page", "_build_page", "_build_theme_template", "_build_extra_template")
 
 
 def main() -> None:
-    """`mkdocs` with the build on two cores."""
+    """`mkdocs` with the build on two cores, and its warnings counted."""
     if all(callable(getattr(mkdocs_build, step, None)) for step in STEPS):
         install(Halves())
+    else:  # MkDocs as it is, its warnings counted all the same
+        build = mkdocs_build.build
+
+        def counted(config: Any, **kwargs: Any) -> None:
+            warnings_only()
+            build(config, **kwargs)
+
+        mkdocs_build.build = counted
     from mkdocs.__main__ import cli
 
     cli()
