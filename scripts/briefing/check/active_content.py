@@ -2,7 +2,8 @@
 
 A pull request can add or edit pages in docs/, and the engines pass their raw HTML through. The
 site promises its readers that it runs only its own code and asks no other origin for anything,
-so once the engine has built the site every built page is read with an HTML parser:
+so once the engine has built the site every built page is read as a browser reads it (lexbor:
+check/browser_reading.py), and with Python's parser where a finding needs its line (_scan):
 
 - inside the theme's content region (Material's and Zensical's `<article class="md-content__inner">`)
   every element that runs, embeds, submits, redirects or restyles, every event handler, every

@@ -1,7 +1,8 @@
-"""Reading a built page as a browser would: the elements, attributes and addresses that run or fetch something.
+"""The elements, attributes and addresses of a built page that run or fetch something, and what is wrong with them.
 
-Python's HTML parser reads each page; where a browser would read markup otherwise (a comment it
-ends early, CDATA, a raw-text element), the markup is itself the finding. Each finding says what
+Python's HTML parser (Reader) gives each element its line; where a browser would read markup
+otherwise (a comment it ends early, CDATA, a raw-text element), the markup is itself the finding.
+check/browser_reading.py reads pages as browsers do, into the same Elements. Each finding says what
 (`<script>`), why, and what to look for in the hand-written source to place it.
 """
 

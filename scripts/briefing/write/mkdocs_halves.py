@@ -12,7 +12,9 @@ a single process knows at that point, so the site is byte for byte the one a sin
 builds (tests/test_mkdocs_halves.py).
 
 `briefing build` runs it as `python -m briefing.write.mkdocs_halves build ...`, with MkDocs' own
-arguments. Where forking is not safe (check/forked.py), MkDocs runs as it is.
+arguments. Where forking is not safe (check/forked.py), MkDocs runs as it is. Its console shows
+warnings and errors only, and every warning counts for `--strict` (warnings_only), which
+`--quiet` would prevent.
 """
 
 from __future__ import annotations
@@ -129,7 +131,6 @@ def install(halves: Halves) -> None:
         return nav
 
     def build_both(config: Any, **kwargs: Any) -> None:
-        warnings_only()
         try:
             build(config, **kwargs)
         except BaseException:
@@ -166,14 +167,13 @@ def main() -> None:
     """`mkdocs` with the build on two cores, and its warnings counted."""
     if all(callable(getattr(mkdocs_build, step, None)) for step in STEPS):
         install(Halves())
-    else:  # MkDocs as it is, its warnings counted all the same
-        build = mkdocs_build.build
+    build = mkdocs_build.build
 
-        def counted(config: Any, **kwargs: Any) -> None:
-            warnings_only()
-            build(config, **kwargs)
+    def counted(config: Any, **kwargs: Any) -> None:
+        warnings_only()  # here: MkDocs' command line has made its console by now
+        build(config, **kwargs)
 
-        mkdocs_build.build = counted
+    mkdocs_build.build = counted
     from mkdocs.__main__ import cli
 
     cli()
