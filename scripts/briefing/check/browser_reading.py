@@ -34,8 +34,7 @@ _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9_.~%+#=?&;,-][A-Za-z0-9_./~%+#=?&;,-]*")
 # A link a reader follows (<a href>, <area href>) may also go to another site over http(s) or mail:
 # what follows such a scheme cannot change it.
 _PLAIN_LINK = re.compile(r"(?:https?://|mailto:)[!-~]*|" + _PLAIN_ADDRESS.pattern)
-ADDRESSES = frozenset(URL_ATTRIBUTES)
-SEEN = WATCHED | ADDRESSES  # with on..., the attributes _watched may say yes to
+SEEN = WATCHED | URL_ATTRIBUTES  # with on..., the attributes _watched may say yes to
 TAKEN = frozenset(LINK_ATTRS | {"id", "name", "srcset"})  # what markup.take reads
 
 
@@ -112,7 +111,7 @@ def _watched(tag: str, name: str, value: str | None) -> bool:
     name = name.lower()
     if name.startswith("on") or name in WATCHED:
         return True
-    if name not in ADDRESSES:
+    if name not in URL_ATTRIBUTES:
         return False
     plain = _PLAIN_LINK if name == "href" and tag in ("a", "area") else _PLAIN_ADDRESS
     return not plain.fullmatch(value or "")
