@@ -104,6 +104,19 @@ def test_a_plain_link_read_without_urlsplit_means_what_urlsplit_says(link, name)
     assert quick.verdict(name, link) == expected
 
 
+def test_an_anchor_alone_is_looked_up_in_its_own_page_even_beside_another_page_of_its_folder(tmp_path, monkeypatch):
+    """'#x' means this page's x: two pages of one folder do not share what it means, as '../x/' does."""
+    monkeypatch.setattr("briefing.check.forked._can_fork", lambda: False)  # every page read by one process
+    site = tmp_path / "site"
+    write(site, "a.html", '<h2 id="x">x</h2><a href="#x">here</a><a href="c.html#y">there</a>')
+    write(site, "b.html", '<a href="#x">not here</a><a href="c.html#y">there too</a><a href="#">top</a>')
+    write(site, "c.html", '<p id="y">y</p><a href="a.html#x">back</a><a href="b.html#x">nowhere</a>')
+    assert [str(b) for b in check_site(site)[0]] == [
+        "b.html: broken link '#x': no anchor #x in b.html",
+        "c.html: broken link 'b.html#x': no anchor #x in b.html",
+    ]
+
+
 def test_404_page_links_from_the_root(tmp_path):
     site = tmp_path / "site"
     region = '<article class="md-content__inner">{}</article>'

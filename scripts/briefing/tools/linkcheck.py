@@ -87,45 +87,72 @@ _PLAIN = re.compile(r"[A-Za-z0-9_./~%+-]*")  # a path urlsplit would return as i
 
 @dataclass
 class _SiteMap:
-    """The site's files and folders, and each link's verdict, worked out once per folder and address."""
+    """The site's files and folders, and each link's verdict, worked out once per address and what it depends on."""
 
     files: set[str]
     folders: set[str]
     base: str
-    verdicts: dict[tuple[str, bool, str], _Verdict] = field(default_factory=dict)
+    places: dict[tuple[str, bool, str], _Verdict] = field(default_factory=dict)  # a plain path's page
+    verdicts: dict[tuple[str, str], _Verdict] = field(default_factory=dict)  # any other address's verdict
 
     def judged(self, reading: Reading, name: str) -> _Judged:
-        """A page's anchors and the links that are not plainly sound, read on the core that read the page."""
+        """A page's anchors and the links that are not plainly sound, read on the core that read the page.
+
+        A link to an anchor of its own page is looked up here; one to another page's, once every page is read.
+        """
         page = reading.linked()
-        verdicts = ((link, self.verdict(name, link)) for link in page.links)
-        return _Judged(page.ids, [(link, verdict) for link, verdict in verdicts if verdict is not SOUND])
+        ids = page.ids
+        links = []
+        for link in page.links:
+            verdict = self.verdict(name, link)
+            if verdict is not SOUND and not (verdict.target == name and verdict.fragment in ids):
+                links.append((link, verdict))
+        return _Judged(ids, links)
 
     def verdict(self, name: str, link: str) -> _Verdict:
-        """What `link` is from page `name`."""
-        key = (posixpath.dirname(name), name == "404.html", link)  # a link's meaning depends on nothing else
-        if key not in self.verdicts:
-            self.verdicts[key] = self._judge(name, link)
-        return self.verdicts[key]
+        """What `link` is from page `name`.
+
+        A plain path ('../x/#y') means the same from every page of a folder, so its page is worked out
+        once per folder; an anchor alone ('#y') is the page's own; an http(s) address means the same
+        from anywhere; any other address is worked out once per page.
+        """
+        path, _, fragment = link.partition("#")
+        if _UNSPLIT.search(fragment) or not _PLAIN.fullmatch(path) or path.startswith("//"):
+            key = ("", link) if link.startswith(("http://", "https://")) else (name, link)
+            if key not in self.verdicts:
+                self.verdicts[key] = self._judge(name, link)
+            return self.verdicts[key]
+        if not path:
+            return _Verdict(target=name, fragment=unquote(fragment)) if fragment else SOUND
+        key = (posixpath.dirname(name), name == "404.html", path)
+        place = self.places.get(key)
+        if place is None:
+            place = self.places[key] = self._resolve(name, path)
+        if place.problem:
+            return place
+        return _Verdict(target=place.target, fragment=unquote(fragment)) if fragment else SOUND
 
     def _judge(self, name: str, link: str) -> _Verdict:
-        path, _, fragment = link.partition("#")
-        if not (_PLAIN.fullmatch(path) and not _UNSPLIT.search(fragment)):
-            try:
-                parts = urlsplit(link)
-            except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
-                return _Verdict(problem=f"not a valid address: {exc}")
-            if parts.scheme in ("http", "https"):
-                return _Verdict(external=link)
-            if link.startswith("//"):
-                return _Verdict(external="https:" + link)  # '//host/x': as an https page has it
-            if parts.scheme:
-                return SOUND  # javascript:, data: and the like are active content, reported by read_site
-            path, fragment = parts.path, parts.fragment
-        elif path.startswith("//"):
-            return _Verdict(external="https:" + link)
-        return self._resolve(name, path, fragment)
+        """What an address that is not a plain path is, read as urlsplit reads it."""
+        try:
+            parts = urlsplit(link)
+        except ValueError as exc:  # '[fe80::1': a hostile address cannot stop the check
+            return _Verdict(problem=f"not a valid address: {exc}")
+        if parts.scheme in ("http", "https"):
+            return _Verdict(external=link)
+        if link.startswith("//"):
+            return _Verdict(external="https:" + link)  # '//host/x': as an https page has it
+        if parts.scheme:
+            return SOUND  # javascript:, data: and the like are active content, reported by read_site
+        if not parts.path:
+            return _Verdict(target=name, fragment=unquote(parts.fragment)) if parts.fragment else SOUND
+        place = self._resolve(name, parts.path)
+        if place.problem or not parts.fragment:
+            return place if place.problem else SOUND
+        return _Verdict(target=place.target, fragment=unquote(parts.fragment))
 
-    def _resolve(self, name: str, path: str, fragment: str) -> _Verdict:
+    def _resolve(self, name: str, path: str) -> _Verdict:
+        """The page a link's path (never empty) leads to from page `name`, as a target, or why it is broken."""
         base = self.base
         if path.startswith("/"):
             if name != "404.html":  # the 404 page is served at any address, so MkDocs links it from the root
@@ -133,17 +160,16 @@ class _SiteMap:
             if not path.startswith(base):
                 return _Verdict(problem=f"outside the site's address ({base})")
             path, name = path[len(base) :] or ".", "index.html"
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path))) if path else name
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path)))
         if target.startswith(".."):
             return _Verdict(problem="leads outside the site")
         if target == ".":  # the site's root, whose anchors are checked like any page's
             target = "index.html"
-        elif path and (path.endswith("/") or target in self.folders):
+        elif path.endswith("/") or target in self.folders:
             target = posixpath.join(target, "index.html")
         if target not in self.files:
             return _Verdict(problem="no such file")
-        fragment = unquote(fragment)
-        return _Verdict(target=target, fragment=fragment) if fragment else SOUND
+        return _Verdict(target=target)
 
 
 def check_external(
