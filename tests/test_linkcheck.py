@@ -179,3 +179,19 @@ def test_linkcheck_command_with_external_links(site_project, server):
     result = site_project.run("linkcheck", "--external", "--allow-private")
     assert result.returncode == 1
     assert f"error: (external): broken link '{server}/missing.html': HTTP 404" in result.stderr
+
+
+def test_linkcheck_names_a_hand_written_file_and_its_line_in_a_site_a_build_made(built_site):
+    """As the build does: told the site came from this project's build (its marker), the command knows
+    which pages docs/ holds, so it reads the generated ones once and names a contributor's file and line."""
+    hostile = "<p>notes</p>\n\n<img src=index.html onerror=alert(1)>\n"
+    (built_site.root / "docs" / "extra.html").write_text(hostile, encoding="utf-8")
+    (built_site.root / "site" / "extra.html").write_text(hostile, encoding="utf-8")  # as a build copies it
+    result = built_site.run("linkcheck")
+    assert result.returncode == 1
+    assert "error: docs/extra.html:3:1: an <img onerror> attribute in a hand-written file" in result.stderr
+    (built_site.root / "site" / ".briefing-site").unlink()  # a site of unknown origin: the built page and its line
+    result = built_site.run("linkcheck")
+    assert result.returncode == 1
+    assert "error: extra.html:3:1: an <img onerror> attribute in this page" in result.stderr, result.stderr
+    assert "docs/extra.html" not in result.stderr

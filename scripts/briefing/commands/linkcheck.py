@@ -9,6 +9,7 @@ from pathlib import Path
 from briefing.commands.common import add_fetch_flags, project_settings
 from briefing.pipeline import Options
 from briefing.tools.linkcheck import check_external, check_site
+from briefing.write.output import SITE_MARKER
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -24,15 +25,29 @@ def run(args: argparse.Namespace) -> int:
     if settings is None:
         return 1
     options = Options(root=root, sources=Path(), strict=False, site_dir=args.site_dir, settings=settings)
-    return linkcheck(options.site_path, args.external, options.base_path, args.deadline, args.allow_private)
+    site = options.site_path
+    docs = root / "docs" if (site / SITE_MARKER).is_file() and (root / "docs").is_dir() else None
+    return linkcheck(site, args.external, options.base_path, args.deadline, args.allow_private, docs)
 
 
-def linkcheck(site: Path, external: bool, base: str = "/", deadline: float = 30.0, allow_private: bool = False) -> int:
-    """Check the internal links and anchors of a built site; with `external`, fetch the others too."""
+def linkcheck(
+    site: Path,
+    external: bool,
+    base: str = "/",
+    deadline: float = 30.0,
+    allow_private: bool = False,
+    docs: Path | None = None,
+) -> int:
+    """Check the internal links and anchors of a built site; with `external`, fetch the others too.
+
+    `docs`: the docs/ folder of the project whose build made the site, which tells its hand-written
+    pages from the generated ones (check/active_content.py: the second are read once, the first by
+    both parsers); None for a site of unknown origin, every page of which is read by both.
+    """
     if not (site / "index.html").is_file():
         print(f"error: no site at {site.as_posix()}/: build it first", file=sys.stderr)
         return 1
-    broken, urls = check_site(site, base)
+    broken, urls = check_site(site, base, docs)
     pages = sum(1 for _ in site.rglob("*.html"))
     summary = f"{pages} pages: {len(broken)} broken internal links"
     if external:
