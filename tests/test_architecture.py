@@ -13,7 +13,7 @@ from briefing.cli import parser
 
 PACKAGE = REPO / "scripts" / "briefing"
 # The layers, lowest first: a module may import its own layer and those below it, never one above.
-LAYERS = ("problems", "files", "vocabulary", "project", "load", "check", "render", "write", "tools")
+LAYERS = ("problems", "files", "forked", "vocabulary", "project", "load", "check", "render", "write", "tools")
 TOP = ("pipeline", "preview", "commands", "cli")  # the library, then the commands that print what it reports
 
 

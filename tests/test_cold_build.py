@@ -1,5 +1,5 @@
 """The cold build's second core: the whole-registry checks run in a forked child while the quotes
-are checked and the pages rendered (check/forked.py, pipeline.prepare), with the same report."""
+are checked and the pages rendered (forked.py, pipeline.prepare), with the same report."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.check import forked as forked_module
-from briefing.check.forked import forked
+from briefing import forked as forked_module
+from briefing.forked import forked
 from briefing.pipeline import Options, build, check, finish, load, prepare, rendered
 from briefing.problems import with_code
 
@@ -134,7 +134,7 @@ def test_pages_rendered_on_two_cores_are_the_pages_one_core_renders(project, mon
     """From SHARED_FROM pages on, 7 pages in 12 are rendered in a forked child while this process renders
     the rest and makes the downloads: the same files, byte for byte and in the same order, as rendering
     them all here."""
-    from briefing.check import forked as forked_module
+    from briefing import forked as forked_module
     from briefing.load.registry import load_registry
     from briefing.render import pages as pages_module
 

@@ -106,7 +106,7 @@ def test_a_plain_link_read_without_urlsplit_means_what_urlsplit_says(link, name)
 
 def test_an_anchor_alone_is_looked_up_in_its_own_page_even_beside_another_page_of_its_folder(tmp_path, monkeypatch):
     """'#x' means this page's x: two pages of one folder do not share what it means, as '../x/' does."""
-    monkeypatch.setattr("briefing.check.forked._can_fork", lambda: False)  # every page read by one process
+    monkeypatch.setattr("briefing.forked._can_fork", lambda: False)  # every page read by one process
     site = tmp_path / "site"
     write(site, "a.html", '<h2 id="x">x</h2><a href="#x">here</a><a href="c.html#y">there</a>')
     write(site, "b.html", '<a href="#x">not here</a><a href="c.html#y">there too</a><a href="#">top</a>')

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefing.check import forked as forked_module
+from briefing import forked as forked_module
 from briefing.check.active_content import read_page, read_site, scan_site, site_pages
 from briefing.check.markup import Linked, take
 from briefing.tools.linkcheck import check_site

@@ -24,7 +24,7 @@ from briefing.check.active_content import ActiveContent, site_files
 from briefing.check.checks import check_registry
 from briefing.check.corrections import check_corrections, check_retractions
 from briefing.check.coverage import check_coverage
-from briefing.check.forked import forked
+from briefing.forked import forked
 from briefing.check.quotes import FoundQuotes, check_quotes
 from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.config import read_config
@@ -234,7 +234,7 @@ def render_pages(
 def prepare(options: Options, cache: bool = True) -> Report:
     """Load, check and render: a report whose files are the site source, or None if any input is wrong.
 
-    The whole-registry checks run on a second core (check/forked.py) while the quotes are checked
+    The whole-registry checks run on a second core (forked.py) while the quotes are checked
     and the pages rendered; the rendering is kept only if no check finds an error, so the report
     is the one that checking everything first and rendering after gives.
     """

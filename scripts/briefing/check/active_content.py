@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from briefing.check.browser_reading import FAST_SUFFIXES, is_odd, read_as_browser
-from briefing.check.forked import forked
+from briefing.forked import forked
 from briefing.check.markup import (
     LOADING_RELS,
     URL_ATTRIBUTES,
@@ -93,7 +93,7 @@ def read_site(
     """scan_site's findings, and what `also` reads from each HTML page and its name as it is parsed
     (the link check's links and anchors), by page, so that a page is parsed once for both.
 
-    Half the pages are read on the second core (check/forked.py); the findings are the same.
+    Half the pages are read on the second core (forked.py); the findings are the same.
     `names`: the pages to read, as site_pages listed them before anything else began writing in the site.
     """
     sources = hand_written(docs) if docs is not None else {}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from briefing.check.forked import forked
+from briefing.forked import forked
 from briefing.check.quotes import FoundQuotes
 from briefing.load.history import History
 from briefing.load.model import Registry
@@ -74,7 +74,7 @@ def _rendered(
     index: Index, wanted: list[tuple[Kind, Page]], also: Callable[[], dict[str, str]] | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The pages' Markdown by path, in `wanted`'s order, and what `also` makes (the files that are not
-    pages, or none); from SHARED_FROM pages on, 7 pages in 12 are rendered on the second core (check/forked.py)
+    pages, or none); from SHARED_FROM pages on, 7 pages in 12 are rendered on the second core (forked.py)
     while this one renders the rest, then runs `also` with the index's caches they filled."""
 
     def render(part: list[tuple[Kind, Page]]) -> dict[str, str]:

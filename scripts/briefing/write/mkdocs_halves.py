@@ -12,7 +12,7 @@ a single process knows at that point, so the site is byte for byte the one a sin
 builds (tests/test_mkdocs_halves.py).
 
 `briefing build` runs it as `python -m briefing.write.mkdocs_halves build ...`, with MkDocs' own
-arguments. Where forking is not safe (check/forked.py), MkDocs runs as it is. Its console shows
+arguments. Where forking is not safe (forked.py), MkDocs runs as it is. Its console shows
 warnings and errors only, and every warning counts for `--strict` (warnings_only), which
 `--quiet` would prevent.
 """
@@ -29,7 +29,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from briefing.check.forked import can_fork
+from briefing.forked import can_fork
 from briefing.write.engine import die_with_parent
 
 
