@@ -24,8 +24,8 @@ from briefing.check.active_content import ActiveContent, site_files
 from briefing.check.checks import check_registry
 from briefing.check.corrections import check_corrections, check_retractions
 from briefing.check.coverage import check_coverage
-from briefing.forked import forked
 from briefing.check.quotes import FoundQuotes, check_quotes
+from briefing.forked import forked
 from briefing.load.cache import ParseCache, TrackedCacheFiles
 from briefing.load.config import read_config
 from briefing.load.discovery import editor_schema_problems

@@ -34,7 +34,6 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from briefing.check.browser_reading import FAST_SUFFIXES, is_odd, read_as_browser
-from briefing.forked import forked
 from briefing.check.markup import (
     LOADING_RELS,
     URL_ATTRIBUTES,
@@ -47,6 +46,7 @@ from briefing.check.markup import (
     is_elsewhere,
     rels,
 )
+from briefing.forked import forked
 from briefing.load.config import MARKDOWN, published_at
 from briefing.problems import Loc, Problem, error
 

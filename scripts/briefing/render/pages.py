@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from briefing.forked import forked
 from briefing.check.quotes import FoundQuotes
+from briefing.forked import forked
 from briefing.load.history import History
 from briefing.load.model import Registry
 from briefing.load.registry import gc_paused
