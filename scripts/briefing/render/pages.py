@@ -57,25 +57,20 @@ def render_site(
         chosen = kinds() if page_kinds is None else page_kinds
         listed = [(kind, page) for kind in chosen for page in kind.pages(index)]
         wanted = [(kind, page) for kind, page in listed if only is None or page.path in only]
+        pages = _rendered(index, wanted)
+        pages[".nav.yml"] = navigation([page for _, page in listed if page.menu is not None])
         if later is not None:
             later.append(lambda: _files(index, chosen))
-        pages, files = _rendered(index, wanted, None if later is not None else lambda: _files(index, chosen))
-        pages[".nav.yml"] = navigation([page for _, page in listed if page.menu is not None])
-        return pages | files
+            return pages
+        return pages | _files(index, chosen)
 
 
 SHARED_FROM = 200  # pages: fewer are rendered here alone (a fork of a large registry's process costs more)
-# Of every 12 pages, those the second core renders: 7, so that this core has the time to make the other
-# files (the downloads and the charts' data: about a tenth of the rendering's work) meanwhile.
-SECOND_CORE = frozenset({1, 3, 5, 6, 7, 9, 11})
 
 
-def _rendered(
-    index: Index, wanted: list[tuple[Kind, Page]], also: Callable[[], dict[str, str]] | None = None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The pages' Markdown by path, in `wanted`'s order, and what `also` makes (the files that are not
-    pages, or none); from SHARED_FROM pages on, 7 pages in 12 are rendered on the second core (forked.py)
-    while this one renders the rest, then runs `also` with the index's caches they filled."""
+def _rendered(index: Index, wanted: list[tuple[Kind, Page]]) -> dict[str, str]:
+    """The pages' Markdown by path, in `wanted`'s order; from SHARED_FROM pages on, every other one is
+    rendered on the second core (forked.py), while the index's caches fill here for the downloads."""
 
     def render(part: list[tuple[Kind, Page]]) -> dict[str, str]:
         return {
@@ -83,15 +78,12 @@ def _rendered(
             for kind, page in part
         }
 
-    extra = also or dict
     if len(wanted) < SHARED_FROM:
-        return render(wanted), extra()
-    theirs = [item for n, item in enumerate(wanted) if n % 12 in SECOND_CORE]
-    with forked(lambda: render(theirs)) as other:
-        here = render([item for n, item in enumerate(wanted) if n % 12 not in SECOND_CORE])
-        made = extra()
+        return render(wanted)
+    with forked(lambda: render(wanted[1::2])) as other:
+        here = render(wanted[0::2])
         both = here | other.result()
-    return {page.path: both[page.path] for _, page in wanted}, made
+    return {page.path: both[page.path] for _, page in wanted}
 
 
 def _files(index: Index, chosen: tuple[Kind, ...]) -> dict[str, str]:
