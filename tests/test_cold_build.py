@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.check import forked as forked_module
+from briefing import forked as forked_module
 from briefing.forked import forked
 from briefing.pipeline import Options, build, check, finish, load, prepare, rendered
 from briefing.problems import with_code
@@ -133,7 +133,7 @@ def test_an_error_found_on_the_other_core_stops_the_build_before_anything_is_wri
 def test_pages_rendered_on_two_cores_are_the_pages_one_core_renders(project, monkeypatch, forks):
     """From SHARED_FROM pages on, every other page is rendered in a forked child: the same files,
     byte for byte and in the same order, as rendering them all here, downloads included."""
-    from briefing.check import forked as forked_module
+    from briefing import forked as forked_module
     from briefing.load.registry import load_registry
     from briefing.render import pages as pages_module
 
