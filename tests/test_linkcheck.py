@@ -195,3 +195,17 @@ def test_linkcheck_names_a_hand_written_file_and_its_line_in_a_site_a_build_made
     assert result.returncode == 1
     assert "error: extra.html:3:1: an <img onerror> attribute in this page" in result.stderr, result.stderr
     assert "docs/extra.html" not in result.stderr
+
+
+def test_a_page_planted_beside_the_marker_is_still_read_as_a_browser_reads_it(built_site):
+    """The marker only says which pages came from docs/: a page put in the site afterwards, under
+    it, is taken for a generated one, and what a browser would run in it is reported all the same."""
+    planted = built_site.root / "site" / "planted" / "index.html"
+    planted.parent.mkdir()
+    planted.write_text("<p>x</p>\n<svg><style><a href='javascript:alert(1)'>x</a></style></svg>\n", encoding="utf-8")
+    assert (built_site.root / "site" / ".briefing-site").is_file()
+    result = built_site.run("linkcheck")
+    assert result.returncode == 1
+    assert "error: planted/index.html:2:1: an <a href=javascript:alert(1)> attribute in this generated page" in (
+        result.stderr
+    ), result.stderr
