@@ -123,14 +123,12 @@ class _SiteMap:
                 self.verdicts[key] = self._judge(name, link)
             return self.verdicts[key]
         if not path:
-            return _Verdict(target=name, fragment=unquote(fragment)) if fragment else SOUND
+            return _anchored(_Verdict(target=name), fragment)
         key = (posixpath.dirname(name), name == "404.html", path)
         place = self.places.get(key)
         if place is None:
             place = self.places[key] = self._resolve(name, path)
-        if place.problem:
-            return place
-        return _Verdict(target=place.target, fragment=unquote(fragment)) if fragment else SOUND
+        return _anchored(place, fragment)
 
     def _judge(self, name: str, link: str) -> _Verdict:
         """What an address that is not a plain path is, read as urlsplit reads it."""
@@ -144,12 +142,8 @@ class _SiteMap:
             return _Verdict(external="https:" + link)  # '//host/x': as an https page has it
         if parts.scheme:
             return SOUND  # javascript:, data: and the like are active content, reported by read_site
-        if not parts.path:
-            return _Verdict(target=name, fragment=unquote(parts.fragment)) if parts.fragment else SOUND
-        place = self._resolve(name, parts.path)
-        if place.problem or not parts.fragment:
-            return place if place.problem else SOUND
-        return _Verdict(target=place.target, fragment=unquote(parts.fragment))
+        place = self._resolve(name, parts.path) if parts.path else _Verdict(target=name)
+        return _anchored(place, parts.fragment)
 
     def _resolve(self, name: str, path: str) -> _Verdict:
         """The page a link's path (never empty) leads to from page `name`, as a target, or why it is broken."""
@@ -170,6 +164,13 @@ class _SiteMap:
         if target not in self.files:
             return _Verdict(problem="no such file")
         return _Verdict(target=target)
+
+
+def _anchored(place: _Verdict, fragment: str) -> _Verdict:
+    """A link's verdict from its page's: broken with it; else sound, or its anchor still to look up there."""
+    if place.problem:
+        return place
+    return _Verdict(target=place.target, fragment=unquote(fragment)) if fragment else SOUND
 
 
 def check_external(
