@@ -9,7 +9,7 @@ from pathlib import Path
 from briefing.commands.common import add_fetch_flags, project_settings
 from briefing.pipeline import Options
 from briefing.tools.linkcheck import check_external, check_site
-from briefing.write.output import SITE_MARKER
+from briefing.write.output import made_by_a_build
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     options = Options(root=root, sources=Path(), strict=False, site_dir=args.site_dir, settings=settings)
     site = options.site_path
-    docs = root / "docs" if (site / SITE_MARKER).is_file() and (root / "docs").is_dir() else None
+    docs = root / "docs" if made_by_a_build(site) and (root / "docs").is_dir() else None
     return linkcheck(site, args.external, options.base_path, args.deadline, args.allow_private, docs)
 
 

@@ -378,7 +378,7 @@ def site_refusal(site: Path, default: Path) -> str | None:
     names = {p.name for p in site.iterdir()}
     if ".git" in names:
         return "it holds .git/, which the build would delete; build into another folder and copy the site in"
-    if not names or (SITE_MARKER in names and _kind(site / SITE_MARKER) == "file"):
+    if not names or made_by_a_build(site):
         return None
     if os.path.abspath(site) == os.path.abspath(default) and _made_by_mkdocs(site):
         return None
@@ -386,6 +386,11 @@ def site_refusal(site: Path, default: Path) -> str | None:
         f"it holds files no build of this project made (there is no {SITE_MARKER} in it), "
         "and the build would delete them; empty it or name another folder"
     )
+
+
+def made_by_a_build(site: Path) -> bool:
+    """Whether a build made the site folder: it holds SITE_MARKER, a file and not a link (anyone can put one there)."""
+    return _kind(site / SITE_MARKER) == "file"
 
 
 def _made_by_mkdocs(site: Path) -> bool:
