@@ -92,6 +92,26 @@ def forked(work: Callable[[], T]) -> Iterator[Pending[T]]:
         pending.stop()
 
 
+def by_size(sizes: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Names in two parts of about as many bytes each, one for each core: the largest first, each to
+    the part that is lighter so far (ties by name, so the split is the same on every run)."""
+    parts: tuple[list[str], list[str]] = ([], [])
+    weights = [0, 0]
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        lighter = 0 if weights[0] <= weights[1] else 1
+        parts[lighter].append(name)
+        weights[lighter] += sizes[name]
+    return parts
+
+
+def size_of(path: str | os.PathLike[str]) -> int:
+    """A file's bytes, for by_size; 0 if it cannot be read (whoever reads it then says why)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def can_fork() -> bool:
     """Whether work can go to a forked child here (for a fork that is not `forked`'s: write/mkdocs_halves.py)."""
     return _can_fork()

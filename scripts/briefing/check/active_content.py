@@ -46,7 +46,7 @@ from briefing.check.markup import (
     is_elsewhere,
     rels,
 )
-from briefing.forked import forked
+from briefing.forked import by_size, forked, size_of
 from briefing.load.config import MARKDOWN, published_at
 from briefing.problems import Loc, Problem, error
 
@@ -166,22 +166,8 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _halves(site: Path, names: list[str]) -> tuple[list[str], list[str]]:
-    """`names` in two parts of about as many bytes each, read on the two cores: the largest page first to the lighter part."""
-    sizes = {name: _size(site / name) for name in names}
-    parts: tuple[list[str], list[str]] = ([], [])
-    weights = [0, 0]
-    for name in sorted(names, key=lambda n: (-sizes[n], n)):
-        lighter = 0 if weights[0] <= weights[1] else 1
-        parts[lighter].append(name)
-        weights[lighter] += sizes[name]
-    return parts
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # read_site says why it cannot be read
+    """`names` in two parts of about as many bytes each, read on the two cores (forked.by_size)."""
+    return by_size({name: size_of(site / name) for name in names})
 
 
 def site_files(site: Path) -> list[str]:

@@ -29,7 +29,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from briefing.forked import can_fork
+from briefing.forked import by_size, can_fork, size_of
 from briefing.write.engine import die_with_parent
 
 
@@ -48,7 +48,7 @@ class Halves:
     def split(self, files: Files, config: Any) -> None:
         """Fork, if that is safe, and keep the lighter half of the pages; the child takes the heavier."""
         self.forked = True
-        lighter, heavier = by_bytes({f.src_uri: _size(f.abs_src_path) for f in files.documentation_pages()})
+        lighter, heavier = by_bytes({f.src_uri: size_of(f.abs_src_path) for f in files.documentation_pages()})
         if not (can_fork() and no_plugin_runs(config)):
             self.mine = lighter | heavier
             return
@@ -97,27 +97,15 @@ class Halves:
 
 
 def by_bytes(sizes: dict[str, int]) -> tuple[set[str], set[str]]:
-    """The pages in two halves of about as many bytes each, the largest placed first: (lighter, heavier)."""
-    halves: tuple[set[str], set[str]] = (set(), set())
-    weights = [0, 0]
-    for uri in sorted(sizes, key=lambda u: (-sizes[u], u)):
-        side = 0 if weights[0] <= weights[1] else 1
-        halves[side].add(uri)
-        weights[side] += sizes[uri]
-    return halves if weights[0] <= weights[1] else (halves[1], halves[0])
+    """The pages in two halves of about as many bytes each (forked.by_size): (lighter, heavier)."""
+    lighter, heavier = sorted(by_size(sizes), key=lambda half: sum(sizes[uri] for uri in half))
+    return set(lighter), set(heavier)
 
 
 def no_plugin_runs(config: Any) -> bool:
     """Whether every plugin is switched off (`enabled: false`): a plugin may gather every page as it is
     written (the engine's own search does, for its index), and would see only a copy's half."""
     return all(getattr(getattr(plugin, "config", None), "enabled", True) is False for plugin in config.plugins.values())
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def install(halves: Halves) -> None:
